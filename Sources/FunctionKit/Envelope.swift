@@ -1,0 +1,191 @@
+import FoundationEssentials
+import WxPayCore
+
+/// How an event arrived (SPEC §1, "Event envelopes").
+public enum Envelope: Sendable, Equatable {
+    /// The function's own input object.
+    case direct
+    /// An HTTP request. `gateway` is true when the event came from API Gateway or a function URL (it has
+    /// `requestContext`): the answer then holds only `statusCode`, `headers` and `body`.
+    case http(gateway: Bool)
+    /// An OpenAI tool call; the answer is a `tool` message for `callID`.
+    case toolCall(callID: String, name: String)
+}
+
+/// One parsed event: its envelope plus the payload the function works on.
+public struct FunctionRequest: Sendable {
+    /// How the event arrived.
+    public let envelope: Envelope
+    /// HTTP headers with lower-cased names (HTTP envelopes only).
+    public let headers: [String: String]
+    /// The raw HTTP body bytes after base64 decoding (HTTP envelopes only). Signatures are checked over these.
+    public let body: [UInt8]
+    /// HTTP method, when the envelope says (`httpMethod` or `requestContext.http.method`).
+    public let method: String?
+    /// The direct object, or the tool call's parsed arguments.
+    private let payload: JSONValue?
+
+    /// Case-insensitive header lookup.
+    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+
+    /// The function's input object: the direct object, the tool arguments, or the HTTP body parsed as JSON.
+    public func input() throws(WxPayError) -> JSONValue {
+        if let payload { return payload }
+        guard !body.isEmpty else { throw .badEvent("the HTTP body is empty; expected the input JSON object") }
+        guard let value = try? JSONCoding.value(from: body) else { throw .notJSON("the HTTP body does not parse") }
+        guard value.objectValue != nil else { throw .badEvent("the input must be a JSON object") }
+        return value
+    }
+
+    /// Decodes the input object into `T`, turning decoding failures into `INVALID_FIELD` errors that name the field.
+    public func decode<T: Decodable>(_ type: T.Type) throws(WxPayError) -> T {
+        let value = try input()
+        do {
+            return try JSONCoding.decode(T.self, from: JSONCoding.encode(value))
+        } catch let error as DecodingError {
+            throw FunctionRequest.describe(error)
+        } catch {
+            throw .badEvent("the input could not be read")
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> WxPayError {
+        func path(_ ctx: DecodingError.Context, _ last: (any CodingKey)? = nil) -> String {
+            let keys = ctx.codingPath + (last.map { [$0] } ?? [])
+            return keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let ctx): return .invalidField(path(ctx, key), "is required")
+        case .typeMismatch(let type, let ctx): return .invalidField(path(ctx), "must be of type \(friendly(type))")
+        case .valueNotFound(let type, let ctx): return .invalidField(path(ctx), "must be a \(friendly(type)), not null")
+        case .dataCorrupted(let ctx): return .invalidField(path(ctx), "is invalid")
+        @unknown default: return .badEvent("the input could not be read")
+        }
+    }
+
+    private static func friendly(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "string"
+        case is Int.Type, is Int64.Type, is Int32.Type: return "integer"
+        case is Double.Type: return "number"
+        case is Bool.Type: return "boolean"
+        default:
+            let name = String(describing: type)
+            return name.hasPrefix("Array") ? "array" : name.hasPrefix("Dictionary") ? "object" : name
+        }
+    }
+
+    /// Parses raw event bytes into a request.
+    /// - Parameter tools: tool names this executable serves (a tool call naming another is `UNKNOWN_TOOL`).
+    public static func parse(_ bytes: [UInt8], tools: [String]) throws(WxPayError) -> FunctionRequest {
+        guard let value = try? JSONCoding.value(from: bytes) else { throw .notJSON("stdin does not hold one JSON value") }
+        guard let object = value.objectValue else { throw .badEvent("the event must be a JSON object") }
+
+        if let function = object["function"]?.objectValue, let name = function["name"]?.stringValue {
+            guard tools.contains(name) else { throw .unknownTool(name, served: tools) }
+            let callID = object["id"]?.stringValue ?? object["tool_call_id"]?.stringValue ?? ""
+            let arguments: JSONValue
+            switch function["arguments"] {
+            case .string(let text)?:
+                guard let parsed = try? JSONCoding.value(from: Array(text.utf8)) else {
+                    throw .notJSON("function.arguments is not a JSON string of an object")
+                }
+                arguments = parsed
+            case .object(let o)?: arguments = .object(o)
+            case nil, .null?: arguments = .object([:])
+            default: throw .badEvent("function.arguments must be a JSON string")
+            }
+            guard arguments.objectValue != nil else { throw .badEvent("function.arguments must encode an object") }
+            return FunctionRequest(envelope: .toolCall(callID: callID, name: name), headers: [:], body: [],
+                                   method: nil, payload: arguments)
+        }
+
+        let looksHTTP = object["requestContext"] != nil || object["httpMethod"] != nil || object["rawPath"] != nil
+            || object["headers"]?.objectValue != nil || (object["body"] != nil && object["isBase64Encoded"] != nil)
+        if looksHTTP {
+            var headers: [String: String] = [:]
+            for (name, v) in object["headers"]?.objectValue ?? [:] {
+                if let s = v.stringValue { headers[name.lowercased()] = s }
+            }
+            for (name, v) in object["multiValueHeaders"]?.objectValue ?? [:] where headers[name.lowercased()] == nil {
+                if let first = v.arrayValue?.first?.stringValue { headers[name.lowercased()] = first }
+            }
+            var body: [UInt8] = []
+            switch object["body"] {
+            case .string(let text)?:
+                if object["isBase64Encoded"]?.boolValue == true {
+                    guard let decoded = Base64.decode(text) else { throw .badEvent("body is not valid base64") }
+                    body = decoded
+                } else {
+                    body = Array(text.utf8)
+                }
+            case nil, .null?: break
+            default: throw .badEvent("body must be a string")
+            }
+            let method = object["httpMethod"]?.stringValue ?? object["requestContext"]?["http"]?["method"]?.stringValue
+            return FunctionRequest(envelope: .http(gateway: object["requestContext"] != nil), headers: headers,
+                                   body: body, method: method, payload: nil)
+        }
+        return FunctionRequest(envelope: .direct, headers: [:], body: [], method: nil, payload: value)
+    }
+}
+
+/// What a handler returns.
+public struct FunctionResult: Sendable {
+    /// HTTP status for HTTP envelopes.
+    public var statusCode: Int
+    /// The result object (direct output, HTTP body, tool message content).
+    public var body: JSONValue
+    /// For plain HTTP envelopes only: extra top-level keys of the answer (the webhook's `event`).
+    public var extras: [String: JSONValue]
+
+    /// Creates a result.
+    public init(body: JSONValue, statusCode: Int = 200, extras: [String: JSONValue] = [:]) {
+        self.body = body
+        self.statusCode = statusCode
+        self.extras = extras
+    }
+}
+
+/// Renders results and errors in the shape the envelope calls for.
+enum Renderer {
+    static func render(_ result: FunctionResult, for envelope: Envelope) -> JSONValue {
+        switch envelope {
+        case .direct:
+            return result.body
+        case .toolCall(let callID, _):
+            return toolMessage(callID: callID, content: result.body)
+        case .http(let gateway):
+            var answer = httpAnswer(status: result.statusCode, body: result.body)
+            if !gateway, case .object(var o) = answer {
+                for (k, v) in result.extras { o[k] = v }
+                answer = .object(o)
+            }
+            return answer
+        }
+    }
+
+    static func render(_ error: WxPayError, for envelope: Envelope?, httpErrorBody: (WxPayError) -> JSONValue)
+        -> JSONValue
+    {
+        switch envelope {
+        case .direct?, nil: return error.jsonObject
+        case .toolCall(let callID, _)?: return toolMessage(callID: callID, content: error.jsonObject)
+        case .http?: return httpAnswer(status: error.httpStatus, body: httpErrorBody(error))
+        }
+    }
+
+    static func toolMessage(callID: String, content: JSONValue) -> JSONValue {
+        let text = (try? JSONCoding.string(content)) ?? "{}"
+        return ["role": "tool", "tool_call_id": .string(callID), "content": .string(text)]
+    }
+
+    static func httpAnswer(status: Int, body: JSONValue) -> JSONValue {
+        let text = (try? JSONCoding.string(body)) ?? "{}"
+        return [
+            "statusCode": .int(Int64(status)),
+            "headers": ["content-type": "application/json"],
+            "body": .string(text),
+        ]
+    }
+}

@@ -1,0 +1,193 @@
+import ArgumentParser
+import Logging
+import WxPayCore
+import WxPayHTTP
+
+/// What a function executable is: its name, the tools it serves, and how it documents itself.
+public struct FunctionDescriptor: Sendable {
+    /// Executable name, e.g. `webhook`.
+    public var name: String
+    /// One-line summary for `--help`.
+    public var summary: String
+    /// Longer `--help` text: input, output, environment.
+    public var discussion: String
+    /// OpenAI tool names this executable answers.
+    public var tools: [String]
+    /// Default invocation time budget in seconds (a Lambda deadline overrides it).
+    public var timeBudget: Double
+    /// How an error is rendered as an HTTP body (the webhook answers WeChat's `{"code","message"}` shape too).
+    public var httpErrorBody: @Sendable (WxPayError) -> JSONValue
+
+    /// Creates a descriptor.
+    public init(
+        name: String, summary: String, discussion: String, tools: [String] = [], timeBudget: Double = 10,
+        httpErrorBody: @escaping @Sendable (WxPayError) -> JSONValue = { $0.jsonObject }
+    ) {
+        self.name = name
+        self.summary = summary
+        self.discussion = discussion
+        self.tools = tools
+        self.timeBudget = timeBudget
+        self.httpErrorBody = httpErrorBody
+    }
+}
+
+/// The kit's version, printed by `--version`.
+public let wxpayKitVersion = "0.1.0"
+
+/// Everything a handler may use besides its request: environment, deadline, logger, clock, secrets.
+public struct InvocationContext: Sendable {
+    /// Process environment at invocation time.
+    public var environment: [String: String]
+    /// No outgoing call may outlive this.
+    public var deadline: Deadline
+    /// JSON-lines logger on stderr.
+    public var logger: Logger
+    /// Wall clock, Unix seconds.
+    public var now: @Sendable () -> Int64
+
+    /// Creates a context.
+    public init(environment: [String: String], deadline: Deadline, logger: Logger,
+                now: @escaping @Sendable () -> Int64 = { System.unixTime() })
+    {
+        self.environment = environment
+        self.deadline = deadline
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Reads, parses and validates the secrets file anew (key rotation without restarts).
+    public func loadSecrets() throws(WxPayError) -> Secrets { try Secrets.load(environment: environment) }
+}
+
+/// A function's entry point: request in, result out, typed error on failure.
+public typealias FunctionHandler = @Sendable (FunctionRequest, InvocationContext) throws(WxPayError) -> FunctionResult
+
+/// Runs a function executable: command line, stdin, envelope, handler, stdout, exit status.
+public enum FunctionRunner {
+    /// The largest event read from stdin (Lambda's synchronous payload limit is 6 MB; ours is smaller).
+    public static let maxEventBytes = 1 << 20
+
+    /// Handles one event's bytes: parse the envelope, call the handler, render the answer.
+    /// Pure with respect to stdout, so the CLI, the Lambda loop and tests share it.
+    /// - Returns: the JSON answer and the exit status.
+    public static func invoke(
+        _ bytes: [UInt8], descriptor: FunctionDescriptor, context: InvocationContext, handler: FunctionHandler
+    ) -> (answer: JSONValue, exitStatus: Int32) {
+        var envelope: Envelope? = nil
+        do throws(WxPayError) {
+            guard bytes.count <= maxEventBytes else { throw .tooLarge(limit: maxEventBytes) }
+            let request = try FunctionRequest.parse(bytes, tools: descriptor.tools)
+            envelope = request.envelope
+            let result = try handler(request, context)
+            return (Renderer.render(result, for: request.envelope), ExitStatus.ok)
+        } catch {
+            var logMeta: Logger.Metadata = ["code": .string(error.code), "exit": .stringConvertible(error.exitStatus)]
+            if let field = error.details["field"]?.stringValue { logMeta["field"] = .string(field) }
+            context.logger.log(level: error.exitStatus == ExitStatus.software ? .error : .warning,
+                               "\(error.message)", metadata: logMeta)
+            return (Renderer.render(error, for: envelope, httpErrorBody: descriptor.httpErrorBody), error.exitStatus)
+        }
+    }
+
+    /// The process entry point of every function executable. Never returns.
+    public static func main(_ descriptor: FunctionDescriptor, handler: @escaping FunctionHandler) -> Never {
+        let environment = System.environment()
+        let level = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+        let logger = Logger(label: descriptor.name) { JSONLogHandler(label: $0, level: level) }
+
+        var eventPath: String? = nil
+        var lambda = environment["AWS_LAMBDA_RUNTIME_API"].map { !$0.isEmpty } ?? false
+        let args = Array(CommandLine.arguments.dropFirst())
+        if !args.isEmpty {  // the common case (no arguments) skips the parser entirely
+            do {
+                let options = try FunctionOptions.parse(args, descriptor: descriptor)
+                eventPath = options.event
+                lambda = lambda || options.lambda
+            } catch {
+                FunctionOptions.exit(withError: error, descriptor: descriptor)
+            }
+        }
+
+        if lambda {
+            LambdaRuntimeLoop.run(descriptor: descriptor, environment: environment, logger: logger, handler: handler)
+        }
+
+        let bytes: [UInt8]
+        do throws(System.FileError) {
+            if let eventPath {
+                bytes = try System.readFile(eventPath, limit: maxEventBytes)
+            } else {
+                bytes = try System.readAll(fd: 0, limit: maxEventBytes)
+            }
+        } catch {
+            let failure: WxPayError = error.errno == 27 /* EFBIG */
+                ? .tooLarge(limit: maxEventBytes)
+                : WxPayError(code: "EVENT_UNREADABLE", message: "cannot read the event: \(error.reason)",
+                             retryable: false, exitStatus: eventPath == nil ? ExitStatus.dataError : ExitStatus.usage,
+                             httpStatus: 400)
+            emit(failure.jsonObject)
+            terminate(failure.exitStatus)
+        }
+        let context = InvocationContext(environment: environment,
+                                        deadline: .after(seconds: budget(descriptor, environment)), logger: logger)
+        let (answer, status) = invoke(bytes, descriptor: descriptor, context: context, handler: handler)
+        emit(answer)
+        terminate(status)
+    }
+
+    static func budget(_ descriptor: FunctionDescriptor, _ environment: [String: String]) -> Double {
+        if let ms = environment["WXPAY_TIME_BUDGET_MS"].flatMap(Double.init), ms > 0 { return ms / 1000 }
+        return descriptor.timeBudget
+    }
+
+    static func emit(_ answer: JSONValue) {
+        var line = (try? JSONCoding.encode(answer)) ?? Array(#"{"error":{"code":"INTERNAL","message":"cannot encode the answer","retryable":false}}"#.utf8)
+        line.append(0x0A)
+        System.writeAll(fd: 1, line)
+    }
+}
+
+/// The shared command line: `--event FILE`, `--lambda`, `--help`, `--version`.
+struct FunctionOptions: ParsableArguments {
+    @Option(name: .long, help: "Read the event from FILE instead of stdin.")
+    var event: String?
+
+    @Flag(name: .long, help: "Run the AWS Lambda Runtime API loop (also when AWS_LAMBDA_RUNTIME_API is set).")
+    var lambda = false
+
+    @Flag(name: .long, help: "Print the version and exit.")
+    var version = false
+
+    static func parse(_ args: [String], descriptor: FunctionDescriptor) throws -> FunctionOptions {
+        let options = try parse(args)
+        if options.version {
+            System.writeAll(fd: 1, Array("\(descriptor.name) \(wxpayKitVersion)\n".utf8))
+            terminate(0)
+        }
+        return options
+    }
+
+    static func exit(withError error: any Error, descriptor: FunctionDescriptor) -> Never {
+        let code = exitCode(for: error)
+        if code == .success {
+            let usage = helpMessage().replacingFirst("USAGE: function", with: "USAGE: \(descriptor.name)")
+            let help = "\(descriptor.name): \(descriptor.summary)\n\n\(usage)\n\n\(descriptor.discussion)\n"
+            System.writeAll(fd: 1, Array(help.utf8))
+            terminate(0)
+        }
+        let failure = WxPayError(code: "USAGE", message: message(for: error), retryable: false,
+                                 exitStatus: ExitStatus.usage, httpStatus: 400)
+        FunctionRunner.emit(failure.jsonObject)
+        terminate(ExitStatus.usage)
+    }
+}
+
+extension String {
+    func replacingFirst(_ target: String, with replacement: String) -> String {
+        guard let r = range(of: target) else { return self }
+        var copy = self
+        copy.replaceSubrange(r, with: replacement)
+        return copy
+    }
+}

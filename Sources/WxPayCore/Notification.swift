@@ -1,0 +1,159 @@
+/// A WeChat Pay notification turned into the event the agent consumes (SPEC §5).
+public struct PaymentEvent: Sendable, Equatable {
+    /// WeChat's notification id.
+    public var id: String
+    /// `payment.success`, `payment.failed`, `refund.success`, `refund.abnormal`, `refund.closed`, or `other`.
+    public var type: String
+    /// WeChat's `event_type`, e.g. `TRANSACTION.SUCCESS`.
+    public var wechatEventType: String
+    /// The notification's `create_time`.
+    public var createdAt: String
+    /// The full decrypted resource.
+    public var resource: JSONValue
+    /// The risk decision, once scored.
+    public var risk: JSONValue?
+
+    /// The merchant order number.
+    public var outTradeNo: String? { resource["out_trade_no"]?.stringValue }
+    /// The payer's openid (payments).
+    public var payerOpenID: String? { resource["payer"]?["openid"]?.stringValue }
+    /// The `attach` string of the order (payments).
+    public var attach: String? { resource["attach"]?.stringValue }
+
+    /// The normalized JSON object handed on.
+    public var json: JSONValue {
+        var o: [String: JSONValue] = [
+            "id": .string(id), "type": .string(type), "wechat_event_type": .string(wechatEventType),
+            "created_at": .string(createdAt), "resource": resource,
+        ]
+        func copy(_ key: String, from path: [String]) {
+            var v: JSONValue? = resource
+            for p in path { v = v?[p] }
+            if let v, !v.isNull { o[key] = v }
+        }
+        copy("out_trade_no", from: ["out_trade_no"])
+        copy("transaction_id", from: ["transaction_id"])
+        copy("success_time", from: ["success_time"])
+        if type.hasPrefix("refund.") {
+            copy("out_refund_no", from: ["out_refund_no"])
+            copy("refund_id", from: ["refund_id"])
+            copy("refund_status", from: ["refund_status"])
+            copy("amount", from: ["amount", "refund"])
+            copy("total_amount", from: ["amount", "total"])
+            o["currency"] = resource["amount"]?["currency"] ?? "CNY"
+        } else {
+            copy("trade_state", from: ["trade_state"])
+            copy("amount", from: ["amount", "total"])
+            copy("currency", from: ["amount", "currency"])
+            copy("payer_openid", from: ["payer", "openid"])
+        }
+        if let attach, let decoded = AttachCodec.decode(attach) {
+            if let key = decoded.idempotencyKey { o["idempotency_key"] = .string(key) }
+            if let data = decoded.data { o["attach"] = data }
+        }
+        if let risk { o["risk"] = risk }
+        return .object(o)
+    }
+
+    /// Maps WeChat's `event_type` to the contract's `type`.
+    public static func type(for wechatEventType: String) -> String {
+        switch wechatEventType {
+        case "TRANSACTION.SUCCESS": return "payment.success"
+        case "TRANSACTION.FAIL": return "payment.failed"
+        case "REFUND.SUCCESS": return "refund.success"
+        case "REFUND.ABNORMAL": return "refund.abnormal"
+        case "REFUND.CLOSED": return "refund.closed"
+        default: return "other"
+        }
+    }
+}
+
+/// Verifies, decrypts and normalizes a notification POST.
+public enum NotificationProcessor {
+    /// The largest body accepted (WeChat's notifications are a few KiB).
+    public static let maxBodyBytes = 64 * 1024
+
+    /// Processes one notification.
+    /// - Parameters:
+    ///   - header: case-insensitive header lookup.
+    ///   - body: the raw body bytes exactly as received.
+    /// - Throws: `EVENT_TOO_LARGE` (413), `NOT_JSON` (400), a 77 error for every authentication failure, or
+    ///   `BAD_EVENT` for a verified body of the wrong shape.
+    public static func process(header: (String) -> String?, body: [UInt8], secrets: Secrets, now: Int64)
+        throws(WxPayError) -> PaymentEvent
+    {
+        guard body.count <= maxBodyBytes else { throw .tooLarge(limit: maxBodyBytes) }
+        let envelope: NotificationBody
+        do {
+            envelope = try JSONCoding.decode(NotificationBody.self, from: body)
+        } catch is DecodingError {
+            // Distinguish "not JSON at all" from "JSON of the wrong shape" before touching signatures.
+            if (try? JSONCoding.value(from: body)) == nil { throw .notJSON("the notification body does not parse") }
+            envelope = NotificationBody()
+        } catch {
+            throw .notJSON("the notification body does not parse")
+        }
+        // Authenticate before trusting any field of the body.
+        try SignatureVerifier.verify(SignedHeaders(lookup: header), body: body, secrets: secrets, now: now)
+
+        guard let id = envelope.id, let eventType = envelope.event_type, let resource = envelope.resource,
+              let ciphertext = resource.ciphertext, let nonce = resource.nonce
+        else { throw .badEvent("the notification lacks id, event_type or resource") }
+        let algorithm = resource.algorithm ?? ResourceCipher.algorithm
+        guard algorithm == ResourceCipher.algorithm else {
+            throw .authentication("DECRYPTION_FAILED", "resource.algorithm \(algorithm) is not \(ResourceCipher.algorithm)")
+        }
+        let plaintext = try ResourceCipher.decrypt(ciphertext: ciphertext, nonce: nonce,
+                                                   associatedData: resource.associated_data ?? "",
+                                                   apiV3Key: secrets.apiV3KeyBytes)
+        guard let decrypted = try? JSONCoding.value(from: plaintext), decrypted.objectValue != nil else {
+            throw .authentication("DECRYPTION_FAILED", "the decrypted resource is not a JSON object")
+        }
+        guard decrypted["mchid"]?.stringValue == secrets.mchid else {
+            throw .authentication("MERCHANT_MISMATCH", "the decrypted resource belongs to another merchant")
+        }
+        if let appid = decrypted["appid"]?.stringValue, appid != secrets.appid {
+            throw .authentication("MERCHANT_MISMATCH", "the decrypted resource names another appid")
+        }
+        return PaymentEvent(id: id, type: PaymentEvent.type(for: eventType), wechatEventType: eventType,
+                            createdAt: envelope.create_time ?? "", resource: decrypted, risk: nil)
+    }
+}
+
+/// The notification body as WeChat Pay sends it.
+private struct NotificationBody: Decodable {
+    struct Resource: Decodable {
+        var original_type: String?
+        var algorithm: String?
+        var ciphertext: String?
+        var associated_data: String?
+        var nonce: String?
+    }
+    var id: String?
+    var create_time: String?
+    var resource_type: String?
+    var event_type: String?
+    var summary: String?
+    var resource: Resource?
+}
+
+/// The `attach` string carried from the order to its notification: the idempotency key and the merchant's own
+/// data, as compact JSON `{"ik": "...", "d": {...}}`, at most 128 bytes (WeChat's limit).
+public enum AttachCodec {
+    /// WeChat Pay's limit on `attach`.
+    public static let maxBytes = 128
+
+    /// Encodes, or `nil` when the result would exceed 128 bytes.
+    public static func encode(idempotencyKey: String, data: JSONValue?) -> String? {
+        var o: [String: JSONValue] = ["ik": .string(idempotencyKey)]
+        if let data, !data.isNull { o["d"] = data }
+        guard let s = try? JSONCoding.string(JSONValue.object(o)), s.utf8.count <= maxBytes else { return nil }
+        return s
+    }
+
+    /// Decodes what ``encode(idempotencyKey:data:)`` wrote; `nil` for foreign attach strings.
+    public static func decode(_ attach: String) -> (idempotencyKey: String?, data: JSONValue?)? {
+        guard let v = try? JSONCoding.value(from: Array(attach.utf8)), let o = v.objectValue else { return nil }
+        return (o["ik"]?.stringValue, o["d"])
+    }
+}

@@ -1,0 +1,239 @@
+import FoundationEssentials
+import WxPayCrypto
+
+/// The merchant's key material and settings, read from the secrets file (SPEC §2).
+///
+/// Loaded, parsed and validated anew on every invocation, so a rotated file takes effect on the next call with no
+/// restart. `description` never shows a secret value.
+public struct Secrets: Sendable, CustomStringConvertible {
+    /// The default path when `WXPAY_SECRETS_FILE` is unset.
+    public static let defaultPath = "/run/secrets/wxpay.json"
+    /// WeChat Pay's production API host.
+    public static let productionAPIBase = "https://api.mch.weixin.qq.com"
+
+    /// Merchant id (digits).
+    public let mchid: String
+    /// The app id the merchant pays under.
+    public let appid: String
+    /// Serial number of the merchant API certificate (upper-case hex), sent as `serial_no`.
+    public let merchantSerialNumber: String
+    /// The merchant's signing key.
+    public let merchantPrivateKey: RSAPrivateKey
+    /// The APIv3 key (32 bytes) for AEAD_AES_256_GCM.
+    let apiV3Key: [UInt8]
+    /// Public-key mode keys by `PUB_KEY_ID_...`.
+    public let wechatPayPublicKeys: [String: RSAPublicKey]
+    /// Platform-certificate mode certificates by serial (upper-case hex).
+    public let wechatPayCertificates: [String: X509Certificate]
+    /// Where WeChat Pay sends notifications.
+    public let notifyURL: String?
+    /// API base URL, without a trailing slash.
+    public let apiBase: String
+    /// Where `webhook` forwards accepted events.
+    public let forwardURL: String?
+    /// HMAC key for `Wxpay-Agent-Signature`.
+    let forwardSecret: [UInt8]?
+    /// SM4 key for sealing (16 bytes).
+    let sm4Key: [UInt8]?
+    /// A merchant confirm page for jsapi/mini-program intents, if configured.
+    public let confirmPageURL: String?
+
+    public var description: String {
+        "Secrets(mchid: \(mchid), appid: \(appid), public keys: \(wechatPayPublicKeys.keys.sorted()), "
+            + "certificates: \(wechatPayCertificates.keys.sorted()), secrets: <redacted>)"
+    }
+
+    /// The APIv3 key, for decrypting resources. Kept internal to the core except through this accessor.
+    public var apiV3KeyBytes: [UInt8] { apiV3Key }
+    /// The forwarding HMAC secret, if configured.
+    public var forwardSecretBytes: [UInt8]? { forwardSecret }
+    /// The SM4 sealing key, if configured.
+    public var sm4KeyBytes: [UInt8]? { sm4Key }
+
+    /// Loads the file named by `WXPAY_SECRETS_FILE` (or ``defaultPath``).
+    /// - Throws: `SECRETS_NOT_FOUND` or `SECRETS_INVALID` (exit 78), never quoting a secret value.
+    public static func load(environment: [String: String]) throws(WxPayError) -> Secrets {
+        let path = environment["WXPAY_SECRETS_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultPath
+        let bytes: [UInt8]
+        do {
+            bytes = try System.readFile(path, limit: 1 << 20)
+        } catch {
+            throw .secretsNotFound(path, error.reason)
+        }
+        return try parse(bytes)
+    }
+
+    /// Parses and validates the JSON text of a secrets file.
+    public static func parse(_ bytes: [UInt8]) throws(WxPayError) -> Secrets {
+        let raw: RawSecrets
+        do {
+            raw = try JSONCoding.decode(RawSecrets.self, from: bytes)
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw .secretsInvalid(context.codingPath.map(\.stringValue).joined(separator: "."), "has the wrong type")
+        } catch {
+            // Never echo the decoder's message: it may quote the file's content.
+            throw .secretsInvalid("(file)", "is not a JSON object of the documented shape")
+        }
+        return try Secrets(validating: raw)
+    }
+
+    private init(validating raw: RawSecrets) throws(WxPayError) {
+        func required(_ value: String?, _ field: String) throws(WxPayError) -> String {
+            guard let value, !value.isEmpty else { throw .secretsInvalid(field, "is missing") }
+            return value
+        }
+        mchid = try required(raw.mchid, "mchid")
+        guard mchid.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), mchid.utf8.count <= 32 else {
+            throw .secretsInvalid("mchid", "must be the merchant's digits")
+        }
+        appid = try required(raw.appid, "appid")
+        let serial = try required(raw.merchant_serial_no, "merchant_serial_no")
+        guard serial.utf8.allSatisfy({ isHexDigit($0) }) else {
+            throw .secretsInvalid("merchant_serial_no", "must be hexadecimal")
+        }
+        merchantSerialNumber = serial.uppercased()
+
+        let keyPEM = try required(raw.merchant_private_key, "merchant_private_key")
+        do {
+            merchantPrivateKey = try RSAPrivateKey(pem: keyPEM)
+        } catch {
+            throw .secretsInvalid("merchant_private_key", error.code == .unsupportedKey
+                ? "must be an RSA key of at least 2048 bits" : "is not a PEM private key (PKCS#8 or PKCS#1)")
+        }
+
+        let v3 = Array(try required(raw.apiv3_key, "apiv3_key").utf8)
+        guard v3.count == 32 else { throw .secretsInvalid("apiv3_key", "must be exactly 32 ASCII characters") }
+        apiV3Key = v3
+
+        var publicKeys: [String: RSAPublicKey] = [:]
+        for (id, pem) in raw.wechatpay_public_keys ?? [:] {
+            guard id.hasPrefix("PUB_KEY_ID_") else {
+                throw .secretsInvalid("wechatpay_public_keys", "key ids must start with PUB_KEY_ID_")
+            }
+            do { publicKeys[id] = try RSAPublicKey(pem: pem) } catch {
+                throw .secretsInvalid("wechatpay_public_keys.\(id)", "is not a PEM RSA public key")
+            }
+        }
+        var certificates: [String: X509Certificate] = [:]
+        for (serial, pem) in raw.wechatpay_certificates ?? [:] {
+            let cert: X509Certificate
+            do { cert = try X509Certificate(pem: pem) } catch {
+                throw .secretsInvalid("wechatpay_certificates.\(serial)", "is not a PEM X.509 certificate")
+            }
+            guard cert.serialNumber == serial.uppercased() else {
+                throw .secretsInvalid("wechatpay_certificates.\(serial)",
+                                      "is keyed by a serial that differs from the certificate's own (\(cert.serialNumber))")
+            }
+            certificates[cert.serialNumber] = cert
+        }
+        guard !publicKeys.isEmpty || !certificates.isEmpty else {
+            throw .secretsInvalid("wechatpay_public_keys", "at least one WeChat Pay public key or platform certificate is required")
+        }
+        wechatPayPublicKeys = publicKeys
+        wechatPayCertificates = certificates
+
+        notifyURL = try Secrets.url(raw.notify_url, "notify_url")
+        apiBase = try Secrets.url(raw.api_base, "api_base").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+            ?? Secrets.productionAPIBase
+        forwardURL = try Secrets.url(raw.forward_url, "forward_url")
+        confirmPageURL = try Secrets.url(raw.confirm_page_url, "confirm_page_url")
+        if let secret = raw.forward_secret, !secret.isEmpty {
+            guard secret.utf8.count >= 16 else { throw .secretsInvalid("forward_secret", "must be at least 16 characters") }
+            forwardSecret = Array(secret.utf8)
+        } else {
+            forwardSecret = nil
+        }
+        if forwardURL != nil && forwardSecret == nil {
+            throw .secretsInvalid("forward_secret", "is required when forward_url is set")
+        }
+        if let hex = raw.sm4_key, !hex.isEmpty {
+            guard let key = Hex.decode(hex), key.count == 16 else {
+                throw .secretsInvalid("sm4_key", "must be 32 hexadecimal characters (16 bytes)")
+            }
+            sm4Key = key
+        } else {
+            sm4Key = nil
+        }
+    }
+
+    private static func url(_ value: String?, _ field: String) throws(WxPayError) -> String? {
+        guard let value, !value.isEmpty else { return nil }
+        guard value.hasPrefix("https://") || value.hasPrefix("http://") else {
+            throw .secretsInvalid(field, "must be an http(s) URL")
+        }
+        return value
+    }
+
+    /// The verification key for a `Wechatpay-Serial` value, if the file has one.
+    public func verificationKey(forSerial serial: String, at unixTime: Int64) -> RSAPublicKey? {
+        if serial.hasPrefix("PUB_KEY_ID_") { return wechatPayPublicKeys[serial] }
+        guard let cert = wechatPayCertificates[serial.uppercased()], cert.isValid(at: unixTime) else { return nil }
+        return try? cert.publicKey
+    }
+}
+
+/// The file's JSON as written; validated into ``Secrets``.
+private struct RawSecrets: Decodable {
+    var mchid: String?
+    var appid: String?
+    var merchant_serial_no: String?
+    var merchant_private_key: String?
+    var apiv3_key: String?
+    var wechatpay_public_keys: [String: String]?
+    var wechatpay_certificates: [String: String]?
+    var notify_url: String?
+    var api_base: String?
+    var forward_url: String?
+    var forward_secret: String?
+    var sm4_key: String?
+    var confirm_page_url: String?
+}
+
+@inline(__always) func isHexDigit(_ c: UInt8) -> Bool {
+    (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)
+}
+
+/// Hexadecimal encoding.
+public enum Hex {
+    /// Lower-case hex of `bytes`.
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Decodes hex (either case); `nil` if malformed.
+    public static func decode(_ text: String) -> [UInt8]? {
+        let chars = Array(text.utf8)
+        guard chars.count % 2 == 0 else { return nil }
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 0x30...0x39: return c - 0x30
+            case 0x41...0x46: return c - 0x41 + 10
+            case 0x61...0x66: return c - 0x61 + 10
+            default: return nil
+            }
+        }
+        var out = [UInt8]()
+        out.reserveCapacity(chars.count / 2)
+        var i = 0
+        while i < chars.count {
+            guard let hi = nibble(chars[i]), let lo = nibble(chars[i + 1]) else { return nil }
+            out.append(hi << 4 | lo)
+            i += 2
+        }
+        return out
+    }
+}
+
+/// Standard base64 (padded), as WeChat Pay uses for signatures and ciphertexts.
+public enum Base64 {
+    /// Encodes `bytes`.
+    public static func encode(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
+    /// Decodes strictly: `nil` for anything that is not padded standard base64.
+    public static func decode(_ text: String) -> [UInt8]? { Data(base64Encoded: text).map { Array($0) } }
+}

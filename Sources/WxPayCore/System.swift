@@ -1,0 +1,159 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Small POSIX helpers (no full Foundation in function binaries).
+public enum System {
+    /// A file read failure with the `errno` reason.
+    public struct FileError: Error, Sendable {
+        /// `errno` at the failure.
+        public let errno: Int32
+        /// `strerror(errno)`, or a size message.
+        public let reason: String
+    }
+
+    /// Reads a whole file, refusing anything larger than `limit` bytes.
+    public static func readFile(_ path: String, limit: Int = 1 << 20) throws(FileError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError(errno: errno, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        return try readAll(fd: fd, limit: limit)
+    }
+
+    /// Reads a descriptor to its end, refusing more than `limit` bytes (reads `limit + 1` at most, to tell).
+    public static func readAll(fd: Int32, limit: Int) throws(FileError) -> [UInt8] {
+        var out = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileError(errno: errno, reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<n])
+            if out.count > limit { throw FileError(errno: EFBIG, reason: "larger than \(limit) bytes") }
+        }
+        return out
+    }
+
+    /// Writes all of `bytes` to `fd`, retrying on short writes.
+    @discardableResult
+    public static func writeAll(fd: Int32, _ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            offset += n
+        }
+        return true
+    }
+
+    /// Appends one line to a file atomically with respect to other appenders (`O_APPEND`, one `write`), then
+    /// `fsync`s it, so an acknowledged event is on disk.
+    public static func appendLine(path: String, _ line: [UInt8]) throws(FileError) {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw FileError(errno: errno, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var data = line
+        data.append(0x0A)
+        // O_APPEND writes of one buffer are not interleaved with other appenders on local filesystems.
+        let n = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard n == data.count else {
+            throw FileError(errno: errno, reason: n < 0 ? String(cString: strerror(errno)) : "short write")
+        }
+        guard fsync(fd) == 0 else { throw FileError(errno: errno, reason: String(cString: strerror(errno))) }
+    }
+
+    /// The environment as a dictionary.
+    public static func environment() -> [String: String] {
+        var env: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let s = String(cString: entry)
+            if let eq = s.firstIndex(of: "=") { env[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+            p += 1
+        }
+        return env
+    }
+
+    /// Wall-clock Unix time in seconds.
+    public static func unixTime() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec)
+    }
+
+    /// Wall-clock Unix time in milliseconds.
+    public static func unixTimeMillis() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+}
+
+/// RFC 3339 timestamps in China Standard Time (+08:00), as WeChat Pay writes them.
+public enum ChinaTime {
+    /// Formats Unix seconds as `yyyy-MM-ddTHH:mm:ss+08:00`.
+    public static func format(unix: Int64) -> String {
+        var t = time_t(unix + 8 * 3600)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        func pad(_ v: Int32, _ w: Int = 2) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, w - s.count)) + s
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday))T"
+            + "\(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec))+08:00"
+    }
+
+    /// Parses an RFC 3339 timestamp with a `Z` or `±HH:MM` offset (fractional seconds ignored) into Unix seconds.
+    public static func parse(_ text: String) -> Int64? {
+        let b = Array(text.utf8)
+        guard b.count >= 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54 || b[10] == 0x20, b[13] == 0x3A, b[16] == 0x3A
+        else { return nil }
+        func num(_ from: Int, _ len: Int) -> Int? {
+            var v = 0
+            for i in from..<(from + len) {
+                guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
+                v = v * 10 + Int(b[i] - 0x30)
+            }
+            return v
+        }
+        guard let year = num(0, 4), let month = num(5, 2), let day = num(8, 2), let hour = num(11, 2),
+              let minute = num(14, 2), let second = num(17, 2),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        var i = 19
+        if i < b.count, b[i] == 0x2E {
+            i += 1
+            while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
+        }
+        guard i < b.count else { return nil }
+        var offset = 0
+        if b[i] == 0x5A || b[i] == 0x7A {
+            guard i + 1 == b.count else { return nil }
+        } else if b[i] == 0x2B || b[i] == 0x2D {
+            guard i + 6 == b.count, b[i + 3] == 0x3A, let oh = num(i + 1, 2), let om = num(i + 4, 2) else { return nil }
+            offset = (oh * 3600 + om * 60) * (b[i] == 0x2B ? 1 : -1)
+        } else {
+            return nil
+        }
+        // Days from civil (Howard Hinnant's algorithm).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146097 + doe - 719468
+        return Int64(days * 86400 + hour * 3600 + minute * 60 + second - offset)
+    }
+}

@@ -1,0 +1,202 @@
+import CWxCurl
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An outgoing HTTP request.
+public struct HTTPRequest: Sendable {
+    /// Upper-case method, e.g. `GET`, `POST`.
+    public var method: String
+    /// Absolute URL.
+    public var url: String
+    /// Header lines in order (names as given).
+    public var headers: [(name: String, value: String)]
+    /// Body bytes (empty for none).
+    public var body: [UInt8]
+    /// Seconds allowed to establish the connection.
+    public var connectTimeout: Double
+    /// Seconds allowed for the whole exchange, connection included.
+    public var totalTimeout: Double
+
+    /// Creates a request. Timeouts default to 2 s to connect and 10 s in total.
+    public init(
+        method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
+        connectTimeout: Double = 2, totalTimeout: Double = 10
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.connectTimeout = connectTimeout
+        self.totalTimeout = totalTimeout
+    }
+}
+
+/// A received HTTP response.
+public struct HTTPResponse: Sendable {
+    /// Status code.
+    public var status: Int
+    /// Header fields with lower-cased names, in arrival order.
+    public var headers: [(name: String, value: String)]
+    /// Raw body bytes, exactly as received (signatures are computed over these).
+    public var body: [UInt8]
+
+    /// Creates a response.
+    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first value of the header `name` (case-insensitive).
+    public func header(_ name: String) -> String? {
+        let lower = name.lowercased()
+        return headers.first { $0.name == lower }?.value
+    }
+}
+
+/// A transport failure: the request may or may not have reached the server.
+public struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What kind of failure.
+    public enum Code: String, Sendable {
+        /// libcurl could not be loaded.
+        case transportUnavailable
+        /// The URL is malformed or uses an unsupported scheme.
+        case invalidURL
+        /// The connection could not be established (refused, DNS, TLS handshake).
+        case connectFailed
+        /// The connect or total timeout elapsed.
+        case timedOut
+        /// The connection broke mid-exchange (reset, empty reply, partial body).
+        case connectionLost
+    }
+
+    /// What kind of failure.
+    public let code: Code
+    /// A human sentence (libcurl's reason), never containing request headers or bodies.
+    public let message: String
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}
+
+/// A blocking HTTP/1.1 client over libcurl. One easy handle per request: the functions make one or a few calls
+/// per process, so connection reuse buys nothing and isolation is simpler.
+public enum HTTPClient {
+    /// Performs `request` once (no retries; see ``RetryPolicy``).
+    public static func send(_ request: HTTPRequest) throws(HTTPError) -> HTTPResponse {
+        let curl = try CurlLibrary.shared.get()
+        guard let handle = curl.easyInit() else { throw HTTPError(.transportUnavailable, "curl_easy_init failed") }
+        defer { curl.easyCleanup(handle) }
+
+        let sink = ResponseSink()
+        let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
+        var headerList: UnsafeMutablePointer<curl_slist>? = nil
+        defer { curl.slistFree(headerList) }
+        for (name, value) in request.headers {
+            headerList = curl.slistAppend(headerList, "\(name): \(value)")
+        }
+        // Suppress curl's own "Expect: 100-continue" round trip, which costs a full RTT on POSTs.
+        headerList = curl.slistAppend(headerList, "Expect:")
+
+        func long(_ opt: CURLoption, _ value: Int) { _ = cwx_curl_setopt_long(curl.setopt, handle, opt, value) }
+        func ptr(_ opt: CURLoption, _ value: UnsafeRawPointer?) { _ = cwx_curl_setopt_ptr(curl.setopt, handle, opt, value) }
+
+        let code: CURLcode = request.url.withCString { url in
+            request.method.withCString { method in
+                request.body.withUnsafeBufferPointer { body in
+                    ptr(CURLOPT_URL, url)
+                    ptr(CURLOPT_CUSTOMREQUEST, method)
+                    long(CURLOPT_NOSIGNAL, 1)
+                    long(CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
+                    long(CURLOPT_TIMEOUT_MS, Int(request.totalTimeout * 1000))
+                    "http,https".withCString { ptr(CURLOPT_PROTOCOLS_STR, $0) }
+                    long(CURLOPT_FOLLOWLOCATION, 0)
+                    ptr(CURLOPT_HTTPHEADER, UnsafeRawPointer(headerList))
+                    if request.method == "GET" {
+                        long(CURLOPT_HTTPGET, 1)
+                    } else if request.method == "HEAD" {
+                        long(CURLOPT_NOBODY, 1)
+                    } else {
+                        long(CURLOPT_POST, 1)
+                        _ = cwx_curl_setopt_off(curl.setopt, handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+                        // An empty body still needs a non-null pointer, or curl reads from stdin.
+                        ptr(CURLOPT_POSTFIELDS, body.baseAddress.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(sinkPointer))
+                    }
+                    ptr(CURLOPT_WRITEFUNCTION, unsafeBitCast(writeCallback, to: UnsafeRawPointer.self))
+                    ptr(CURLOPT_WRITEDATA, sinkPointer)
+                    ptr(CURLOPT_HEADERFUNCTION, unsafeBitCast(headerCallback, to: UnsafeRawPointer.self))
+                    ptr(CURLOPT_HEADERDATA, sinkPointer)
+                    return curl.easyPerform(handle)
+                }
+            }
+        }
+        guard code == CURLE_OK else {
+            let reason = curl.easyStrerror(code).map { String(cString: $0) } ?? "curl error \(code.rawValue)"
+            switch code {
+            case CURLE_OPERATION_TIMEDOUT: throw HTTPError(.timedOut, reason)
+            case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_SSL_CONNECT_ERROR,
+                CURLE_PEER_FAILED_VERIFICATION:
+                throw HTTPError(.connectFailed, reason)
+            case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL: throw HTTPError(.invalidURL, reason)
+            default: throw HTTPError(.connectionLost, reason)
+            }
+        }
+        var status = 0
+        _ = cwx_curl_getinfo_long(curl.getinfo, handle, CURLINFO_RESPONSE_CODE, &status)
+        return HTTPResponse(status: status, headers: sink.headers, body: sink.body)
+    }
+}
+
+/// Accumulates what curl hands to the callbacks. Only touched on the calling thread during `easyPerform`.
+private final class ResponseSink {
+    var body: [UInt8] = []
+    var headers: [(name: String, value: String)] = []
+}
+
+private let writeCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+    data, size, count, context in
+    guard let data, let context else { return 0 }
+    let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
+    let n = size * count
+    data.withMemoryRebound(to: UInt8.self, capacity: n) { sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: n)) }
+    return n
+}
+
+private let headerCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+    data, size, count, context in
+    guard let data, let context else { return 0 }
+    let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
+    let n = size * count
+    let line = data.withMemoryRebound(to: UInt8.self, capacity: n) {
+        String(decoding: UnsafeBufferPointer(start: $0, count: n), as: UTF8.self)
+    }
+    if line.hasPrefix("HTTP/") {
+        sink.headers.removeAll()  // a new status line (e.g. after 100 Continue): start over
+    } else if let colon = line.firstIndex(of: ":") {
+        let name = line[..<colon].lowercased()
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t\r\n")
+        sink.headers.append((name: name, value: value))
+    }
+    return n
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        let chars = Set(set)
+        var s = self[...]
+        while let f = s.first, chars.contains(f) { s = s.dropFirst() }
+        while let l = s.last, chars.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,61 @@
+import FunctionKit
+import Logging
+import WxPayCore
+
+// webhook: receive a WeChat Pay notification — verify, decrypt, normalize, hand on, answer WeChat (SPEC §5).
+
+let descriptor = FunctionDescriptor(
+    name: "webhook",
+    summary: "Verify, decrypt and hand on a WeChat Pay v3 notification.",
+    discussion: """
+        INPUT   an HTTP envelope of WeChat Pay's notification POST (plain, API Gateway 1.0/2.0, function URL).
+        OUTPUT  the HTTP answer for WeChat: 200 {"code":"SUCCESS"} when accepted; for a plain HTTP envelope it also
+                carries "event": the normalized event (so `webhook < n.json | jq .event` works).
+        HAND-ON WXPAY_EVENTS_FILE (NDJSON, one line per event) and/or forward_url from the secrets file (POST signed
+                with Wxpay-Agent-Signature). A failed hand-off answers 500 so that WeChat retries.
+        REFUSED 401 + exit 77: bad/missing signature, unknown Wechatpay-Serial, timestamp > 300 s away,
+                WECHATPAY/SIGNTEST/ probe, unsupported signature type, undecryptable resource, other merchant.
+                413: body over 64 KiB. 400 + exit 65: not JSON.
+        ENV     WXPAY_SECRETS_FILE (default /run/secrets/wxpay.json), WXPAY_EVENTS_FILE, WXPAY_FORWARD_TIMEOUT_MS
+                (default 300), LOG_LEVEL.
+        """,
+    timeBudget: 0.45,
+    httpErrorBody: { error in
+        // WeChat Pay reads {"code","message"}; the contract's error object rides along.
+        var body = error.jsonObject.objectValue ?? [:]
+        body["code"] = "FAIL"
+        body["message"] = .string(error.message)
+        return .object(body)
+    }
+)
+
+FunctionRunner.main(descriptor) { request, context throws(WxPayError) in
+    guard case .http(let gateway) = request.envelope else {
+        throw .badEvent("webhook takes the HTTP envelope of WeChat Pay's notification POST")
+    }
+    if let method = request.method, method.uppercased() != "POST" {
+        throw WxPayError(code: "METHOD_NOT_ALLOWED", message: "notifications are POSTed, not \(method)",
+                         retryable: false, exitStatus: ExitStatus.dataError, httpStatus: 405)
+    }
+    // Size and syntax first: they need no secrets.
+    guard request.body.count <= NotificationProcessor.maxBodyBytes else {
+        throw .tooLarge(limit: NotificationProcessor.maxBodyBytes)
+    }
+    let secrets = try context.loadSecrets()
+    let handoff = EventHandoff(environment: context.environment, secrets: secrets)
+    if gateway && !handoff.isConfigured {
+        // Behind API Gateway the answer goes to WeChat only: without a hand-off the event would be lost.
+        throw WxPayError(code: "HANDOFF_NOT_CONFIGURED",
+                         message: "behind API Gateway set forward_url in the secrets file or WXPAY_EVENTS_FILE",
+                         retryable: true, exitStatus: ExitStatus.config, httpStatus: 500)
+    }
+    let now = context.now()
+    let event = try NotificationProcessor.process(header: request.header, body: request.body, secrets: secrets, now: now)
+    let json = event.json
+    try handoff.deliver(json, now: now, deadline: context.deadline)
+    context.logger.info("notification accepted", metadata: [
+        "event_id": .string(event.id), "type": .string(event.type),
+        "out_trade_no": .string(event.outTradeNo ?? ""),
+    ])
+    return FunctionResult(body: ["code": "SUCCESS", "message": "成功"], extras: ["event": json])
+}
