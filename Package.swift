@@ -66,6 +66,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "WxPaySandbox",
+            dependencies: ["WxPayCore", "WxPayCrypto"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Functions
         function("webhook"),
 
@@ -74,6 +80,8 @@ let package = Package(
             name: "wxpay-simulate",
             dependencies: [
                 "WxPayCore",
+                "WxPaySandbox",
+                "WxPayCrypto",
                 "FunctionKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
