@@ -34,7 +34,7 @@ extension RiskRules {
                     "xunibi", "bitebi", "wakuang",
                 ]),
                 ProhibitedCategory(name: "adult", terms: [
-                    "色情", "约炮", "裸聊", "援交", "卖淫", "嫖娼", "一夜情", "黄片", "成人视频", "情色",
+                    "色情", "约炮", "裸聊", "援交", "卖淫", "嫖娼", "一夜情", "黄片", "成人视频",
                     "porn", "porno", "pornography", "pornhub", "escort service", "camgirl", "sexcam", "nude chat",
                     "hooker", "prostitute", "prostitution",
                     "yuepao", "seqing", "luoliao", "piaochang",

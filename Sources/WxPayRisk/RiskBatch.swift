@@ -1,0 +1,540 @@
+// Batch scoring (risk-batch): NDJSON or JSON-array streams, and `{"transactions": [...]}` batch events.
+
+/// Counts for the summary of a batch or stream.
+public struct RiskBatchSummary: Sendable, Equatable {
+    /// Records read (scored and malformed).
+    public var records = 0
+    /// Records answered with an error object (`BAD_TRANSACTION`).
+    public var errors = 0
+    /// Scored records per action.
+    public var actions: [RiskAction: Int] = [:]
+    /// Scored records per fired rule.
+    public var rules: [String: Int] = [:]
+
+    /// An empty summary.
+    public init() {}
+
+    /// The summary as one JSON object: `{"records", "errors", "actions": {...}, "rules": {...}}`, plus
+    /// `elapsed_ms` and `throughput_per_s` when `elapsedSeconds` is given. Keys are in a stable order.
+    /// - Parameter elapsedSeconds: Wall-clock seconds the batch took, if measured.
+    public func json(elapsedSeconds: Double? = nil) -> String {
+        var out: [UInt8] = []
+        out += Array("{\"records\":\(records),\"errors\":\(errors),\"actions\":{".utf8)
+        for (k, action) in RiskAction.allCases.enumerated() {
+            out += Array("\(k == 0 ? "" : ",")\"\(action.rawValue)\":\(actions[action, default: 0])".utf8)
+        }
+        out += Array("},\"rules\":{".utf8)
+        for (k, rule) in rules.keys.sorted().enumerated() {
+            if k > 0 { out.append(UInt8(ascii: ",")) }
+            appendJSONString(Array(rule.utf8), to: &out)
+            out += Array(":\(rules[rule]!)".utf8)
+        }
+        out.append(UInt8(ascii: "}"))
+        if let elapsedSeconds {
+            let ms = Int((elapsedSeconds * 1000).rounded())
+            let rate = elapsedSeconds > 0 ? Int((Double(records) / elapsedSeconds).rounded()) : 0
+            out += Array(",\"elapsed_ms\":\(ms),\"throughput_per_s\":\(rate)".utf8)
+        }
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Scores transactions given as JSON bytes and writes the answers as JSON bytes: the fast path of `risk-batch`
+/// (no `Codable`, no `String` per field, no allocation for a transaction that fires no rule).
+public final class RiskBatchScorer {
+    /// The engine (and its state) the records are scored with.
+    public let engine: RiskEngine
+    /// What has been scored so far.
+    public private(set) var summary = RiskBatchSummary()
+    private var scanner = TransactionScanner()
+    private var partial = ScannedTransaction()
+
+    /// Creates a scorer.
+    /// - Parameter engine: The engine to score with; a fresh engine with the default rules unless given.
+    public init(engine: RiskEngine = RiskEngine()) {
+        self.engine = engine
+    }
+
+    /// Scores one transaction object and appends one JSON object (no newline) to `output`:
+    /// `{"id","score","action","reasons"}`, or for a malformed record
+    /// `{"id": <id or null>, "error": {"code": "BAD_TRANSACTION", "message", "retryable": false}}`.
+    /// - Parameters:
+    ///   - record: The transaction's JSON (one NDJSON line or one array element).
+    ///   - output: Where the answer goes.
+    public func scoreRecord(_ record: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+        summary.records += 1
+        do throws(BadTransaction) {
+            try scanner.scan(record, partial: &partial)
+        } catch {
+            let id: [UInt8]? =
+                if let r = partial.id { Array(scanner.buffer[r]) } else { scanner.salvageID(record) }
+            appendError(id: id, message: error.message, into: &output)
+            return
+        }
+        let t = partial
+        let decision = scanner.buffer.withUnsafeBufferPointer { buf -> RiskDecision in
+            @inline(__always) func slice(_ r: Range<Int>?) -> UnsafeBufferPointer<UInt8> {
+                guard let r else { return UnsafeBufferPointer(start: nil, count: 0) }
+                return UnsafeBufferPointer(rebasing: buf[r])
+            }
+            return engine.score(
+                RiskEngine.ScoringInput(
+                    amount: t.amount, isRefund: t.isRefund, time: t.time,
+                    payer: slice(t.userOpenid), device: slice(t.deviceId), ip: slice(t.clientIp),
+                    description: slice(t.description), attach: slice(t.attach),
+                    merchantCategory: slice(t.merchantCategory)))
+        }
+        summary.actions[decision.action, default: 0] += 1
+        for reason in decision.reasons { summary.rules[reason.rule, default: 0] += 1 }
+        output += #"{"id":"#.utf8
+        scanner.buffer.withUnsafeBufferPointer { appendJSONString(UnsafeBufferPointer(rebasing: $0[t.id!]), to: &output) }
+        output += #","score":"#.utf8
+        appendInt(decision.score, to: &output)
+        switch decision.action {
+        case .approve: output += #","action":"approve","reasons":["#.utf8
+        case .review: output += #","action":"review","reasons":["#.utf8
+        case .block: output += #","action":"block","reasons":["#.utf8
+        }
+        for (k, reason) in decision.reasons.enumerated() {
+            output += (k == 0 ? #"{"rule":"# : #",{"rule":"#).utf8
+            appendJSONString(Array(reason.rule.utf8), to: &output)
+            output += #","detail":"#.utf8
+            appendJSONString(Array(reason.detail.utf8), to: &output)
+            output.append(UInt8(ascii: "}"))
+        }
+        output += "]}".utf8
+    }
+
+    /// Appends a `BAD_TRANSACTION` error object for a record that could not be read and counts it.
+    /// - Parameters:
+    ///   - id: The record's id when known (UTF-8), nil otherwise.
+    ///   - message: What was wrong.
+    ///   - output: Where the answer goes.
+    public func appendError(id: [UInt8]?, message: String, into output: inout [UInt8]) {
+        summary.errors += 1
+        output += #"{"id":"#.utf8
+        if let id { appendJSONString(id, to: &output) } else { output += "null".utf8 }
+        output += #","error":{"code":"BAD_TRANSACTION","message":"#.utf8
+        appendJSONString(Array(message.utf8), to: &output)
+        output += #","retryable":false}}"#.utf8
+    }
+
+    /// Counts a record that could not even be delimited (see ``RiskInputSplitter``) and answers it.
+    func malformed(_ message: String, into output: inout [UInt8]) {
+        summary.records += 1
+        appendError(id: nil, message: message, into: &output)
+    }
+}
+
+/// Splits a byte stream into records, whatever its shape:
+/// - NDJSON: one transaction per line (blank lines are skipped);
+/// - a JSON array of transactions, streamed element by element;
+/// - a batch event `{"transactions": [...]}` (any layout; held in memory, up to 64 MiB), or a single
+///   transaction object pretty-printed over several lines.
+/// The first line decides: `[` starts an array; a first line ending in `{` or `[` starts a multi-line document;
+/// anything else is NDJSON.
+public struct RiskInputSplitter {
+    /// One piece of input.
+    public enum Record {
+        /// One transaction's JSON (valid or not).
+        case transaction(UnsafeBufferPointer<UInt8>)
+        /// A whole batch event `{"transactions": [...]}` (its other members are ignored).
+        case batch(UnsafeBufferPointer<UInt8>)
+        /// Input that could not be delimited into a record (e.g. data after the end of an array).
+        case malformed(String)
+    }
+
+    private enum Mode { case start, lines, array, document, trailing }
+    private var mode = Mode.start
+    private var pending: [UInt8] = []
+    private var array = ArraySplitter()
+    private var documentDepth = 0
+    private var documentInString = false
+    private var documentEscape = false
+    private var reportedTrailing = false
+    /// The largest multi-line document (batch event) accepted.
+    public static let maxDocumentBytes = 64 << 20
+
+    /// Creates a splitter waiting for the first byte.
+    public init() {}
+
+    /// Feeds the next chunk; `emit` is called for every record completed by it. Record buffers are valid only
+    /// during the call to `emit`.
+    public mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, _ emit: (Record) -> Void) {
+        var i = 0
+        let n = chunk.count
+        while i < n {
+            switch mode {
+            case .start:
+                // Skip whitespace and a UTF-8 byte-order mark before the first record.
+                let c = chunk[i]
+                if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0xEF || c == 0xBB || c == 0xBF {
+                    i += 1
+                    continue
+                }
+                if c == UInt8(ascii: "[") {
+                    mode = .array
+                    i += 1
+                    continue
+                }
+                // Decide on the first line: look for its end.
+                var j = i
+                while j < n, chunk[j] != 0x0A { j += 1 }
+                pending += UnsafeBufferPointer(rebasing: chunk[i..<j])
+                if j == n { return }  // the first line continues in the next chunk
+                i = j
+                decideFirstLine(emit)
+            case .lines:
+                if pending.isEmpty {
+                    // Fast path: emit whole lines straight from the chunk.
+                    var start = i
+                    while i < n {
+                        if chunk[i] == 0x0A {
+                            emitLine(UnsafeBufferPointer(rebasing: chunk[start..<i]), emit)
+                            start = i + 1
+                        }
+                        i += 1
+                    }
+                    pending += UnsafeBufferPointer(rebasing: chunk[start..<n])
+                } else {
+                    var j = i
+                    while j < n, chunk[j] != 0x0A { j += 1 }
+                    pending += UnsafeBufferPointer(rebasing: chunk[i..<j])
+                    if j == n { return }
+                    pending.withUnsafeBufferPointer { emitLine($0, emit) }
+                    pending.removeAll(keepingCapacity: true)
+                    i = j + 1
+                }
+            case .array:
+                let consumed = array.feed(UnsafeBufferPointer(rebasing: chunk[i..<n])) { element in
+                    emit(element)
+                }
+                i += consumed
+                if array.finished { mode = .trailing }
+            case .document:
+                while i < n {
+                    let c = chunk[i]
+                    i += 1
+                    pending.append(c)
+                    if documentInString {
+                        if documentEscape {
+                            documentEscape = false
+                        } else if c == 0x5C {
+                            documentEscape = true
+                        } else if c == 0x22 {
+                            documentInString = false
+                        }
+                        continue
+                    }
+                    switch c {
+                    case 0x22: documentInString = true
+                    case UInt8(ascii: "{"), UInt8(ascii: "["): documentDepth += 1
+                    case UInt8(ascii: "}"), UInt8(ascii: "]"): documentDepth -= 1
+                    default: break
+                    }
+                    if documentDepth == 0 {
+                        emitDocument(emit)
+                        mode = .trailing
+                        break
+                    }
+                }
+                if mode == .document && pending.count > Self.maxDocumentBytes {
+                    emit(.malformed("the JSON document is larger than \(Self.maxDocumentBytes) bytes"))
+                    pending = []
+                    mode = .trailing
+                    reportedTrailing = true
+                    return
+                }
+            case .trailing:
+                while i < n {
+                    let c = chunk[i]
+                    i += 1
+                    if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { continue }
+                    if !reportedTrailing {
+                        reportedTrailing = true
+                        emit(.malformed("unexpected data after the end of the JSON value"))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Ends the input: emits what is left (an unterminated last line, an unclosed array or document).
+    public mutating func finish(_ emit: (Record) -> Void) {
+        switch mode {
+        case .start:
+            if !pending.isEmpty { decideFirstLine(emit) }
+            if mode == .lines, !pending.isEmpty {
+                pending.withUnsafeBufferPointer { emitLine($0, emit) }
+                pending.removeAll()
+            }
+        case .lines:
+            if !pending.isEmpty {
+                pending.withUnsafeBufferPointer { emitLine($0, emit) }
+                pending.removeAll()
+            }
+        case .array:
+            array.finish(emit)
+        case .document:
+            emit(.malformed("the JSON document ended before it was complete"))
+        case .trailing:
+            break
+        }
+        mode = .trailing
+    }
+
+    private mutating func decideFirstLine(_ emit: (Record) -> Void) {
+        var end = pending.count
+        while end > 0, pending[end - 1] == 0x20 || pending[end - 1] == 0x09 || pending[end - 1] == 0x0D { end -= 1 }
+        let last = end > 0 ? pending[end - 1] : 0
+        if last == UInt8(ascii: "{") || last == UInt8(ascii: "[") {
+            // A multi-line document: replay the first line through the depth tracker.
+            let first = pending
+            pending = []
+            mode = .document
+            pending.reserveCapacity(first.count)
+            first.withUnsafeBufferPointer { feedDocumentPrefix($0) }
+            pending.append(0x0A)
+            return
+        }
+        mode = .lines
+        let line = pending
+        pending = []
+        line.withUnsafeBufferPointer { buffer in
+            if isBatchEvent(buffer) { emit(.batch(buffer)) } else { emitLine(buffer, emit) }
+        }
+    }
+
+    private mutating func feedDocumentPrefix(_ bytes: UnsafeBufferPointer<UInt8>) {
+        for c in bytes {
+            pending.append(c)
+            if documentInString {
+                if documentEscape { documentEscape = false } else if c == 0x5C { documentEscape = true } else if c == 0x22 { documentInString = false }
+                continue
+            }
+            switch c {
+            case 0x22: documentInString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["): documentDepth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): documentDepth -= 1
+            default: break
+            }
+        }
+    }
+
+    private mutating func emitDocument(_ emit: (Record) -> Void) {
+        let document = pending
+        pending = []
+        document.withUnsafeBufferPointer { buffer in
+            emit(isBatchEvent(buffer) ? .batch(buffer) : .transaction(buffer))
+        }
+    }
+
+    @inline(__always)
+    private func emitLine(_ line: UnsafeBufferPointer<UInt8>, _ emit: (Record) -> Void) {
+        for c in line where !(c == 0x20 || c == 0x09 || c == 0x0D) {
+            _ = c
+            emit(.transaction(line))
+            return
+        }
+    }
+}
+
+/// True when `bytes` is a JSON object with a top-level `transactions` member.
+func isBatchEvent(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    topLevelMember("transactions", in: bytes) != nil
+}
+
+/// The byte range of the value of a top-level member of a JSON object, or nil (not an object, no such member,
+/// or malformed before it).
+func topLevelMember(_ name: String, in b: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+    var i = 0
+    var scratch: [UInt8] = []
+    var key: [UInt8] = []
+    let wanted = Array(name.utf8)
+    JSONSkipper.skipWhitespace(b, &i)
+    guard i < b.count, b[i] == UInt8(ascii: "{") else { return nil }
+    i += 1
+    while true {
+        JSONSkipper.skipWhitespace(b, &i)
+        guard i < b.count, b[i] == 0x22 else { return nil }
+        key.removeAll(keepingCapacity: true)
+        do throws(JSONStringError) { try JSONStringDecoder.decode(b, at: &i, into: &key) } catch { return nil }
+        JSONSkipper.skipWhitespace(b, &i)
+        guard i < b.count, b[i] == UInt8(ascii: ":") else { return nil }
+        i += 1
+        JSONSkipper.skipWhitespace(b, &i)
+        let start = i
+        do throws(BadTransaction) { try JSONSkipper.skipValue(b, &i, scratch: &scratch) } catch {
+            return key == wanted ? start..<b.count : nil
+        }
+        if key == wanted { return start..<i }
+        JSONSkipper.skipWhitespace(b, &i)
+        guard i < b.count, b[i] == UInt8(ascii: ",") else { return nil }
+        i += 1
+    }
+}
+
+/// Streams the elements of a JSON array (the opening `[` already consumed) by tracking nesting and strings.
+struct ArraySplitter {
+    private var element: [UInt8] = []
+    private var depth = 0
+    private var inString = false
+    private var escape = false
+    private var sawComma = false
+    private(set) var finished = false
+
+    /// Consumes bytes until the array ends (or the chunk does); returns how many were consumed.
+    mutating func feed(
+        _ chunk: UnsafeBufferPointer<UInt8>, _ emit: (RiskInputSplitter.Record) -> Void
+    ) -> Int {
+        var i = 0
+        while i < chunk.count {
+            let c = chunk[i]
+            i += 1
+            if inString {
+                element.append(c)
+                if escape { escape = false } else if c == 0x5C { escape = true } else if c == 0x22 { inString = false }
+                continue
+            }
+            if depth == 0 {
+                if c == UInt8(ascii: ",") {
+                    endElement(emit, closing: false)
+                    continue
+                }
+                if c == UInt8(ascii: "]") {
+                    endElement(emit, closing: true)
+                    finished = true
+                    return i
+                }
+                if element.isEmpty && (c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D) { continue }
+            }
+            element.append(c)
+            switch c {
+            case 0x22: inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): if depth > 0 { depth -= 1 }
+            default: break
+            }
+        }
+        return i
+    }
+
+    private mutating func endElement(_ emit: (RiskInputSplitter.Record) -> Void, closing: Bool) {
+        if element.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            // `[]` is fine; `[a,]`, `[,a]` and `[a,,b]` are not.
+            if !closing || sawComma { emit(.malformed("empty element in the JSON array")) }
+        } else {
+            element.withUnsafeBufferPointer { emit(.transaction($0)) }
+        }
+        sawComma = !closing
+        element.removeAll(keepingCapacity: true)
+    }
+
+    mutating func finish(_ emit: (RiskInputSplitter.Record) -> Void) {
+        guard !finished else { return }
+        if !element.isEmpty { element.withUnsafeBufferPointer { emit(.transaction($0)) } }
+        emit(.malformed("the JSON array ended without ']'"))
+        finished = true
+    }
+}
+
+/// Ties a splitter to a scorer: feed input chunks, get answers. NDJSON and array input answer one NDJSON line
+/// per record, in input order; a batch event answers one `{"results": [...], "summary": {...}}` object.
+public final class RiskStreamProcessor {
+    /// The scorer (and through it the engine and the summary).
+    public let scorer: RiskBatchScorer
+    private var splitter = RiskInputSplitter()
+    /// Set when the input held a batch event whose `transactions` member is not an array: the message to report.
+    public private(set) var invalidEvent: String?
+    /// True once a batch event was answered.
+    public private(set) var answeredBatch = false
+
+    /// Creates a processor.
+    /// - Parameter scorer: The scorer to use; a fresh one with the default rules unless given.
+    public init(scorer: RiskBatchScorer = RiskBatchScorer()) {
+        self.scorer = scorer
+    }
+
+    /// Feeds the next chunk of input, appending the answers it completes to `output`.
+    public func feed(_ chunk: UnsafeBufferPointer<UInt8>, output: inout [UInt8]) {
+        splitter.feed(chunk) { handle($0, &output) }
+    }
+
+    /// Ends the input, appending the last answers.
+    public func finish(output: inout [UInt8]) {
+        splitter.finish { handle($0, &output) }
+    }
+
+    private func handle(_ record: RiskInputSplitter.Record, _ output: inout [UInt8]) {
+        switch record {
+        case .transaction(let bytes):
+            scorer.scoreRecord(bytes, into: &output)
+            output.append(0x0A)
+        case .malformed(let message):
+            scorer.malformed(message, into: &output)
+            output.append(0x0A)
+        case .batch(let bytes):
+            answerBatch(bytes, &output)
+        }
+    }
+
+    private func answerBatch(_ bytes: UnsafeBufferPointer<UInt8>, _ output: inout [UInt8]) {
+        guard let range = topLevelMember("transactions", in: bytes), range.upperBound <= bytes.count,
+            bytes[range.lowerBound] == UInt8(ascii: "[")
+        else {
+            invalidEvent = "transactions must be an array of transaction objects"
+            return
+        }
+        answeredBatch = true
+        output += #"{"results":["#.utf8
+        var first = true
+        var splitter = ArraySplitter()
+        let body = UnsafeBufferPointer(rebasing: bytes[(range.lowerBound + 1)..<range.upperBound])
+        let emit: (RiskInputSplitter.Record) -> Void = { record in
+            if !first { output.append(UInt8(ascii: ",")) }
+            first = false
+            switch record {
+            case .transaction(let element): self.scorer.scoreRecord(element, into: &output)
+            case .malformed(let message): self.scorer.malformed(message, into: &output)
+            case .batch(let element): self.scorer.scoreRecord(element, into: &output)
+            }
+        }
+        _ = splitter.feed(body, emit)
+        splitter.finish(emit)
+        output += #"],"summary":"#.utf8
+        output += scorer.summary.json().utf8
+        output += "}\n".utf8
+    }
+}
+
+// MARK: - JSON writing
+
+/// Appends `bytes` (UTF-8) as a JSON string literal.
+@inline(__always)
+func appendJSONString<C: Collection<UInt8>>(_ bytes: C, to out: inout [UInt8]) {
+    out.append(0x22)
+    for c in bytes {
+        switch c {
+        case 0x22: out += [0x5C, 0x22]
+        case 0x5C: out += [0x5C, 0x5C]
+        case 0x0A: out += [0x5C, UInt8(ascii: "n")]
+        case 0x0D: out += [0x5C, UInt8(ascii: "r")]
+        case 0x09: out += [0x5C, UInt8(ascii: "t")]
+        case 0..<0x20:
+            let hex: [UInt8] = Array("0123456789abcdef".utf8)
+            out += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 0xF)]]
+        default: out.append(c)
+        }
+    }
+    out.append(0x22)
+}
+
+@inline(__always)
+func appendInt(_ value: Int, to out: inout [UInt8]) {
+    if value >= 0 && value < 10 {
+        out.append(UInt8(0x30 + value))
+        return
+    }
+    out += String(value).utf8
+}
