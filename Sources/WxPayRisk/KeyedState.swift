@@ -16,15 +16,16 @@ func keyHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
 }
 
 /// Maps keys to a bounded number of slots. A slot unseen for `ttl` seconds of stream time is handed back as
-/// fresh; when all slots are taken, the CLOCK hand evicts an expired or not-recently-used one.
+/// fresh; when all slots are taken, the least recently seen (in stream time) of the next 8 slots under a rotating
+/// hand is evicted: an approximate LRU that costs O(1) per insertion and keeps keys that are active now.
 struct SlotDirectory {
     let capacity: Int
     let ttl: Int64
     private var index: [UInt64: Int32] = [:]
     private(set) var keys: [UInt64] = []
     private var lastSeen: [Int64] = []
-    private var referenced: [Bool] = []
     private var hand = 0
+    static let sample = 8
 
     init(capacity: Int, ttl: Int64) {
         self.capacity = capacity
@@ -41,33 +42,24 @@ struct SlotDirectory {
             let s = Int(found)
             let expired = now - lastSeen[s] > ttl
             if now > lastSeen[s] || expired { lastSeen[s] = now }
-            referenced[s] = true
             return (s, expired)
         }
         if keys.count < capacity {
             let s = keys.count
             keys.append(key)
             lastSeen.append(now)
-            referenced.append(true)
             index[key] = Int32(s)
             return (s, true)
         }
-        // CLOCK: give referenced, unexpired slots a second chance; two sweeps always find a victim.
         var victim = hand
-        for _ in 0..<(2 * capacity) {
-            let s = hand
-            hand = hand + 1 == capacity ? 0 : hand + 1
-            if referenced[s] && now - lastSeen[s] <= ttl {
-                referenced[s] = false
-                continue
-            }
-            victim = s
-            break
+        for k in 0..<Self.sample {
+            let s = (hand + k) % capacity
+            if lastSeen[s] < lastSeen[victim] { victim = s }
         }
+        hand = (hand + Self.sample) % capacity
         index.removeValue(forKey: keys[victim])
         keys[victim] = key
         lastSeen[victim] = now
-        referenced[victim] = true
         index[key] = Int32(victim)
         return (victim, true)
     }
