@@ -145,7 +145,7 @@ public struct RiskInputSplitter {
         case malformed(String)
     }
 
-    private enum Mode { case start, lines, array, document, trailing }
+    private enum Mode { case start, firstLine, lines, array, document, trailing }
     private var mode = Mode.start
     private var pending: [UInt8] = []
     private var array = ArraySplitter()
@@ -178,6 +178,8 @@ public struct RiskInputSplitter {
                     i += 1
                     continue
                 }
+                mode = .firstLine
+            case .firstLine:
                 // Decide on the first line: look for its end.
                 var j = i
                 while j < n, chunk[j] != 0x0A { j += 1 }
@@ -263,7 +265,7 @@ public struct RiskInputSplitter {
     /// Ends the input: emits what is left (an unterminated last line, an unclosed array or document).
     public mutating func finish(_ emit: (Record) -> Void) {
         switch mode {
-        case .start:
+        case .start, .firstLine:
             if !pending.isEmpty { decideFirstLine(emit) }
             if mode == .lines, !pending.isEmpty {
                 pending.withUnsafeBufferPointer { emitLine($0, emit) }

@@ -352,7 +352,14 @@ struct TransactionScanner {
                 do throws(JSONStringError) { try JSONStringDecoder.decode(b, at: &i, into: &id) } catch { return nil }
                 return id.isEmpty ? nil : id
             }
-            do throws(BadTransaction) { try JSONSkipper.skipValue(b, &i, scratch: &junk) } catch { return nil }
+            if b[i] == 0x22 {
+                // Leniently: a string whose content is invalid still ends at its closing quote.
+                i += 1
+                while i < b.count, b[i] != 0x22 { i += b[i] == 0x5C ? 2 : 1 }
+                i += 1
+            } else {
+                do throws(BadTransaction) { try JSONSkipper.skipValue(b, &i, scratch: &junk) } catch { return nil }
+            }
             JSONSkipper.skipWhitespace(b, &i)
             guard i < b.count, b[i] == UInt8(ascii: ",") else { return nil }
             i += 1

@@ -110,7 +110,7 @@ tx("Laptop", "approve", "just below the ¥10,000 limit alone", amount=999_999)
 tx("课程", "approve", "¥9,990.00 is the first amount inside the ¥10 margin under ¥10,000", amount=999_000)
 tx("家具", "approve", "¥4,980.00 is more than ¥10 under the limit", amount=498_000)
 tx("黄金首饰", "approve", "round ¥10,000 (weight 20)", amount=1_000_000)
-tx("车位定金", "approve", "round ¥50,000 (weight 20)", amount=5_000_000)
+tx("车位定金", "review", "¥50,000 in one payment: over the payer's ¥20,000 window, and round", amount=5_000_000)
 tx("装修款", "approve", "ordinary large amount", amount=1_234_567)
 tx("赌博 筹码", "block", "prohibited even at a small amount", amount=100)
 tx("dubo", "block", "prohibited even with a big round amount", amount=1_000_000)
@@ -143,8 +143,8 @@ for k in range(4):
         "a 4th distinct payer on one device within 10 minutes" if k == 3 else "shared device: within the limit",
         device="dev-shared-1")
 for k in range(5):
-    seq("oSeqSpike", 20 + k, "早餐", "approve", "building the payer's history", amount=2000)
-seq("oSeqSpike", 26, "手表", "review", "spike (250x the payer's mean) and a round ¥5,000", amount=500_000)
+    seq("oSeqSpike", 11 * k, "早餐", "approve", "building the payer's history (11 minutes apart)", amount=2000)
+seq("oSeqSpike", 55, "手表", "review", "spike (250x the payer's mean) and a round ¥5,000", amount=500_000)
 for k in range(3):
     seq("oSeqRefund", 30 + k, "衣服", "approve", "payments before refunds", amount=9900)
 seq("oSeqRefund", 34, "尺码不合适", "approve", "refund soon after payment alone (weight 25)", amount=9900, ttype="refund")

@@ -1,0 +1,57 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Testing
+@testable import WxPayRisk
+
+@Suite("Labeled corpus (Fixtures/corpus.ndjson)")
+struct CorpusTests {
+    static let corpusPath: String = {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast()
+        return (parts + ["Fixtures", "corpus.ndjson"]).joined(separator: "/")
+    }()
+
+    static func readCorpus() throws -> String {
+        guard let file = fopen(corpusPath, "r") else { throw CorpusError(message: "cannot open \(corpusPath)") }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, file)
+            if n == 0 { break }
+            bytes += buffer[0..<n]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    struct CorpusError: Error { var message: String }
+
+    @Test("Every labeled transaction gets its expected action (no false positives, no misses)")
+    func corpus() throws {
+        let text = try Self.readCorpus()
+        let inputs = text.split(separator: "\n").map(String.init)
+        #expect(inputs.count >= 300)
+        // The batch path ignores the extra "expected" and "why" members.
+        let (lines, processor) = process(text, chunk: 4096)
+        try #require(lines.count == inputs.count)
+        var mismatches: [String] = []
+        var counts: [String: Int] = [:]
+        for (input, output) in zip(inputs, lines) {
+            let tx = try json(input)
+            let answer = try json(output)
+            let expected = tx["expected"]!.string!
+            let actual = answer["action"]?.string ?? "error"
+            counts["\(expected)->\(actual)", default: 0] += 1
+            if expected != actual {
+                mismatches.append("\(tx["id"]!.string!) \(tx["description"]!.string!): expected \(expected), got \(output)")
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))\n\(counts)")
+        #expect(processor.scorer.summary.errors == 0)
+        #expect(counts["approve->approve", default: 0] >= 200)
+        #expect(counts["block->block", default: 0] >= 100)
+    }
+}
