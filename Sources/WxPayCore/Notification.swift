@@ -137,23 +137,51 @@ private struct NotificationBody: Decodable {
     var resource: Resource?
 }
 
-/// The `attach` string carried from the order to its notification: the idempotency key and the merchant's own
-/// data, as compact JSON `{"ik": "...", "d": {...}}`, at most 128 bytes (WeChat's limit).
-public enum AttachCodec {
+/// The `attach` string carried from the order to its notification, as compact JSON of at most 128 bytes
+/// (WeChat's limit): the idempotency key (`ik`), a fingerprint of the order's parameters (`fp`), the creation time
+/// (`t`) and lifetime (`e`) that fix `time_expire`, and the merchant's own data (`d`).
+public struct AttachCodec: Sendable, Equatable {
     /// WeChat Pay's limit on `attach`.
     public static let maxBytes = 128
 
-    /// Encodes, or `nil` when the result would exceed 128 bytes.
-    public static func encode(idempotencyKey: String, data: JSONValue?) -> String? {
-        var o: [String: JSONValue] = ["ik": .string(idempotencyKey)]
+    public var idempotencyKey: String?
+    public var fingerprint: String?
+    public var createdAt: Int64?
+    public var expiresIn: Int64?
+    public var data: JSONValue?
+
+    /// Creates attach content.
+    public init(idempotencyKey: String?, fingerprint: String? = nil, createdAt: Int64? = nil, expiresIn: Int64? = nil,
+                data: JSONValue? = nil)
+    {
+        self.idempotencyKey = idempotencyKey
+        self.fingerprint = fingerprint
+        self.createdAt = createdAt
+        self.expiresIn = expiresIn
+        self.data = data
+    }
+
+    /// The compact JSON text, or `nil` when it would exceed 128 bytes.
+    public func encoded() -> String? {
+        var o: [String: JSONValue] = [:]
+        if let idempotencyKey { o["ik"] = .string(idempotencyKey) }
+        if let fingerprint { o["fp"] = .string(fingerprint) }
+        if let createdAt { o["t"] = .int(createdAt) }
+        if let expiresIn { o["e"] = .int(expiresIn) }
         if let data, !data.isNull { o["d"] = data }
-        guard let s = try? JSONCoding.string(JSONValue.object(o)), s.utf8.count <= maxBytes else { return nil }
+        guard let s = try? JSONCoding.string(JSONValue.object(o)), s.utf8.count <= AttachCodec.maxBytes else { return nil }
         return s
     }
 
-    /// Decodes what ``encode(idempotencyKey:data:)`` wrote; `nil` for foreign attach strings.
-    public static func decode(_ attach: String) -> (idempotencyKey: String?, data: JSONValue?)? {
+    /// Encodes a key and data only (the simulator's notifications).
+    public static func encode(idempotencyKey: String, data: JSONValue?) -> String? {
+        AttachCodec(idempotencyKey: idempotencyKey, data: data).encoded()
+    }
+
+    /// Decodes what ``encoded()`` wrote; `nil` for foreign attach strings.
+    public static func decode(_ attach: String) -> AttachCodec? {
         guard let v = try? JSONCoding.value(from: Array(attach.utf8)), let o = v.objectValue else { return nil }
-        return (o["ik"]?.stringValue, o["d"])
+        return AttachCodec(idempotencyKey: o["ik"]?.stringValue, fingerprint: o["fp"]?.stringValue,
+                           createdAt: o["t"]?.intValue, expiresIn: o["e"]?.intValue, data: o["d"])
     }
 }
