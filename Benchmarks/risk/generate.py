@@ -52,7 +52,7 @@ for i in range(n):
             '"created_at":"2026-11-%02dT%02d:%02d:%02d+08:00","type":"%s","client_ip":"10.%d.%d.%d",'
             '"device_id":"dev-%08x","merchant_category":"retail"}' % (
                 i, amount, desc, payer, min(day, 30), hh, mm, ss, "refund" if is_refund else "payment",
-                (payer * 7) % 250, (payer * 13) % 250, 1 + payer % 200, (payer * 2654435761) % 50_000))
+                (payer * 2654435761 >> 16) % 250, (payer * 40503) % 250, 1 + (payer * 97) % 200, (payer * 2654435761) % 50_000))
     buf.append(line)
     if len(buf) >= 10_000:
         out.write("\n".join(buf) + "\n")

@@ -21,7 +21,7 @@ func keyHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
 struct SlotDirectory {
     let capacity: Int
     let ttl: Int64
-    private var index: [UInt64: Int32] = [:]
+    private var index = KeyIndex()
     private(set) var keys: [UInt64] = []
     private var lastSeen: [Int64] = []
     private var hand = 0
@@ -38,7 +38,7 @@ struct SlotDirectory {
     /// slot, an evicted one reused, or one whose key expired).
     @inline(__always)
     mutating func slot(for key: UInt64, now: Int64) -> (slot: Int, fresh: Bool) {
-        if let found = index[key] {
+        if let found = index.find(key) {
             let s = Int(found)
             let expired = now - lastSeen[s] > ttl
             if now > lastSeen[s] || expired { lastSeen[s] = now }
@@ -48,7 +48,7 @@ struct SlotDirectory {
             let s = keys.count
             keys.append(key)
             lastSeen.append(now)
-            index[key] = Int32(s)
+            index.insert(key, Int32(s))
             return (s, true)
         }
         var victim = hand
@@ -57,11 +57,84 @@ struct SlotDirectory {
             if lastSeen[s] < lastSeen[victim] { victim = s }
         }
         hand = (hand + Self.sample) % capacity
-        index.removeValue(forKey: keys[victim])
+        index.remove(keys[victim])
         keys[victim] = key
         lastSeen[victim] = now
-        index[key] = Int32(victim)
+        index.insert(key, Int32(victim))
         return (victim, true)
+    }
+}
+
+/// An open-addressing hash map from key hash (never 0) to slot, with linear probing and backward-shift
+/// deletion: no tombstones, so an endless stream of insertions and evictions keeps probes short. Grows by
+/// doubling up to twice the number of live keys.
+struct KeyIndex {
+    /// Key and slot side by side: one cache line per probe.
+    private struct Entry {
+        var key: UInt64
+        var value: Int32
+    }
+    private var entries: [Entry]
+    private var mask: Int
+    private var count = 0
+
+    init() {
+        entries = [Entry](repeating: Entry(key: 0, value: 0), count: 1024)
+        mask = 1023
+    }
+
+    @inline(__always)
+    func find(_ key: UInt64) -> Int32? {
+        var i = Int(truncatingIfNeeded: key) & mask
+        while true {
+            let e = entries[i]
+            if e.key == key { return e.value }
+            if e.key == 0 { return nil }
+            i = (i + 1) & mask
+        }
+    }
+
+    /// Inserts a key that is not present.
+    mutating func insert(_ key: UInt64, _ value: Int32) {
+        if (count + 1) * 2 > entries.count { grow() }
+        var i = Int(truncatingIfNeeded: key) & mask
+        while entries[i].key != 0 { i = (i + 1) & mask }
+        entries[i] = Entry(key: key, value: value)
+        count += 1
+    }
+
+    mutating func remove(_ key: UInt64) {
+        var i = Int(truncatingIfNeeded: key) & mask
+        while true {
+            if entries[i].key == 0 { return }
+            if entries[i].key == key { break }
+            i = (i + 1) & mask
+        }
+        // Backward-shift: move later entries of the cluster into the hole when that shortens their probe.
+        var hole = i
+        var j = i
+        while true {
+            j = (j + 1) & mask
+            let e = entries[j]
+            if e.key == 0 { break }
+            let home = Int(truncatingIfNeeded: e.key) & mask
+            // Move the entry unless its home lies in the cyclic range (hole, j].
+            let inRange = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j)
+            if !inRange {
+                entries[hole] = e
+                hole = j
+            }
+        }
+        entries[hole] = Entry(key: 0, value: 0)
+        count -= 1
+    }
+
+    private mutating func grow() {
+        let old = entries
+        entries = [Entry](repeating: Entry(key: 0, value: 0), count: old.count * 2)
+        mask = entries.count - 1
+        count = 0
+        for e in old where e.key != 0 { insert(e.key, e.value) }
     }
 }
 

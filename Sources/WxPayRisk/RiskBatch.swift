@@ -6,8 +6,27 @@ public struct RiskBatchSummary: Sendable, Equatable {
     public var records = 0
     /// Records answered with an error object (`BAD_TRANSACTION`).
     public var errors = 0
-    /// Scored records per action.
-    public var actions: [RiskAction: Int] = [:]
+    /// Scored records per action (actions with no record are absent).
+    public var actions: [RiskAction: Int] {
+        var result: [RiskAction: Int] = [:]
+        if approved > 0 { result[.approve] = approved }
+        if reviewed > 0 { result[.review] = reviewed }
+        if blocked > 0 { result[.block] = blocked }
+        return result
+    }
+    private var approved = 0
+    private var reviewed = 0
+    private var blocked = 0
+
+    @inline(__always)
+    mutating func count(_ action: RiskAction) {
+        switch action {
+        case .approve: approved += 1
+        case .review: reviewed += 1
+        case .block: blocked += 1
+        }
+    }
+
     /// Scored records per fired rule.
     public var rules: [String: Int] = [:]
 
@@ -85,7 +104,7 @@ public final class RiskBatchScorer {
                     description: slice(t.description), attach: slice(t.attach),
                     merchantCategory: slice(t.merchantCategory)))
         }
-        summary.actions[decision.action, default: 0] += 1
+        summary.count(decision.action)
         for reason in decision.reasons { summary.rules[reason.rule, default: 0] += 1 }
         output += #"{"id":"#.utf8
         scanner.buffer.withUnsafeBufferPointer { appendJSONString(UnsafeBufferPointer(rebasing: $0[t.id!]), to: &output) }

@@ -94,10 +94,8 @@ public final class RiskEngine {
 
         // Prohibited categories: first hit per category, across the text fields.
         var hits: [(pattern: Int, field: String, text: String)?] = []
-        for (field, bytes) in [
-            ("description", input.description), ("attach", input.attach),
-            ("merchant_category", input.merchantCategory),
-        ] where !bytes.isEmpty {
+        @inline(__always) func screen(_ field: String, _ bytes: UnsafeBufferPointer<UInt8>) {
+            if bytes.isEmpty { return }
             matcher.scan(bytes) { pattern, start, end in
                 let category = matcher.patterns[pattern].category
                 if hits.isEmpty { hits = Array(repeating: nil, count: matcher.categories.count) }
@@ -108,6 +106,9 @@ public final class RiskEngine {
                 return true
             }
         }
+        screen("description", input.description)
+        screen("attach", input.attach)
+        screen("merchant_category", input.merchantCategory)
         if !hits.isEmpty {
             for case let (pattern, field, text)? in hits {
                 let p = matcher.patterns[pattern]

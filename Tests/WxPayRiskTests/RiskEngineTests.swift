@@ -160,3 +160,27 @@ struct RiskEngineTests {
         #expect(fen(100_000_000) == "¥1,000,000.00")
     }
 }
+
+@Suite("Bounded key index")
+struct KeyIndexTests {
+    @Test("Open addressing with backward-shift deletion agrees with a Dictionary under churn")
+    func agreesWithDictionary() {
+        var index = KeyIndex()
+        var reference: [UInt64: Int32] = [:]
+        var rng = SystemRandomNumberGenerator()
+        for step in 0..<20_000 {
+            // Small key space with colliding low bits, so clusters form and deletions shift them.
+            let key = UInt64.random(in: 1...3000, using: &rng) << 12 | 0x5
+            if reference[key] != nil, step % 3 == 0 {
+                index.remove(key)
+                reference[key] = nil
+            } else if reference[key] == nil {
+                index.insert(key, Int32(step))
+                reference[key] = Int32(step)
+            }
+            #expect(index.find(key) == reference[key])
+        }
+        for (key, value) in reference { #expect(index.find(key) == value) }
+        #expect(index.find(0xdead_0000) == nil)
+    }
+}
