@@ -91,12 +91,16 @@ let package = Package(
         // MARK: Tests
         .testTarget(
             name: "WxPayCoreTests",
-            dependencies: ["WxPayCore", "WxPayCrypto"],
+            dependencies: ["WxPayCore", "WxPayCrypto", "WxPaySandbox"],
+            exclude: ["Vectors"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FunctionTests",
-            dependencies: ["FunctionKit", "WxPayCore"],
+            dependencies: [
+                "FunctionKit", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPaySandbox",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

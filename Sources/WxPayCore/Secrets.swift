@@ -68,7 +68,7 @@ public struct Secrets: Sendable, CustomStringConvertible {
         let raw: RawSecrets
         do {
             raw = try JSONCoding.decode(RawSecrets.self, from: bytes)
-        } catch let DecodingError.typeMismatch(_, context) {
+        } catch let DecodingError.typeMismatch(_, context) where !context.codingPath.isEmpty {
             throw .secretsInvalid(context.codingPath.map(\.stringValue).joined(separator: "."), "has the wrong type")
         } catch {
             // Never echo the decoder's message: it may quote the file's content.

@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Times whole processes, one per notification: `webhook` versus the same job in Python with `wechatpayv3`.
+
+For each of N events a fresh signed, encrypted notification is printed by `wxpay-simulate` (untimed, so every
+timestamp is fresh), then both commands get exactly the same bytes on stdin. Both sides are started, fed and reaped
+the same way; wall time runs from before the spawn until `wait4` returns, and `wait4`'s rusage gives each process's
+peak RSS. The order of the two alternates from event to event. Every answer must be statusCode 200 with the event,
+else the run fails: a fast wrong answer is not a result.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+
+def run_once(argv, data, env):
+    """(wall seconds, peak RSS KiB, exit status, stdout bytes) of one process."""
+    start = time.perf_counter_ns()
+    p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    p.stdin.write(data)
+    p.stdin.close()
+    out = p.stdout.read()
+    _, status, usage = os.wait4(p.pid, 0)
+    elapsed = (time.perf_counter_ns() - start) / 1e9
+    p.returncode = os.waitstatus_to_exitcode(status)
+    p.stdout.close()
+    return elapsed, usage.ru_maxrss, p.returncode, out
+
+
+def check(name, status, out, expected_trade_no):
+    try:
+        answer = json.loads(out)
+    except ValueError:
+        raise SystemExit(f"{name}: stdout is not JSON: {out[:200]!r}")
+    event = answer.get("event") or {}
+    trade_no = event.get("out_trade_no") or (event.get("resource") or {}).get("out_trade_no")
+    if status != 0 or answer.get("statusCode") != 200 or trade_no != expected_trade_no:
+        raise SystemExit(f"{name}: not accepted (exit {status}): {out[:300]!r}")
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def gnu_time_rss(argv, data, env):
+    """Peak RSS (KiB) as `/usr/bin/time -f %M` reports it, as a cross-check of wait4; None without GNU time."""
+    if not os.path.exists("/usr/bin/time"):
+        return None
+    p = subprocess.run(["/usr/bin/time", "-f", "%M"] + argv, input=data, env=env, capture_output=True)
+    try:
+        return int(p.stderr.decode().strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--webhook", required=True)
+    ap.add_argument("--simulate", required=True)
+    ap.add_argument("--python-script", required=True)
+    ap.add_argument("--keys", required=True, help="directory with secrets.json and sandbox.json")
+    ap.add_argument("-n", type=int, default=200)
+    ap.add_argument("--warmup", type=int, default=5)
+    ap.add_argument("--json", help="also write the raw timings here")
+    args = ap.parse_args()
+
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "WXPAY_SECRETS_FILE": args.keys + "/secrets.json",
+           "LOG_LEVEL": "error", "HOME": os.environ.get("HOME", "/tmp")}
+    sides = {
+        "webhook (Swift)": [args.webhook],
+        "wechatpayv3 (Python)": [sys.executable, args.python_script],
+    }
+    samples = {name: [] for name in sides}
+    rss = {name: [] for name in sides}
+
+    def notification(i):
+        trade_no = f"BENCH{i:06d}"
+        out = subprocess.run([args.simulate, "notify", "--sandbox", args.keys + "/sandbox.json",
+                              "--out-trade-no", trade_no, "--idempotency-key", f"bench-{i}"],
+                             check=True, capture_output=True).stdout
+        return trade_no, out
+
+    for i in range(args.warmup):
+        trade_no, data = notification(-1 - i)
+        for name, argv in sides.items():
+            _, _, status, out = run_once(argv, data, env)
+            check(name, status, out, trade_no)
+
+    for i in range(args.n):
+        trade_no, data = notification(i)
+        order = list(sides.items()) if i % 2 == 0 else list(reversed(sides.items()))
+        for name, argv in order:
+            elapsed, peak, status, out = run_once(argv, data, env)
+            check(name, status, out, trade_no)
+            samples[name].append(elapsed)
+            rss[name].append(peak)
+        if (i + 1) % 50 == 0:
+            print(f"  {i + 1}/{args.n} events", file=sys.stderr)
+
+    trade_no, data = notification(10**6)
+    cross = {name: gnu_time_rss(argv, data, env) for name, argv in sides.items()}
+
+    print(f"\n{args.n} events, one process per event, same bytes on stdin for both sides\n")
+    print(f"{'':24} {'median':>10} {'p90':>10} {'mean':>10} {'min':>10} {'peak RSS':>12} {'/usr/bin/time':>14}")
+    for name in sides:
+        s = samples[name]
+        time_rss = f"{cross[name] / 1024:.1f} MiB" if cross[name] else "n/a"
+        print(f"{name:24} {statistics.median(s) * 1e3:8.2f}ms {percentile(s, 0.9) * 1e3:8.2f}ms "
+              f"{statistics.fmean(s) * 1e3:8.2f}ms {min(s) * 1e3:8.2f}ms {max(rss[name]) / 1024:8.1f} MiB "
+              f"{time_rss:>14}")
+    swift, python = samples["webhook (Swift)"], samples["wechatpayv3 (Python)"]
+    ratio = statistics.median(python) / statistics.median(swift)
+    print(f"\nratio of medians (Python / Swift): {ratio:.1f}x")
+
+    checks = [
+        ("webhook median < 5 ms", statistics.median(swift) < 0.005),
+        ("webhook >= 50x faster than the Python process (medians)", ratio >= 50),
+        ("webhook peak RSS < 10 MiB", max(rss["webhook (Swift)"]) < 10 * 1024),
+    ]
+    for label, ok in checks:
+        print(f"  [{'PASS' if ok else 'MISS'}] {label}")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"samples_s": samples, "peak_rss_kib": rss, "ratio": ratio}, f)
+    return 0 if all(ok for _, ok in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
