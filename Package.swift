@@ -29,10 +29,18 @@ let package = Package(
     products: [
         .executable(name: "webhook", targets: ["webhook"]),
         .executable(name: "wxpay-simulate", targets: ["wxpay-simulate"]),
+        .executable(name: "wxpay-http-front", targets: ["wxpay-http-front"]),
+        .executable(name: "pii-redact", targets: ["pii-redact"]),
+        .executable(name: "pii-restore", targets: ["pii-restore"]),
+        .executable(name: "wxpay-emulator", targets: ["wxpay-emulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // MARK: C system libraries (wrapped once each)
@@ -72,8 +80,28 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Risk engine (standard library only: no Foundation, no C)
+        .target(name: "WxPayRisk", swiftSettings: swiftSettings),
+
+        // MARK: Privacy proxy (PIPL): PII detection, placeholders, SM4/SM3 sealing (no C: crypto via WxPayCrypto)
+        .target(name: "WxPayPrivacy", dependencies: ["WxPayCore", "WxPayCrypto"], swiftSettings: swiftSettings),
+
+        .target(
+            name: "WxPayOperations",
+            dependencies: ["WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayRisk", "FunctionKit",
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Functions
+        function("create-intent", ["WxPayOperations"]),
+        function("intent-status", ["WxPayOperations"]),
+        function("close-intent", ["WxPayOperations"]),
+        function("refund", ["WxPayOperations"]),
         function("webhook"),
+        function("risk-batch", ["WxPayRisk"]),
+        function("pii-redact", ["WxPayPrivacy"]),
+        function("pii-restore", ["WxPayPrivacy"]),
 
         // MARK: Developer tools
         .executableTarget(
@@ -88,7 +116,68 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: HTTP front for Knative / Cloud Run / OpenFaaS (POSIX sockets + posix_spawn; no SwiftNIO)
+        .executableTarget(name: "wxpay-http-front", swiftSettings: swiftSettings),
+
+        // MARK: Local WeChat Pay v3 emulator (the only target that links Hummingbird / SwiftNIO)
+        .target(
+            name: "WxPayEmulator",
+            dependencies: [
+                "WxPayCore",
+                "WxPaySandbox",
+                "WxPayCrypto",
+                "WxPayHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "wxpay-emulator",
+            dependencies: [
+                "WxPayEmulator",
+                "WxPayCore",
+                "WxPaySandbox",
+                "WxPayCrypto",
+                "WxPayHTTP",
+                "FunctionKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tests
+        .testTarget(
+            name: "LambdaTests",
+            dependencies: [
+                "FunctionKit", "WxPayCore", "WxPayHTTP", "WxPaySandbox",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PrivacyTests",
+            dependencies: ["WxPayPrivacy", "WxPayCore", "WxPayCrypto"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EmulatorTests",
+            dependencies: ["WxPayEmulator", "WxPayCore", "WxPaySandbox", "WxPayCrypto", "WxPayHTTP"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WxPayRiskTests",
+            dependencies: [
+                "WxPayRisk",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "WxPayCoreTests",
             dependencies: ["WxPayCore", "WxPayCrypto", "WxPaySandbox"],

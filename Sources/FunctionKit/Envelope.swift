@@ -39,7 +39,12 @@ public struct FunctionRequest: Sendable {
 
     /// Decodes the input object into `T`, turning decoding failures into `INVALID_FIELD` errors that name the field.
     public func decode<T: Decodable>(_ type: T.Type) throws(WxPayError) -> T {
-        let value = try input()
+        try FunctionRequest.decode(T.self, from: try input())
+    }
+
+    /// Decodes a JSON value into `T` with `INVALID_FIELD` errors that name the field (tool arguments, MCP calls).
+    public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(WxPayError) -> T {
+        guard value.objectValue != nil else { throw .badEvent("the input must be a JSON object") }
         do {
             return try JSONCoding.decode(T.self, from: JSONCoding.encode(value))
         } catch let error as DecodingError {

@@ -1,0 +1,85 @@
+import FunctionKit
+import Logging
+import WxPayCore
+import WxPayHTTP
+import WxPayRisk
+
+/// The four payment tools, shared by the function executables and the MCP server: same core, same secrets reload
+/// per call, same idempotency.
+public enum PaymentTool: String, Sendable, CaseIterable {
+    case createIntent = "create_payment_intent"
+    case getStatus = "get_payment_status"
+    case cancelIntent = "cancel_payment_intent"
+    case refund = "refund_payment"
+
+    /// Runs the tool on decoded `arguments`.
+    public func run(arguments: JSONValue, context: InvocationContext) throws(WxPayError) -> JSONValue {
+        // Validate the input before reading secrets or calling anyone: a bad event has no effect.
+        switch self {
+        case .createIntent:
+            let input = try FunctionRequest.decode(CreateIntent.Input.self, from: arguments)
+            _ = try CreateIntent.validate(input)
+            let (secrets, client) = try PaymentTool.connect(context)
+            return try CreateIntent(secrets: secrets, client: client, now: context.now).run(input)
+        case .getStatus:
+            let input = try FunctionRequest.decode(GetIntentStatus.Input.self, from: arguments)
+            try GetIntentStatus.validate(input)
+            let (secrets, client) = try PaymentTool.connect(context)
+            return try GetIntentStatus(secrets: secrets, client: client, now: context.now).run(input)
+        case .cancelIntent:
+            let input = try FunctionRequest.decode(CloseIntent.Input.self, from: arguments)
+            try IntentLookupInput.validate(intentID: input.intent_id, idempotencyKey: input.idempotency_key)
+            let (secrets, client) = try PaymentTool.connect(context)
+            return try CloseIntent(secrets: secrets, client: client, now: context.now).run(input)
+        case .refund:
+            let input = try FunctionRequest.decode(Refund.Input.self, from: arguments)
+            try Refund.validate(input)
+            let rules = try PaymentTool.riskRules(context)
+            let (secrets, client) = try PaymentTool.connect(context)
+            return try Refund(secrets: secrets, client: client, rules: rules, now: context.now).run(input)
+        }
+    }
+
+    /// The risk rules (`WXPAY_RISK_RULES` or the defaults); a bad rules file is a configuration error (exit 78).
+    public static func riskRules(_ context: InvocationContext) throws(WxPayError) -> RiskRules {
+        do { return try RiskRules.load(environment: context.environment) } catch {
+            throw WxPayError(code: error.code, message: error.message, retryable: false,
+                             exitStatus: ExitStatus.config, httpStatus: 500)
+        }
+    }
+
+    /// Reads the secrets anew and makes a client bounded by the invocation's deadline.
+    static func connect(_ context: InvocationContext) throws(WxPayError) -> (Secrets, WxPayClient) {
+        let secrets = try context.loadSecrets()
+        let attempts = context.environment["WXPAY_MAX_ATTEMPTS"].flatMap(Int.init).map { max(1, min($0, 10)) } ?? 3
+        let logger = context.logger
+        let client = WxPayClient(
+            secrets: secrets, deadline: context.deadline, retry: RetryPolicy(maxAttempts: attempts), now: context.now,
+            observe: { method, path, status, ms in
+                logger.info("wechat call", metadata: [
+                    "method": .string(method), "path": .string(String(path.prefix(while: { $0 != "?" }))),
+                    "status": .string(status.map(String.init) ?? "transport-error"), "ms": .stringConvertible(ms),
+                ])
+            })
+        return (secrets, client)
+    }
+}
+
+/// The function executables' shared entry: the tool the executable serves, any envelope.
+public enum PaymentFunction {
+    /// Runs `tool` as a function executable (stdin event → stdout answer). Never returns.
+    public static func main(_ tool: PaymentTool, name: String, summary: String, discussion: String,
+                            timeBudget: Double = 10) -> Never
+    {
+        let descriptor = FunctionDescriptor(name: name, summary: summary, discussion: discussion,
+                                            tools: [tool.rawValue], timeBudget: timeBudget)
+        FunctionRunner.main(descriptor) { request, context throws(WxPayError) in
+            var ctx = context
+            if tool == .getStatus, let wait = try? request.input()["wait"]?.intValue, wait > 0 {
+                // `wait` extends the budget: the poll plus time for its last query.
+                ctx.deadline = .after(seconds: Double(min(wait, GetIntentStatus.maxWait)) + timeBudget)
+            }
+            return FunctionResult(body: try tool.run(arguments: try request.input(), context: ctx))
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import WxPayCore
+import WxPayRisk
+
+/// `refund` (SPEC §6): full or partial refund with a factual, screened reason and an inline risk score.
+///
+/// `out_refund_no` derives from the order and the idempotency key, so a retried or duplicated call names the same
+/// refund and WeChat Pay executes it at most once. Before any refund call the order is read: it must be paid and the
+/// amount must not exceed what is left. WeChat Pay offers no per-order refund list, so "what is left" is the order
+/// total minus the refunds this call can see; WeChat's own `NOT_ENOUGH` check stays authoritative (it is atomic,
+/// where any pre-check is racy) and is reported as `REFUND_EXCEEDS_REMAINDER`.
+public struct Refund {
+    /// The OpenAI tool name.
+    public static let toolName = "refund_payment"
+
+    /// The input.
+    public struct Input: Decodable, Sendable {
+        public var out_trade_no: String?
+        public var intent_id: String?
+        public var transaction_id: String?
+        public var amount: Int64?
+        public var idempotency_key: String
+        public var reason: String?
+        public var conversation: [RefundReason.Message]?
+    }
+
+    let secrets: Secrets
+    let client: WxPayClient
+    let now: @Sendable () -> Int64
+    let rules: RiskRules
+    let matcher: ProhibitedTermMatcher
+
+    /// Creates the operation for one invocation.
+    public init(secrets: Secrets, client: WxPayClient, rules: RiskRules, now: @escaping @Sendable () -> Int64) {
+        self.secrets = secrets
+        self.client = client
+        self.now = now
+        self.rules = rules
+        self.matcher = ProhibitedTermMatcher(rules: rules)
+    }
+
+    /// Validates the input before any call.
+    public static func validate(_ input: Input) throws(WxPayError) {
+        let refs = [input.out_trade_no, input.intent_id, input.transaction_id].compactMap { $0 }
+        guard refs.count == 1 else {
+            throw .invalidField("out_trade_no", "exactly one of out_trade_no, intent_id or transaction_id is required")
+        }
+        if let tid = input.transaction_id, !(1...32).contains(tid.utf8.count) || !tid.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            throw .invalidField("transaction_id", "must be WeChat's digits")
+        }
+        if let no = input.out_trade_no ?? input.intent_id {
+            try IntentLookupInput.validate(intentID: no, idempotencyKey: nil)
+        }
+        try IntentIdentity.validateKey(input.idempotency_key)
+        if let amount = input.amount, !(1...10_000_000_000).contains(amount) {
+            throw .invalidField("amount", "must be an integer number of fen from 1 to 10000000000")
+        }
+        let hasReason = input.reason.map { !$0.allSatisfy(\.isWhitespace) } ?? false
+        let hasConversation = input.conversation?.contains { $0.role == "user" && !$0.content.isEmpty } ?? false
+        guard hasReason || hasConversation else {
+            throw .invalidField("reason", "a reason or a conversation with at least one user message is required")
+        }
+        if let reason = input.reason, reason.count > 2000 { throw .invalidField("reason", "must be at most 2000 characters") }
+        for (i, m) in (input.conversation ?? []).enumerated() where !["user", "assistant", "system", "tool"].contains(m.role) {
+            throw .invalidField("conversation[\(i)].role", "must be user or assistant")
+        }
+    }
+
+    /// Runs the operation.
+    public func run(_ input: Input) throws(WxPayError) -> JSONValue {
+        try Refund.validate(input)
+        let order: JSONValue?
+        if let tid = input.transaction_id {
+            order = try Orders.query(client, mchid: secrets.mchid, transactionID: tid)
+        } else {
+            order = try Orders.query(client, mchid: secrets.mchid, outTradeNo: input.out_trade_no ?? input.intent_id ?? "")
+        }
+        guard let order, let outTradeNo = order["out_trade_no"]?.stringValue, let total = order["amount"]?["total"]?.intValue
+        else { throw IntentLookupInput.notFound(input.out_trade_no ?? input.intent_id ?? input.transaction_id, nil) }
+        let outRefundNo = IntentIdentity.outRefundNo(mchid: secrets.mchid, outTradeNo: outTradeNo,
+                                                     idempotencyKey: input.idempotency_key)
+        let amount = input.amount ?? total
+
+        // A retry finds its refund already made: answer with it, never refund twice.
+        if let existing = try existingRefund(outRefundNo) {
+            guard existing["amount"]?["refund"]?.intValue == amount else {
+                throw .idempotencyConflict("idempotency_key \(input.idempotency_key) already refunded another amount of this order")
+            }
+            return view(existing, reason: nil, risk: nil, replayed: true)
+        }
+        let state = order["trade_state"]?.stringValue ?? ""
+        guard state == "SUCCESS" || state == "REFUND" else {
+            throw WxPayError(code: "NOT_REFUNDABLE", message: "the order is not paid (trade_state \(state)); nothing to refund",
+                             retryable: false, exitStatus: ExitStatus.businessError, httpStatus: 409)
+        }
+        guard amount <= total else {
+            throw Refund.exceeds("the refund of \(amount) fen exceeds the order total of \(total) fen")
+        }
+
+        let reason = RefundReason(matcher: matcher).build(reason: input.reason, conversation: input.conversation,
+                                                          amount: amount, outTradeNo: outTradeNo)
+        // A fresh engine per refund: inline scoring has no stream history, only the request itself.
+        let risk = RiskEngine(rules: rules).score(RiskTransaction(
+            id: outRefundNo, amount: Int(amount), description: (input.reason ?? "") + " " + reason.text,
+            userOpenid: order["payer"]?["openid"]?.stringValue ?? "", createdAt: ChinaTime.format(unix: now()),
+            type: .refund))
+        let riskJSON: JSONValue = (try? JSONCoding.value(from: JSONCoding.encode(risk))) ?? .null
+
+        var body: [String: JSONValue] = [
+            "out_trade_no": .string(outTradeNo), "out_refund_no": .string(outRefundNo), "reason": .string(reason.text),
+            "amount": ["refund": .int(amount), "total": .int(total), "currency": "CNY"],
+        ]
+        if let notify = secrets.notifyURL { body["notify_url"] = .string(notify) }
+        let answer: WxPayAnswer
+        do {
+            answer = try client.post("/v3/refund/domestic/refunds", .object(body))
+        } catch let error where error.wechatCode == "NOT_ENOUGH" || error.wechatCode == "NOTENOUGH" {
+            throw Refund.exceeds("WeChat Pay reports the refundable remainder of this order is smaller than \(amount) fen")
+                .with("wechat_code", .string(error.wechatCode ?? ""))
+        }
+        return view(answer.body, reason: reason, risk: riskJSON, replayed: false)
+    }
+
+    private func existingRefund(_ outRefundNo: String) throws(WxPayError) -> JSONValue? {
+        do {
+            return try client.get("/v3/refund/domestic/refunds/\(PathSegment.escape(outRefundNo))").body
+        } catch let error where error.wechatCode == "RESOURCE_NOT_EXISTS" || error.wechatCode == "ORDER_NOT_EXIST"
+            || error.wechatCode == "ORDERNOTEXIST"
+        {
+            return nil
+        }
+    }
+
+    private func view(_ refund: JSONValue, reason: RefundReason.Result?, risk: JSONValue?, replayed: Bool) -> JSONValue {
+        let status: String
+        switch refund["status"]?.stringValue ?? "PROCESSING" {
+        case "SUCCESS": status = "succeeded"
+        case "CLOSED": status = "closed"
+        case "ABNORMAL": status = "abnormal"
+        default: status = "processing"
+        }
+        var o: [String: JSONValue] = [
+            "refund_id": refund["refund_id"] ?? .null, "out_refund_no": refund["out_refund_no"] ?? .null,
+            "out_trade_no": refund["out_trade_no"] ?? .null, "intent_id": refund["out_trade_no"] ?? .null,
+            "transaction_id": refund["transaction_id"] ?? .null, "status": .string(status),
+            "wechat_status": refund["status"] ?? .null,
+            "amount": refund["amount"]?["refund"] ?? .null, "total_amount": refund["amount"]?["total"] ?? .null,
+            "currency": refund["amount"]?["currency"] ?? "CNY", "replayed": .bool(replayed),
+        ]
+        if let reason {
+            o["reason"] = .string(reason.text)
+            o["reason_screening"] = reason.screening
+        }
+        if let risk { o["risk"] = risk }
+        if let t = refund["create_time"] { o["created_at"] = t }
+        if let t = refund["success_time"], !t.isNull { o["success_time"] = t }
+        return .object(o)
+    }
+
+    static func exceeds(_ message: String) -> WxPayError {
+        WxPayError(code: "REFUND_EXCEEDS_REMAINDER", message: message, retryable: false,
+                   exitStatus: ExitStatus.businessError, httpStatus: 409)
+    }
+}
