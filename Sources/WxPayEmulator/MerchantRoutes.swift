@@ -1,0 +1,207 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import WxPayCore
+import WxPayCrypto
+import WxPaySandbox
+
+/// An answer before signing: status and body (`nil` for 204).
+struct APIAnswer: Sendable {
+    var status: Int
+    var body: JSONValue?
+
+    static func ok(_ body: JSONValue) -> APIAnswer { APIAnswer(status: 200, body: body) }
+    static let noContent = APIAnswer(status: 204, body: nil)
+    init(status: Int, body: JSONValue?) {
+        self.status = status
+        self.body = body
+    }
+    init(_ error: WeChatAPIError) { self.init(status: error.status, body: error.body) }
+}
+
+/// One authenticated merchant call.
+struct MerchantCall: Sendable {
+    var request: Request
+    var body: [UInt8]
+    var context: EmulatorContext
+
+    /// The body as JSON.
+    /// - Throws: 400 `PARAM_ERROR` when it is not JSON.
+    func json() throws(WeChatAPIError) -> JSONValue {
+        do { return try JSONCoding.value(from: body) } catch { throw .paramError("body", "is not valid JSON") }
+    }
+
+    /// A path parameter, percent-decoded.
+    func parameter(_ name: String) -> String { PercentDecoding.decode(context.parameters.get(name) ?? "") }
+
+    /// A query parameter.
+    func query(_ name: String) -> String? { request.uri.queryParameters.get(name).map(PercentDecoding.decode) }
+
+    /// Checks the `mchid` query parameter the query endpoints require.
+    func requireMerchantQuery(_ mchid: String) throws(WeChatAPIError) {
+        guard let q = query("mchid"), !q.isEmpty else { throw .paramError("mchid", "is required", location: "query") }
+        guard q == mchid else { throw .paramError("mchid", "is not the merchant that signed the request", location: "query") }
+    }
+}
+
+/// WeChat Pay's merchant API (`/v3/...`): every call goes through faults, authentication, the operation and
+/// answer signing, in that order.
+struct MerchantRoutes: Sendable {
+    let emulator: Emulator
+
+    func register(on router: Router<EmulatorContext>) {
+        for type in TradeType.allCases {
+            router.post("/v3/pay/transactions/\(type.rawValue)") { request, context in
+                await handle(request, context, operation: "prepay.\(type.rawValue)") { call throws(WeChatAPIError) in
+                    let outcome = try await emulator.ledger.prepay(body: try call.json(), tradeType: type)
+                    emulator.logger.info("prepay", metadata: ["out_trade_no": "\(outcome.order.request.outTradeNo)",
+                                                              "created": "\(outcome.created)"])
+                    return .ok(outcome.order.prepayAnswer)
+                }
+            }
+        }
+        router.get("/v3/pay/transactions/out-trade-no/:no") { request, context in
+            await handle(request, context, operation: "query.out_trade_no") { call throws(WeChatAPIError) in
+                try call.requireMerchantQuery(emulator.side.mchid)
+                return .ok(try await emulator.ledger.order(outTradeNo: call.parameter("no")).transaction)
+            }
+        }
+        router.get("/v3/pay/transactions/id/:tid") { request, context in
+            await handle(request, context, operation: "query.transaction_id") { call throws(WeChatAPIError) in
+                try call.requireMerchantQuery(emulator.side.mchid)
+                return .ok(try await emulator.ledger.order(transactionID: call.parameter("tid")).transaction)
+            }
+        }
+        router.post("/v3/pay/transactions/out-trade-no/:no/close") { request, context in
+            await handle(request, context, operation: "close") { call throws(WeChatAPIError) in
+                let body = try call.json()
+                guard let mchid = body["mchid"]?.stringValue, !mchid.isEmpty else {
+                    throw .paramError("mchid", "is required")
+                }
+                guard mchid == emulator.side.mchid else {
+                    throw .paramError("mchid", "is not the merchant that signed the request")
+                }
+                try await emulator.ledger.close(outTradeNo: call.parameter("no"))
+                return .noContent
+            }
+        }
+        router.post("/v3/refund/domestic/refunds") { request, context in
+            await handle(request, context, operation: "refund") { call throws(WeChatAPIError) in
+                let outcome = try await emulator.ledger.refund(body: try call.json())
+                if outcome.created { emulator.scheduleRefundSuccess(outRefundNo: outcome.refund.request.outRefundNo) }
+                return .ok(outcome.refund.answer)
+            }
+        }
+        router.get("/v3/refund/domestic/refunds/:no") { request, context in
+            await handle(request, context, operation: "refund.query") { call throws(WeChatAPIError) in
+                .ok(try await emulator.ledger.refund(outRefundNo: call.parameter("no")).answer)
+            }
+        }
+        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+            router.on("/v3/**", method: method) { request, context in
+                await handle(request, context, operation: "unknown") { _ throws(WeChatAPIError) in
+                    throw WeChatAPIError(status: 404, code: "NOT_FOUND", message: "请求的资源不存在 (no such API)")
+                }
+            }
+        }
+    }
+
+    /// Faults, authentication, the operation, signing.
+    func handle(
+        _ request: Request, _ context: EmulatorContext, operation: String,
+        _ body: @Sendable (MerchantCall) async throws(WeChatAPIError) -> APIAnswer
+    ) async -> Response {
+        let started = System.unixTimeMillis()
+        let path = request.uri.path
+        let fault = await emulator.faults.take(path: path)
+        var answer: APIAnswer
+        var reset = false
+        phases: do {
+            if let fault {
+                switch fault.kind {
+                case .delay: try? await Task.sleep(nanoseconds: UInt64(fault.delayMs) * 1_000_000)
+                case .reset where fault.timing == .before:
+                    reset = true
+                    answer = APIAnswer(.systemError)
+                    break phases
+                case .serverError where fault.timing == .before:
+                    answer = APIAnswer(.systemError)
+                    break phases
+                case .frequencyLimited:
+                    answer = APIAnswer(.frequencyLimited)
+                    break phases
+                default: break
+                }
+            }
+            let bytes: [UInt8]
+            do {
+                var buffer = try await request.body.collect(upTo: emulator.configuration.maxBodyBytes)
+                bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+            } catch {
+                answer = APIAnswer(.paramError("body", "is larger than \(emulator.configuration.maxBodyBytes) bytes"))
+                break phases
+            }
+            do throws(WeChatAPIError) {
+                _ = try emulator.authenticator.verify(
+                    method: request.method.rawValue, target: request.head.path ?? path, body: bytes,
+                    authorization: request.headers[.authorization], now: System.unixTime())
+                answer = try await body(MerchantCall(request: request, body: bytes, context: context))
+            } catch {
+                answer = APIAnswer(error)
+            }
+            if let fault, fault.timing == .after {
+                if fault.kind == .reset { reset = true }
+                if fault.kind == .serverError { answer = APIAnswer(.systemError) }
+            }
+        }
+        emulator.logger.info("merchant call", metadata: [
+            "op": "\(operation)", "method": "\(request.method.rawValue)", "path": "\(path)",
+            "status": "\(reset ? 0 : answer.status)", "code": "\(answer.body?["code"]?.stringValue ?? "")",
+            "fault": "\(fault?.kind.rawValue ?? "")", "ms": "\(System.unixTimeMillis() - started)",
+        ])
+        if reset {
+            await context.resetConnection()
+        }
+        return SignedAnswer.response(answer, side: emulator.side, corrupt: fault?.kind == .badSignature)
+    }
+}
+
+/// Signs answers the way WeChat Pay does: `Wechatpay-Timestamp/-Nonce/-Signature/-Serial` over
+/// `TIMESTAMP\nNONCE\nBODY\n` with the platform key, on every answer (errors and 204 too), plus `Request-ID`.
+enum SignedAnswer {
+    static func response(_ answer: APIAnswer, side: WeChatSide, corrupt: Bool) -> Response {
+        let body: [UInt8] = answer.body.flatMap { try? JSONCoding.encode($0) } ?? []
+        var fields = HTTPFields()
+        if !body.isEmpty { fields[.contentType] = "application/json; charset=utf-8" }
+        let signedBody = corrupt ? body + Array("#tampered".utf8) : body
+        if let headers = try? side.signedHeaders(body: signedBody, timestamp: System.unixTime()) {
+            for (name, value) in headers {
+                if let n = HTTPField.Name(name) { fields[n] = value }
+            }
+        }
+        fields[HTTPField.Name("Request-ID")!] = UUIDText.random()
+        return Response(status: .init(code: answer.status), headers: fields,
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// Decodes `%XX` escapes in path segments and query values.
+enum PercentDecoding {
+    static func decode(_ text: String) -> String {
+        guard text.contains("%") else { return text }
+        var out: [UInt8] = []
+        var bytes = Array(text.utf8)[...]
+        while let b = bytes.popFirst() {
+            if b == UInt8(ascii: "%"), bytes.count >= 2,
+               let v = Hex.decode(String(decoding: bytes.prefix(2), as: UTF8.self)), v.count == 1
+            {
+                out.append(v[0])
+                bytes = bytes.dropFirst(2)
+            } else {
+                out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+import WxPayCore
+import WxPayHTTP
+
+/// Delivery like WeChat: retried with back-off until a 2xx, every attempt signed anew; or printed on stdout.
+@Suite("Notification delivery")
+struct NotificationDeliveryTests {
+    @Test("non-2xx answers are retried on the back-off schedule until one succeeds")
+    func retriesUntilSuccess() throws {
+        let sink = try NotificationSink(answering: [500, 503, 200])
+        defer { sink.stop() }
+        let emu = try RunningEmulator(notifyURL: sink.url, extra: ["--notify-backoff", "0.2,0.2,0.2,5"])
+        let no = uniqueTradeNo()
+        _ = try emu.call("POST", "/v3/pay/transactions/native", json: emu.nativeOrder(no))
+        try emu.control("POST", "/_emulator/orders/\(no)/pay")
+        let received = sink.wait(for: 3)
+        #expect(received.count == 3)
+        // Same notification each time (same id and ciphertext), each attempt verifying on its own.
+        #expect(Set(received.map(\.body)).count == 1)
+        for r in received { _ = try openNotification(headers: r.header, body: r.body, secrets: emu.secrets) }
+        let log = try emu.waitForNotifications { $0.first?["state"] == "delivered" }
+        let attempts = log.first?["attempts"]?.arrayValue ?? []
+        #expect(attempts.compactMap { $0["status"]?.intValue } == [500, 503, 200])
+        usleep(400_000)
+        #expect(sink.requests.count == 3)  // no retry after the success
+    }
+
+    @Test("an unreachable notify_url is tried 1 + len(back-off) times and then marked failed")
+    func unreachable() throws {
+        let emu = try RunningEmulator(notifyURL: "http://127.0.0.1:9/wxpay/notify", extra: ["--notify-backoff", "0.1,0.1"])
+        let no = uniqueTradeNo()
+        _ = try emu.call("POST", "/v3/pay/transactions/native", json: emu.nativeOrder(no))
+        try emu.control("POST", "/_emulator/orders/\(no)/pay")
+        let log = try emu.waitForNotifications { $0.first?["state"] == "failed" }
+        #expect(log.first?["state"] == "failed")
+        let attempts = log.first?["attempts"]?.arrayValue ?? []
+        #expect(attempts.count == 3)
+        #expect(attempts.allSatisfy { $0["error"] != nil })
+    }
+
+    @Test("--print-notifications writes each notification as one HTTP-envelope JSON line on stdout")
+    func printed() throws {
+        let emu = try RunningEmulator(extra: ["--print-notifications", "--no-deliver"])
+        let no = uniqueTradeNo()
+        _ = try emu.call("POST", "/v3/pay/transactions/native", json: emu.nativeOrder(no, attach: "printed"))
+        try emu.control("POST", "/_emulator/orders/\(no)/pay")
+        var line: String? = nil
+        let limit = Date().addingTimeInterval(5)
+        while line == nil, Date() < limit {
+            line = emu.stdoutLines.dropFirst().first
+            if line == nil { usleep(20_000) }
+        }
+        let envelope = try JSONCoding.value(from: Array(try #require(line).utf8))
+        let headers = envelope["headers"]?.objectValue ?? [:]
+        let body = Array((envelope["body"]?.stringValue ?? "").utf8)
+        let lookup: (String) -> String? = { name in
+            headers.first { $0.key.lowercased() == name.lowercased() }?.value.stringValue
+        }
+        let (_, resource) = try openNotification(headers: lookup, body: body, secrets: emu.secrets)
+        #expect(resource["out_trade_no"]?.stringValue == no)
+        #expect(resource["attach"] == "printed")
+    }
+}
+
+/// `init`, `serve` start-up, the control API's reset, and the JSON logs.
+@Suite("Command line")
+struct CommandLineTests {
+    @Test("init writes a secrets file the core accepts, pointing api_base at the emulator", arguments: ["public-key", "certificate", "both"])
+    func initWritesSecrets(mode: String) throws {
+        let dir = NSTemporaryDirectory() + "wxpay-emu-init-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let run = try RunningEmulator.runToEnd(["init", "--out", dir, "--mode", mode, "--port", "8799"])
+        #expect(run.status == 0)
+        let summary = try JSONCoding.value(from: Array(run.stdout.utf8))
+        #expect(summary["api_base"] == "http://127.0.0.1:8799")
+        #expect(!run.stdout.contains("PRIVATE KEY"))
+        let secrets = try Secrets.parse(try System.readFile(dir + "/secrets.json"))
+        #expect(secrets.apiBase == "http://127.0.0.1:8799")
+        #expect(secrets.wechatPayPublicKeys.isEmpty == (mode == "certificate"))
+        #expect(secrets.wechatPayCertificates.isEmpty == (mode == "public-key"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: dir + "/sandbox.json")
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test("serve logs JSON lines to stderr, never secrets; reset forgets orders; bad options exit 64")
+    func serveAndReset() throws {
+        let emu = try RunningEmulator()
+        let no = uniqueTradeNo()
+        _ = try emu.call("POST", "/v3/pay/transactions/native", json: emu.nativeOrder(no))
+        #expect(try emu.control("GET", "/_emulator/health").json["status"] == "ok")
+        #expect(try emu.control("POST", "/_emulator/reset").json["reset"] == true)
+        #expect(try emu.control("GET", "/_emulator/orders").json["orders"]?.arrayValue?.isEmpty == true)
+        #expect(try emu.call("GET", "/v3/pay/transactions/out-trade-no/\(no)?mchid=\(emu.secrets.mchid)").status == 404)
+        let lines = emu.stderrLines
+        #expect(!lines.isEmpty)
+        #expect(lines.allSatisfy { (try? JSONCoding.value(from: Array($0.utf8)))?.objectValue != nil })
+        #expect(lines.contains { $0.contains("\"op\":\"prepay.native\"") })
+        #expect(!lines.joined().contains("PRIVATE KEY") && !lines.joined().contains("WECHATPAY2-SHA256-RSA2048 "))
+        let bad = try RunningEmulator.runToEnd(["serve", "--sandbox", "/nonexistent.json", "--port", "70000"])
+        #expect(bad.status == 64)
+    }
+}
