@@ -1,0 +1,129 @@
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+// wxpay-http-front: the HTTP side of the wxpay functions for platforms that speak HTTP instead of stdin/stdout
+// (Knative and Cloud Run on $PORT, the OpenFaaS classic watchdog via --cgi, the emulator's notifications in
+// `make demo`). Each request is one run of the function executable; the function binaries stay lean.
+
+/// A failure that stops the front before it serves.
+struct FrontFailure: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// JSON log lines on stderr, like the functions' own.
+enum FrontLog {
+    private struct Line: Encodable {
+        var ts: Int64
+        var level: String
+        var fn = "wxpay-http-front"
+        var msg: String
+        var method: String?
+        var path: String?
+        var status: Int?
+        var ms: Int?
+    }
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.withoutEscapingSlashes]
+        return e
+    }()
+
+    static func error(_ message: String) { emit(Line(ts: now(), level: "error", msg: message)) }
+    static func info(_ message: String) { emit(Line(ts: now(), level: "info", msg: message)) }
+
+    static func request(method: String, path: String, status: Int, milliseconds: Int) {
+        emit(Line(ts: now(), level: status >= 500 ? "error" : "info", msg: "request", method: method, path: path,
+                  status: status, ms: milliseconds))
+    }
+
+    private static func emit(_ line: Line) {
+        guard var bytes = (try? FrontLog.encoder.encode(line)).map({ Array($0) }) else { return }
+        bytes.append(0x0A)
+        writeAll(2, bytes)
+    }
+
+    private static func now() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+}
+
+func environment() -> [String: String] {
+    var env: [String: String] = [:]
+    var p = environ
+    while let entry = p.pointee {
+        let s = String(cString: entry)
+        if let eq = s.firstIndex(of: "=") { env[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+        p += 1
+    }
+    return env
+}
+
+func readStdin(limit: Int) -> [UInt8]? {
+    var data: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = read(0, &chunk, chunk.count)
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { return data }
+        data += chunk[0..<n]
+        if data.count > limit { return nil }
+    }
+}
+
+func fail(_ status: Int32, _ message: String) -> Never {
+    FrontLog.error(message)
+    exit(status)
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.contains("--help") || arguments.contains("-h") {
+    writeAll(1, Array((FrontOptions.usage + "\n").utf8))
+    exit(0)
+}
+if arguments.contains("--version") {
+    writeAll(1, Array("wxpay-http-front 0.1.0\n".utf8))
+    exit(0)
+}
+
+signal(SIGPIPE, SIG_IGN)
+let env = environment()
+let options: FrontOptions
+do throws(FrontOptions.UsageError) {
+    options = try FrontOptions.parse(arguments, environment: env)
+} catch {
+    fail(64, error.message + " (see --help)")
+}
+let functionPath = FrontOptions.resolve(options.function!)
+guard access(functionPath, X_OK) == 0 else { fail(78, "the function \(functionPath) is not an executable file") }
+let exchange = Exchange(function: FunctionProcess(path: functionPath), timeout: options.timeout)
+
+switch options.mode {
+case .cgi:
+    guard let body = readStdin(limit: HTTPServer.maxBodyBytes) else { fail(65, "the body exceeds 1 MiB") }
+    let response = exchange.handle(CGIRequest.make(environment: env, body: body))
+    writeAll(1, response.body)
+    FrontLog.request(method: env["Http_Method"] ?? "POST", path: env["Http_Path"] ?? "/", status: response.status,
+                     milliseconds: 0)
+    // The classic watchdog answers 200 for exit 0 and 500 otherwise: a refusal or failure must not look like
+    // success (WeChat Pay retries a notification only on a non-2xx).
+    exit((200..<300).contains(response.status) ? 0 : 1)
+case .serve:
+    let server: HTTPServer
+    do throws(FrontFailure) {
+        server = try HTTPServer(host: options.host, port: options.port, exchange: exchange)
+    } catch {
+        fail(69, error.message)
+    }
+    writeAll(1, Array("{\"listening\": \"\(server.boundAddress)\"}\n".utf8))
+    FrontLog.info("serving \(functionPath) on \(server.boundAddress), timeout \(options.timeout) s")
+    server.serve()
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// A fake AWS Lambda Runtime API (`2018-06-01`), started by a test: it hands out queued invocations on
+/// `GET /runtime/invocation/next` (long-polling while the queue is empty) and records every post.
+final class FakeRuntimeAPI: @unchecked Sendable {
+    /// One queued invocation.
+    struct Invocation: Sendable {
+        var requestID: String = UUID().uuidString.lowercased()
+        var event: [UInt8]
+        /// `Lambda-Runtime-Deadline-Ms`; by default 30 s from when `/next` hands it out.
+        var deadlineMillis: Int64? = nil
+        var traceID: String? = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+        /// A raw status for `/next` instead of an invocation (protocol-failure tests).
+        var nextStatus: Int = 200
+
+        init(requestID: String = UUID().uuidString.lowercased(), event: [UInt8], deadlineMillis: Int64? = nil,
+             traceID: String? = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
+             nextStatus: Int = 200)
+        {
+            self.requestID = requestID
+            self.event = event
+            self.deadlineMillis = deadlineMillis
+            self.traceID = traceID
+            self.nextStatus = nextStatus
+        }
+
+        init(json: String, requestID: String = UUID().uuidString.lowercased(), deadlineMillis: Int64? = nil) {
+            self.init(requestID: requestID, event: Array(json.utf8), deadlineMillis: deadlineMillis)
+        }
+    }
+
+    /// When `/next` handed an invocation out, and with which deadline header.
+    struct Handout: Sendable {
+        var requestID: String
+        var atMillis: Int64
+        var deadlineMillis: Int64
+    }
+
+    private let condition = NSCondition()
+    private var queue: [Invocation] = []
+    private(set) var posts: [ReceivedRequest] = []
+    private(set) var handouts: [Handout] = []
+    private(set) var nextCalls = 0
+    private var server: TestHTTPServer!
+
+    init() throws {
+        server = try TestHTTPServer { [unowned self] request in self.answer(request) }
+    }
+
+    /// `host:port`, the value of `AWS_LAMBDA_RUNTIME_API`.
+    var address: String { server.address }
+
+    func enqueue(_ invocations: Invocation...) {
+        condition.lock()
+        queue += invocations
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits until `count` posts arrived (or `timeout` seconds passed) and returns what arrived.
+    func waitForPosts(_ count: Int, timeout: Double = 20) -> [ReceivedRequest] {
+        let limit = Date().addingTimeInterval(timeout)
+        condition.lock()
+        defer { condition.unlock() }
+        while posts.count < count, condition.wait(until: limit) {}
+        return posts
+    }
+
+    func stop() { server.stop() }
+
+    private func answer(_ request: ReceivedRequest) -> CannedResponse? {
+        let prefix = "/2018-06-01/runtime"
+        guard request.path.hasPrefix(prefix) else { return CannedResponse(status: 404) }
+        let route = String(request.path.dropFirst(prefix.count))
+        if request.method == "GET" && route == "/invocation/next" {
+            condition.lock()
+            nextCalls += 1
+            let limit = Date().addingTimeInterval(60)
+            while queue.isEmpty, condition.wait(until: limit) {}
+            guard !queue.isEmpty else {
+                condition.unlock()
+                return nil
+            }
+            let invocation = queue.removeFirst()
+            let now = TestSockets.nowMillis()
+            let deadline = invocation.deadlineMillis ?? now + 30_000
+            if invocation.nextStatus == 200 {
+                handouts.append(Handout(requestID: invocation.requestID, atMillis: now, deadlineMillis: deadline))
+            }
+            condition.unlock()
+            guard invocation.nextStatus == 200 else {
+                return CannedResponse(status: invocation.nextStatus, body: Array(#"{"errorMessage":"boom"}"#.utf8))
+            }
+            var headers: [(String, String)] = [
+                ("Content-Type", "application/json"),
+                ("Lambda-Runtime-Aws-Request-Id", invocation.requestID),
+                ("Lambda-Runtime-Deadline-Ms", String(deadline)),
+                ("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:ap-east-1:123456789012:function:webhook"),
+            ]
+            if let trace = invocation.traceID { headers.append(("Lambda-Runtime-Trace-Id", trace)) }
+            return CannedResponse(status: 200, headers: headers, body: invocation.event)
+        }
+        guard request.method == "POST" else { return CannedResponse(status: 405) }
+        condition.lock()
+        posts.append(request)
+        condition.broadcast()
+        condition.unlock()
+        return CannedResponse(status: 202, headers: [("Content-Type", "application/json")],
+                              body: Array(#"{"status":"OK"}"#.utf8))
+    }
+}
