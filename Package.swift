@@ -29,8 +29,6 @@ let package = Package(
     products: [
         .executable(name: "webhook", targets: ["webhook"]),
         .executable(name: "wxpay-simulate", targets: ["wxpay-simulate"]),
-        .executable(name: "pii-redact", targets: ["pii-redact"]),
-        .executable(name: "pii-restore", targets: ["pii-restore"]),
         .executable(name: "wxpay-http-front", targets: ["wxpay-http-front"]),
         .executable(name: "pii-redact", targets: ["pii-redact"]),
         .executable(name: "pii-restore", targets: ["pii-restore"]),
@@ -95,17 +93,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // MARK: Privacy proxy (PIPL): PII detection, placeholders, SM4/SM3 sealing (no C: crypto via WxPayCrypto)
-        .target(name: "WxPayPrivacy", dependencies: ["WxPayCore", "WxPayCrypto"], swiftSettings: swiftSettings),
-
         // MARK: Functions
         function("create-intent", ["WxPayOperations"]),
         function("intent-status", ["WxPayOperations"]),
         function("close-intent", ["WxPayOperations"]),
         function("refund", ["WxPayOperations"]),
         function("webhook"),
-        function("pii-redact", ["WxPayPrivacy"]),
-        function("pii-restore", ["WxPayPrivacy"]),
         function("risk-batch", ["WxPayRisk"]),
         function("pii-redact", ["WxPayPrivacy"]),
         function("pii-restore", ["WxPayPrivacy"]),
@@ -159,11 +152,6 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .testTarget(
-            name: "PrivacyTests",
-            dependencies: ["WxPayPrivacy", "WxPayCore", "WxPayCrypto"],
-            swiftSettings: swiftSettings
-        ),
         .testTarget(
             name: "LambdaTests",
             dependencies: [
