@@ -1,6 +1,7 @@
 import FunctionKit
 import Logging
 import WxPayCore
+import WxPayRisk
 
 // webhook: receive a WeChat Pay notification — verify, decrypt, normalize, hand on, answer WeChat (SPEC §5).
 
@@ -49,8 +50,14 @@ FunctionRunner.main(descriptor) { request, context throws(WxPayError) in
                          message: "behind API Gateway set forward_url in the secrets file or WXPAY_EVENTS_FILE",
                          retryable: true, exitStatus: ExitStatus.config, httpStatus: 500)
     }
+    let rules: RiskRules
+    do throws(RiskRulesError) { rules = try RiskRules.load(environment: context.environment) } catch {
+        throw WxPayError(code: error.code, message: error.message, retryable: true, exitStatus: ExitStatus.config,
+                         httpStatus: 500)
+    }
     let now = context.now()
-    let event = try NotificationProcessor.process(header: request.header, body: request.body, secrets: secrets, now: now)
+    var event = try NotificationProcessor.process(header: request.header, body: request.body, secrets: secrets, now: now)
+    event.risk = score(event, rules: rules, now: now)
     let json = event.json
     try handoff.deliver(json, now: now, deadline: context.deadline)
     context.logger.info("notification accepted", metadata: [
@@ -58,4 +65,24 @@ FunctionRunner.main(descriptor) { request, context throws(WxPayError) in
         "out_trade_no": .string(event.outTradeNo ?? ""),
     ])
     return FunctionResult(body: ["code": "SUCCESS", "message": "成功"], extras: ["event": json])
+}
+
+/// Scores a payment or refund event with the risk engine (inline: no stream history, only this event). Payment
+/// notifications carry no description, so the order's attach data is what is screened for prohibited terms.
+func score(_ event: PaymentEvent, rules: RiskRules, now: Int64) -> JSONValue? {
+    let resource = event.resource
+    let isRefund = event.type.hasPrefix("refund.")
+    guard event.type == "payment.success" || isRefund else { return nil }
+    let amount = (isRefund ? resource["amount"]?["refund"] : resource["amount"]?["total"])?.intValue ?? 0
+    let attach = event.attach.flatMap(AttachCodec.decode)
+    let attachText = attach?.data.flatMap { try? JSONCoding.string($0) } ?? event.attach
+    let transaction = RiskTransaction(
+        id: resource["transaction_id"]?.stringValue ?? event.id, amount: Int(amount),
+        currency: resource["amount"]?["currency"]?.stringValue ?? "CNY", description: "",
+        userOpenid: event.payerOpenID ?? "",
+        createdAt: resource["success_time"]?.stringValue ?? ChinaTime.format(unix: now),
+        type: isRefund ? .refund : .payment, deviceId: resource["scene_info"]?["device_id"]?.stringValue,
+        attach: attachText)
+    let decision = RiskEngine(rules: rules).score(transaction)
+    return try? JSONCoding.value(from: JSONCoding.encode(decision))
 }

@@ -1,0 +1,33 @@
+# wxpay-agent-kit: the two commands a new user needs are `make demo` and `make test`.
+SHELL := /bin/bash
+APT_PACKAGES := libssl-dev libcurl4-openssl-dev jq curl python3 python3-pip
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build release demo test test-swift test-scripts clean
+
+## Install what is missing (apt-get update, then apt-get install -y ...).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  $(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; fi
+	@python3 -c 'import wechatpayv3' 2>/dev/null || python3 -m pip install -q wechatpayv3 jsonschema 2>/dev/null \
+	  || python3 -m pip install -q --break-system-packages wechatpayv3 jsonschema
+
+build: deps
+	swift build
+
+release: deps
+	swift build -c release --static-swift-stdlib
+
+## Build, start the emulator, create an intent, pay, deliver the webhook, refund, score a batch.
+demo: build
+	bash scripts/demo.sh
+
+## Unit, contract and process-level tests, then the script-driven suites (interop, agent loop, packaging).
+test: build
+	swift build --build-tests
+	swift test --skip-build
+	bash scripts/test-scripts.sh
+
+clean:
+	rm -rf .build .build-* .demo
