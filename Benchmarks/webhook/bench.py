@@ -17,7 +17,7 @@ import time
 
 
 def run_once(argv, data, env):
-    """(wall seconds, peak RSS KiB, exit status, stdout bytes) of one process."""
+    """(wall seconds, CPU seconds, peak RSS KiB, exit status, stdout bytes) of one process."""
     start = time.perf_counter_ns()
     p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     p.stdin.write(data)
@@ -27,7 +27,7 @@ def run_once(argv, data, env):
     elapsed = (time.perf_counter_ns() - start) / 1e9
     p.returncode = os.waitstatus_to_exitcode(status)
     p.stdout.close()
-    return elapsed, usage.ru_maxrss, p.returncode, out
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, p.returncode, out
 
 
 def check(name, status, out, expected_trade_no):
@@ -78,6 +78,7 @@ def main():
     }
     samples = {name: [] for name in sides}
     rss = {name: [] for name in sides}
+    cpu = {name: [] for name in sides}
 
     def notification(i):
         trade_no = f"BENCH{i:06d}"
@@ -89,16 +90,17 @@ def main():
     for i in range(args.warmup):
         trade_no, data = notification(-1 - i)
         for name, argv in sides.items():
-            _, _, status, out = run_once(argv, data, env)
+            _, _, _, status, out = run_once(argv, data, env)
             check(name, status, out, trade_no)
 
     for i in range(args.n):
         trade_no, data = notification(i)
         order = list(sides.items()) if i % 2 == 0 else list(reversed(sides.items()))
         for name, argv in order:
-            elapsed, peak, status, out = run_once(argv, data, env)
+            elapsed, cpu_time, peak, status, out = run_once(argv, data, env)
             check(name, status, out, trade_no)
             samples[name].append(elapsed)
+            cpu[name].append(cpu_time)
             rss[name].append(peak)
         if (i + 1) % 50 == 0:
             print(f"  {i + 1}/{args.n} events", file=sys.stderr)
@@ -107,16 +109,24 @@ def main():
     cross = {name: gnu_time_rss(argv, data, env) for name, argv in sides.items()}
 
     print(f"\n{args.n} events, one process per event, same bytes on stdin for both sides\n")
-    print(f"{'':24} {'median':>10} {'p90':>10} {'mean':>10} {'min':>10} {'peak RSS':>12} {'/usr/bin/time':>14}")
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        load = float("nan")
+    print(f"load average at the end: {load:.1f} on {os.cpu_count()} CPUs (wall times include waiting for a CPU)\n")
+    print(f"{'':24} {'median':>10} {'p90':>10} {'mean':>10} {'min':>10} {'CPU median':>11} {'peak RSS':>12} "
+          f"{'/usr/bin/time':>14}")
     for name in sides:
         s = samples[name]
         time_rss = f"{cross[name] / 1024:.1f} MiB" if cross[name] else "n/a"
         print(f"{name:24} {statistics.median(s) * 1e3:8.2f}ms {percentile(s, 0.9) * 1e3:8.2f}ms "
-              f"{statistics.fmean(s) * 1e3:8.2f}ms {min(s) * 1e3:8.2f}ms {max(rss[name]) / 1024:8.1f} MiB "
+              f"{statistics.fmean(s) * 1e3:8.2f}ms {min(s) * 1e3:8.2f}ms {statistics.median(cpu[name]) * 1e3:9.2f}ms "
+              f"{max(rss[name]) / 1024:8.1f} MiB "
               f"{time_rss:>14}")
     swift, python = samples["webhook (Swift)"], samples["wechatpayv3 (Python)"]
     ratio = statistics.median(python) / statistics.median(swift)
-    print(f"\nratio of medians (Python / Swift): {ratio:.1f}x")
+    cpu_ratio = statistics.median(cpu["wechatpayv3 (Python)"]) / max(statistics.median(cpu["webhook (Swift)"]), 1e-6)
+    print(f"\nratio of medians (Python / Swift): {ratio:.1f}x wall, {cpu_ratio:.1f}x CPU")
 
     checks = [
         ("webhook median < 5 ms", statistics.median(swift) < 0.005),
@@ -127,7 +137,7 @@ def main():
         print(f"  [{'PASS' if ok else 'MISS'}] {label}")
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"samples_s": samples, "peak_rss_kib": rss, "ratio": ratio}, f)
+            json.dump({"samples_s": samples, "cpu_s": cpu, "peak_rss_kib": rss, "ratio": ratio}, f)
     return 0 if all(ok for _, ok in checks) else 1
 
 

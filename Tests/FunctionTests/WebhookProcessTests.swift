@@ -246,6 +246,20 @@ struct WebhookProcessTests {
         #expect(try world.events.isEmpty)
     }
 
+    @Test("a GET through API Gateway is 405, nothing handed on")
+    func methodNotAllowed() throws {
+        let world = try World(Self.secrets())
+        defer { world.dir.remove() }
+        guard case .object(var o) = try Self.notification(style: "apigw-v1") else { return }
+        o["httpMethod"] = "GET"
+        let result = try world.webhook(.object(o))
+        #expect(result.status == 65)
+        let answer = try result.json()
+        #expect(answer["statusCode"] == 405)
+        #expect(try Self.body(answer)["error"]?["code"] == "METHOD_NOT_ALLOWED")
+        #expect(try world.events.isEmpty)
+    }
+
     // MARK: Hand-off
 
     @Test("an events file that cannot be written: 500 HANDOFF_FAILED, exit 69, so WeChat retries")
