@@ -136,15 +136,19 @@ public enum SM4 {
             guard block.count == SM4.blockLength else {
                 throw CryptoError(.invalidParameter, "an SM4 block is 16 bytes")
             }
-            var state = block
-            var out = [UInt8](repeating: 0, count: SM4.blockLength * 2)
-            var len: Int32 = 0
-            for _ in 0..<rounds {
-                guard EVP_CipherUpdate(ctx, &out, &len, state, Int32(SM4.blockLength)) == 1 else {
-                    throw CryptoError(.internalFailure, "SM4 block transform failed")
+            // In place (OpenSSL allows out == in exactly), so the loop is one C call per round.
+            var state = block + [UInt8](repeating: 0, count: SM4.blockLength)
+            let ok = state.withUnsafeMutableBufferPointer { p -> Bool in
+                var len: Int32 = 0
+                for _ in 0..<rounds {
+                    guard EVP_CipherUpdate(ctx, p.baseAddress, &len, p.baseAddress, Int32(SM4.blockLength)) == 1 else {
+                        return false
+                    }
                 }
-                for i in 0..<SM4.blockLength { state[i] = out[i] }
+                return true
             }
+            guard ok else { throw CryptoError(.internalFailure, "SM4 block transform failed") }
+            state.removeLast(SM4.blockLength)
             return state
         }
     }

@@ -202,3 +202,34 @@ struct RedactRestoreTests {
         _ = try PrivacyProxy.sealer(from: TestSecrets.secrets(sm4Key: "0123456789abcdeffedcba9876543210"))
     }
 }
+
+/// Throughput on a large payload, with every planted identifier accounted for.
+@Suite("Redaction at scale")
+struct RedactionScaleTests {
+    @Test("about 1 MiB of chat text with 4,000 planted identifiers: all found, none leaked, round trip exact")
+    func largeText() throws {
+        let filler = "请确认订单金额 19.99 元，谢谢！The order expires in 5 minutes; reference 2026-11-23 18:25. "
+        var text = ""
+        var planted = 0
+        for i in 0..<1000 {
+            let phone = "139\(String(10_000_000 + i * 7).suffix(8))"
+            text += filler + filler + "用户手机 \(phone)，邮箱 user\(i)@example.com，"
+                + "openid oUpF8uMuAJO_M2pxb1Q9zNjW\(String(1000 + i))，卡 4111111111111111。"
+                + String(repeating: filler, count: 6)
+            planted += 4
+        }
+        let clock = ContinuousClock()
+        var redactor = Redactor()
+        var redacted = ""
+        let redactTime = clock.measure { redacted = redactor.redact(text) }
+        var restorer = Restorer(map: redactor.map)
+        var restored = ""
+        let restoreTime = clock.measure { restored = restorer.restore(redacted) }
+        #expect(redactor.counts.values.reduce(0, +) == planted)
+        #expect(redactor.counts[.bankCard] == 1000 && redactor.counts[.openid] == 1000)
+        #expect(redactor.map.entries.count == 1000 * 3 + 1)  // one card, repeated
+        #expect(!redacted.contains("4111111111111111") && !redacted.contains("@example.com"))
+        #expect(restored == text)
+        print("redact \(text.utf8.count) bytes: \(redactTime); restore: \(restoreTime)")
+    }
+}

@@ -40,7 +40,7 @@ struct SMVectorTests {
          "5dcccd25b95ab07417a08512ee160e2f8f661521cbbab44cc87138445bc29e5c0ae0297205d62704173b21239b887f6c8cb5b800917a2488284bde9e16ea2906"),
     ])
     func sm4CTR(key: String, expected: String) throws {
-        let plaintext = hex(["aa", "bb", "cc", "dd", "ee", "ff", "aa", "bb"].map { String(repeating: $0, count: 16) }.joined())
+        let plaintext = hex(["aa", "bb", "cc", "dd", "ee", "ff", "aa", "bb"].map { String(repeating: $0, count: 8) }.joined())
         let iv = hex("000102030405060708090a0b0c0d0e0f")
         let ciphertext = try SM4.ctr(plaintext, key: hex(key), counter: iv)
         #expect(Hex.encode(ciphertext) == expected)
