@@ -33,6 +33,7 @@ let package = Package(
         .executable(name: "pii-redact", targets: ["pii-redact"]),
         .executable(name: "pii-restore", targets: ["pii-restore"]),
         .executable(name: "wxpay-emulator", targets: ["wxpay-emulator"]),
+        .executable(name: "wxpay-mcp", targets: ["wxpay-mcp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
     ],
     targets: [
         // MARK: C system libraries (wrapped once each)
@@ -151,6 +154,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Agent-side MCP server (long-running; links the MCP SDK and its Foundation, not a FaaS function)
+        .executableTarget(
+            name: "wxpay-mcp",
+            dependencies: [
+                "WxPayOperations", "FunctionKit", "WxPayCore", "WxPayHTTP",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tests
         .testTarget(
             name: "LambdaTests",
@@ -188,6 +203,16 @@ let package = Package(
             name: "FunctionTests",
             dependencies: [
                 "FunctionKit", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPaySandbox",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MCPTests",
+            dependencies: [
+                "WxPayCore", "WxPayHTTP",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
