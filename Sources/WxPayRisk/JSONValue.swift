@@ -268,6 +268,99 @@ enum JSONStringDecoder {
         throw JSONStringError(message: "unterminated string")
     }
 
+    /// ``decode(_:at:into:)-(_,_,[UInt8])`` writing through a pointer: appends the string's UTF-8 at
+    /// `output + count` and advances `count`. The caller guarantees room for as many bytes as the literal has
+    /// (a decoded string is never longer than its JSON literal). Same validation, same errors.
+    @inline(__always)
+    static func decode(
+        _ bytes: UnsafeBufferPointer<UInt8>, at position: inout Int, into output: UnsafeMutablePointer<UInt8>,
+        count: inout Int
+    ) throws(JSONStringError) {
+        var i = position + 1
+        var o = count
+        let end = bytes.count
+        let input = bytes.baseAddress!
+        defer {
+            position = i
+            count = o
+        }
+        @inline(__always) func put(_ byte: UInt8) {
+            output[o] = byte
+            o += 1
+        }
+        while i < end {
+            // Copy the longest run of plain ASCII in one go.
+            let runStart = i
+            while i < end {
+                let b = input[i]
+                if b == 0x22 || b == 0x5C || b < 0x20 || b >= 0x80 { break }
+                i += 1
+            }
+            if i > runStart {
+                (output + o).update(from: input + runStart, count: i - runStart)
+                o += i - runStart
+            }
+            guard i < end else { break }
+            let b = input[i]
+            if b == 0x22 { i += 1; return }
+            if b < 0x20 { throw JSONStringError(message: "control character in a string (must be escaped)") }
+            if b == 0x5C {
+                guard i + 1 < end else { break }
+                let e = input[i + 1]
+                i += 2
+                switch e {
+                case 0x22, 0x5C, 0x2F: put(e)
+                case UInt8(ascii: "b"): put(0x08)
+                case UInt8(ascii: "f"): put(0x0C)
+                case UInt8(ascii: "n"): put(0x0A)
+                case UInt8(ascii: "r"): put(0x0D)
+                case UInt8(ascii: "t"): put(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try hex4(bytes, at: i)
+                    i += 4
+                    if scalar >= 0xD800 && scalar <= 0xDBFF {
+                        guard i + 6 <= end, input[i] == 0x5C, input[i + 1] == UInt8(ascii: "u") else {
+                            throw JSONStringError(message: "unpaired surrogate in a \\u escape")
+                        }
+                        let low = try hex4(bytes, at: i + 2)
+                        guard low >= 0xDC00 && low <= 0xDFFF else {
+                            throw JSONStringError(message: "unpaired surrogate in a \\u escape")
+                        }
+                        i += 6
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else if scalar >= 0xDC00 && scalar <= 0xDFFF {
+                        throw JSONStringError(message: "unpaired surrogate in a \\u escape")
+                    }
+                    switch scalar {
+                    case 0..<0x80:
+                        put(UInt8(scalar))
+                    case 0x80..<0x800:
+                        put(UInt8(0xC0 | (scalar >> 6)))
+                        put(UInt8(0x80 | (scalar & 0x3F)))
+                    case 0x800..<0x10000:
+                        put(UInt8(0xE0 | (scalar >> 12)))
+                        put(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+                        put(UInt8(0x80 | (scalar & 0x3F)))
+                    default:
+                        put(UInt8(0xF0 | (scalar >> 18)))
+                        put(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
+                        put(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+                        put(UInt8(0x80 | (scalar & 0x3F)))
+                    }
+                default:
+                    throw JSONStringError(message: "invalid escape sequence in a string")
+                }
+                continue
+            }
+            // Multi-byte UTF-8: validate and copy one scalar.
+            let length = try validateUTF8Scalar(bytes, at: i)
+            for k in 0..<length { output[o + k] = input[i + k] }
+            o += length
+            i += length
+        }
+        throw JSONStringError(message: "unterminated string")
+    }
+
     @inline(__always)
     private static func hex4(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) throws(JSONStringError) -> UInt32 {
         guard i + 4 <= bytes.count else { throw JSONStringError(message: "truncated \\u escape") }

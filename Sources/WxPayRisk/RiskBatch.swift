@@ -92,37 +92,38 @@ public final class RiskBatchScorer {
             return
         }
         let t = partial
-        let decision = scanner.buffer.withUnsafeBufferPointer { buf -> RiskDecision in
-            @inline(__always) func slice(_ r: Range<Int>?) -> UnsafeBufferPointer<UInt8> {
-                guard let r else { return UnsafeBufferPointer(start: nil, count: 0) }
-                return UnsafeBufferPointer(rebasing: buf[r])
-            }
-            return engine.score(
-                RiskEngine.ScoringInput(
-                    amount: t.amount, isRefund: t.isRefund, time: t.time,
-                    payer: slice(t.userOpenid), device: slice(t.deviceId), ip: slice(t.clientIp),
-                    description: slice(t.description), attach: slice(t.attach),
-                    merchantCategory: slice(t.merchantCategory)))
+        let buf = scanner.buffer
+        @inline(__always) func slice(_ r: Range<Int>?) -> UnsafeBufferPointer<UInt8> {
+            guard let r else { return UnsafeBufferPointer(start: nil, count: 0) }
+            return UnsafeBufferPointer(rebasing: buf[r])
         }
+        let decision = engine.score(
+            RiskEngine.ScoringInput(
+                amount: t.amount, isRefund: t.isRefund, time: t.time,
+                payer: slice(t.userOpenid), device: slice(t.deviceId), ip: slice(t.clientIp),
+                description: slice(t.description), attach: slice(t.attach),
+                merchantCategory: slice(t.merchantCategory)))
         summary.count(decision.action)
-        for reason in decision.reasons { summary.rules[reason.rule, default: 0] += 1 }
-        output += #"{"id":"#.utf8
-        scanner.buffer.withUnsafeBufferPointer { appendJSONString(UnsafeBufferPointer(rebasing: $0[t.id!]), to: &output) }
-        output += #","score":"#.utf8
+        if !decision.reasons.isEmpty {
+            for reason in decision.reasons { summary.rules[reason.rule, default: 0] += 1 }
+        }
+        appendStatic(#"{"id":"#, to: &output)
+        appendJSONString(slice(t.id), to: &output)
+        appendStatic(#","score":"#, to: &output)
         appendInt(decision.score, to: &output)
         switch decision.action {
-        case .approve: output += #","action":"approve","reasons":["#.utf8
-        case .review: output += #","action":"review","reasons":["#.utf8
-        case .block: output += #","action":"block","reasons":["#.utf8
+        case .approve: appendStatic(#","action":"approve","reasons":["#, to: &output)
+        case .review: appendStatic(#","action":"review","reasons":["#, to: &output)
+        case .block: appendStatic(#","action":"block","reasons":["#, to: &output)
         }
         for (k, reason) in decision.reasons.enumerated() {
-            output += (k == 0 ? #"{"rule":"# : #",{"rule":"#).utf8
-            appendJSONString(Array(reason.rule.utf8), to: &output)
-            output += #","detail":"#.utf8
-            appendJSONString(Array(reason.detail.utf8), to: &output)
+            appendStatic(k == 0 ? #"{"rule":"# : #",{"rule":"#, to: &output)
+            appendJSONString(reason.rule, to: &output)
+            appendStatic(#","detail":"#, to: &output)
+            appendJSONString(reason.detail, to: &output)
             output.append(UInt8(ascii: "}"))
         }
-        output += "]}".utf8
+        appendStatic("]}", to: &output)
     }
 
     /// Appends a `BAD_TRANSACTION` error object for a record that could not be read and counts it.
@@ -210,17 +211,16 @@ public struct RiskInputSplitter {
                 if pending.isEmpty {
                     // Fast path: emit whole lines straight from the chunk.
                     var start = i
-                    while i < n {
-                        if chunk[i] == 0x0A {
-                            emitLine(UnsafeBufferPointer(rebasing: chunk[start..<i]), emit)
-                            start = i + 1
-                        }
+                    while true {
+                        i = firstNewline(chunk, from: i)
+                        if i == n { break }
+                        emitLine(UnsafeBufferPointer(rebasing: chunk[start..<i]), emit)
                         i += 1
+                        start = i
                     }
                     pending += UnsafeBufferPointer(rebasing: chunk[start..<n])
                 } else {
-                    var j = i
-                    while j < n, chunk[j] != 0x0A { j += 1 }
+                    let j = firstNewline(chunk, from: i)
                     pending += UnsafeBufferPointer(rebasing: chunk[i..<j])
                     if j == n { return }
                     pending.withUnsafeBufferPointer { emitLine($0, emit) }
@@ -359,6 +359,27 @@ public struct RiskInputSplitter {
             return
         }
     }
+}
+
+/// The index of the first line feed in `bytes` at or after `start`, or `bytes.count`: eight bytes at a time.
+@inline(__always)
+func firstNewline(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    let n = bytes.count
+    var i = start
+    guard let base = bytes.baseAddress else { return n }
+    let raw = UnsafeRawPointer(base)
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    let pattern: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+    while i + 8 <= n {
+        let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) ^ pattern
+        // A zero byte of `word` is a line feed; the lowest flagged byte is always a true one.
+        let found = (word &- ones) & ~word & highs
+        if found != 0 { return i + found.trailingZeroBitCount / 8 }
+        i += 8
+    }
+    while i < n, base[i] != 0x0A { i += 1 }
+    return i
 }
 
 /// True when `bytes` is a JSON object with a top-level `transactions` member.
@@ -534,28 +555,78 @@ public final class RiskStreamProcessor {
 /// Appends `bytes` (UTF-8) as a JSON string literal.
 @inline(__always)
 func appendJSONString<C: Collection<UInt8>>(_ bytes: C, to out: inout [UInt8]) {
+    if let done: Void = bytes.withContiguousStorageIfAvailable({ appendJSONString($0, to: &out) }) {
+        return done
+    }
+    appendJSONString(Array(bytes), to: &out)
+}
+
+/// Appends a string as a JSON string literal.
+@inline(__always)
+func appendJSONString(_ text: String, to out: inout [UInt8]) {
+    var text = text
+    text.withUTF8 { appendJSONString($0, to: &out) }
+}
+
+/// Appends UTF-8 `bytes` as a JSON string literal: runs that need no escape are copied in one go.
+func appendJSONString(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
     out.append(0x22)
-    for c in bytes {
+    let n = bytes.count
+    var i = 0
+    while i < n {
+        let runStart = i
+        while i < n {
+            let c = bytes[i]
+            if c == 0x22 || c == 0x5C || c < 0x20 { break }
+            i += 1
+        }
+        if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+        if i == n { break }
+        let c = bytes[i]
+        i += 1
+        out.append(0x5C)
         switch c {
-        case 0x22: out += [0x5C, 0x22]
-        case 0x5C: out += [0x5C, 0x5C]
-        case 0x0A: out += [0x5C, UInt8(ascii: "n")]
-        case 0x0D: out += [0x5C, UInt8(ascii: "r")]
-        case 0x09: out += [0x5C, UInt8(ascii: "t")]
-        case 0..<0x20:
-            let hex: [UInt8] = Array("0123456789abcdef".utf8)
-            out += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 0xF)]]
-        default: out.append(c)
+        case 0x22: out.append(0x22)
+        case 0x5C: out.append(0x5C)
+        case 0x0A: out.append(UInt8(ascii: "n"))
+        case 0x0D: out.append(UInt8(ascii: "r"))
+        case 0x09: out.append(UInt8(ascii: "t"))
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            out.append(UInt8(ascii: "u"))
+            out.append(0x30)
+            out.append(0x30)
+            out.append(hex.utf8Start[Int(c >> 4)])
+            out.append(hex.utf8Start[Int(c & 0xF)])
         }
     }
     out.append(0x22)
 }
 
+/// Appends the UTF-8 of a static string.
+@inline(__always)
+func appendStatic(_ text: StaticString, to out: inout [UInt8]) {
+    out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+}
+
+/// Appends a decimal integer.
 @inline(__always)
 func appendInt(_ value: Int, to out: inout [UInt8]) {
     if value >= 0 && value < 10 {
         out.append(UInt8(0x30 + value))
         return
     }
-    out += String(value).utf8
+    if value < 0 {
+        out.append(UInt8(ascii: "-"))
+    }
+    var magnitude = value.magnitude
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+        var i = 20
+        repeat {
+            i -= 1
+            digits[i] = UInt8(0x30 + magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i..<20]))
+    }
 }

@@ -9,41 +9,23 @@ public final class RiskEngine {
     public let rules: RiskRules
     /// The compiled prohibited terms.
     public let matcher: ProhibitedTermMatcher
-
-    private var payers: SlotDirectory
-    private var devices: SlotDirectory
-    private var ips: SlotDirectory
-    private var payerRings: EventRings
-    private var deviceRings: EventRings
-    private var ipRings: EventRings
-    // Per payer slot.
-    private var historyCount: [Int32] = []
-    private var historyMean: [Double] = []
-    private var paymentCount: [Int32] = []
-    private var refundCount: [Int32] = []
-    private var lastPaymentTime: [Int64] = []
-    /// The latest `created_at` seen: where a transaction with an unreadable `created_at` is placed.
-    private var latestTime: Int64 = 0
+    /// All mutable state, in one value: scoring is one access to it (no per-field exclusivity checks).
+    private var core: EngineCore
 
     /// Creates an engine with empty state.
     /// - Parameter rules: The rules; ``RiskRules/defaults`` unless given. The default rules' matcher is shared
     ///   process-wide; other rules are compiled here.
     public init(rules: RiskRules = .defaults) {
         self.rules = rules
-        matcher = rules == .defaults ? .defaults : ProhibitedTermMatcher(rules: rules)
-        let capacity = rules.state.maxTrackedKeys
-        let ttl = Int64(rules.state.historyTTLSeconds)
-        payers = SlotDirectory(capacity: capacity, ttl: ttl)
-        devices = SlotDirectory(capacity: capacity, ttl: ttl)
-        ips = SlotDirectory(capacity: capacity, ttl: ttl)
-        let v = rules.velocity
-        payerRings = EventRings(width: v.payer.maxCount, tracksPayers: false)
-        deviceRings = EventRings(width: max(v.device.maxCount, v.device.maxDistinctPayers), tracksPayers: true)
-        ipRings = EventRings(width: max(v.ip.maxCount, v.ip.maxDistinctPayers), tracksPayers: true)
+        let matcher = rules == .defaults ? ProhibitedTermMatcher.defaults : ProhibitedTermMatcher(rules: rules)
+        self.matcher = matcher
+        core = EngineCore(rules: rules, matcher: matcher)
     }
 
     /// How many payers, devices and IPs the engine is tracking now (each at most `rules.state.maxTrackedKeys`).
-    public var trackedKeys: (payers: Int, devices: Int, ips: Int) { (payers.count, devices.count, ips.count) }
+    public var trackedKeys: (payers: Int, devices: Int, ips: Int) {
+        (core.payers.count, core.devices.count, core.ips.count)
+    }
 
     /// Scores one transaction and records it in the engine's state.
     /// - Parameter tx: The transaction. A `created_at` that is not RFC 3339 fires `created_at_invalid` and places
@@ -84,6 +66,46 @@ public final class RiskEngine {
     }
 
     func score(_ input: ScoringInput) -> RiskDecision {
+        core.score(input)
+    }
+}
+
+/// A payer's history, kept in one record per payer slot.
+struct PayerRecord {
+    var historyMean: Double
+    var lastPaymentTime: Int64
+    var historyCount: Int32
+    var paymentCount: Int32
+    var refundCount: Int32
+
+    static let empty = PayerRecord(
+        historyMean: 0, lastPaymentTime: Int64.min, historyCount: 0, paymentCount: 0, refundCount: 0)
+}
+
+/// The rules, the matcher and the bounded per-key state of one engine, scored as one value.
+struct EngineCore {
+    let rules: RiskRules
+    let matcher: ProhibitedTermMatcher
+    private(set) var payers: KeyTable
+    private(set) var devices: KeyTable
+    private(set) var ips: KeyTable
+    private var payerRecords: PlainTable<PayerRecord>
+    /// The latest `created_at` seen: where a transaction with an unreadable `created_at` is placed.
+    private var latestTime: Int64 = 0
+
+    init(rules: RiskRules, matcher: ProhibitedTermMatcher) {
+        self.rules = rules
+        self.matcher = matcher
+        let capacity = rules.state.maxTrackedKeys
+        let ttl = Int64(rules.state.historyTTLSeconds)
+        let v = rules.velocity
+        payers = KeyTable(capacity: capacity, ttl: ttl, width: v.payer.maxCount)
+        devices = KeyTable(capacity: capacity, ttl: ttl, width: max(v.device.maxCount, v.device.maxDistinctPayers))
+        ips = KeyTable(capacity: capacity, ttl: ttl, width: max(v.ip.maxCount, v.ip.maxDistinctPayers))
+        payerRecords = PlainTable(capacity: min(capacity, KeyTable.initialSlots))
+    }
+
+    mutating func score(_ input: RiskEngine.ScoringInput) -> RiskDecision {
         var reasons: [RiskReason] = []
         var total = 0
         var prohibited = false
@@ -94,6 +116,7 @@ public final class RiskEngine {
 
         // Prohibited categories: first hit per category, across the text fields.
         var hits: [(pattern: Int, field: String, text: String)?] = []
+        let matcher = self.matcher
         @inline(__always) func screen(_ field: String, _ bytes: UnsafeBufferPointer<UInt8>) {
             if bytes.isEmpty { return }
             matcher.scan(bytes) { pattern, start, end in
@@ -132,35 +155,40 @@ public final class RiskEngine {
 
         let payerKey = keyHash(input.payer)
         let (payerSlot, payerFresh) = payers.slot(for: payerKey, now: now)
-        if payerFresh { resetPayer(payerSlot) }
+        if payerFresh {
+            payerRecords.reserve(payers.count, used: payers.count - 1)
+            payerRecords[payerSlot] = .empty
+        }
+        let record = payerRecords.base + payerSlot
         let payerTag = UInt32(truncatingIfNeeded: payerKey >> 32)
 
         if input.isRefund {
-            scoreRefund(payerSlot, now: now, fire: fire)
+            scoreRefund(record, now: now, fire: fire)
         } else {
             let v = rules.velocity
-            let own = payerRings.stats(payerSlot, now: now, window: v.payer.windowSeconds, excludingPayer: 0)
+            let own = payers.stats(
+                payerSlot, now: now, window: v.payer.windowSeconds, excludingPayer: 0, tracksPayers: false)
             checkVelocity("payer", "this payer", v.payer, own, amount: input.amount, distinctPayers: nil, fire: fire)
-            payerRings.push(payerSlot, time: now, amount: input.amount, payer: 0)
+            payers.push(payerSlot, time: now, amount: input.amount, payer: 0)
             if !input.device.isEmpty {
-                let (slot, fresh) = devices.slot(for: keyHash(input.device), now: now)
-                if fresh { deviceRings.reset(slot) }
-                let s = deviceRings.stats(slot, now: now, window: v.device.windowSeconds, excludingPayer: payerTag)
+                let (slot, _) = devices.slot(for: keyHash(input.device), now: now)
+                let s = devices.stats(
+                    slot, now: now, window: v.device.windowSeconds, excludingPayer: payerTag, tracksPayers: true)
                 checkVelocity("device", "this device", v.device, s, amount: input.amount,
                     distinctPayers: s.distinctPayers + 1, fire: fire)
-                deviceRings.push(slot, time: now, amount: input.amount, payer: payerTag)
+                devices.push(slot, time: now, amount: input.amount, payer: payerTag)
             }
             if !input.ip.isEmpty {
-                let (slot, fresh) = ips.slot(for: keyHash(input.ip), now: now)
-                if fresh { ipRings.reset(slot) }
-                let s = ipRings.stats(slot, now: now, window: v.ip.windowSeconds, excludingPayer: payerTag)
+                let (slot, _) = ips.slot(for: keyHash(input.ip), now: now)
+                let s = ips.stats(
+                    slot, now: now, window: v.ip.windowSeconds, excludingPayer: payerTag, tracksPayers: true)
                 checkVelocity("ip", "this IP", v.ip, s, amount: input.amount,
                     distinctPayers: s.distinctPayers + 1, fire: fire)
-                ipRings.push(slot, time: now, amount: input.amount, payer: payerTag)
+                ips.push(slot, time: now, amount: input.amount, payer: payerTag)
             }
-            scoreAmount(payerSlot, amount: input.amount, fire: fire)
-            paymentCount[payerSlot] &+= 1
-            lastPaymentTime[payerSlot] = max(lastPaymentTime[payerSlot], now)
+            scoreAmount(record, amount: input.amount, fire: fire)
+            record.pointee.paymentCount &+= 1
+            record.pointee.lastPaymentTime = max(record.pointee.lastPaymentTime, now)
         }
 
         let score = min(total, 100)
@@ -176,26 +204,9 @@ public final class RiskEngine {
         return RiskDecision(score: prohibited ? max(score, t.block) : score, action: action, reasons: reasons)
     }
 
-    private func resetPayer(_ slot: Int) {
-        payerRings.reset(slot)
-        if slot == historyCount.count {
-            historyCount.append(0)
-            historyMean.append(0)
-            paymentCount.append(0)
-            refundCount.append(0)
-            lastPaymentTime.append(Int64.min)
-        } else {
-            historyCount[slot] = 0
-            historyMean[slot] = 0
-            paymentCount[slot] = 0
-            refundCount[slot] = 0
-            lastPaymentTime[slot] = Int64.min
-        }
-    }
-
     @inline(__always)
     private func checkVelocity(
-        _ key: String, _ subject: String, _ limit: RiskRules.VelocityLimit, _ prior: EventRings.WindowStats,
+        _ key: String, _ subject: String, _ limit: RiskRules.VelocityLimit, _ prior: KeyTable.WindowStats,
         amount: Int, distinctPayers: Int?, fire: (String, Int, @autoclosure () -> String) -> Void
     ) {
         let count = prior.count + 1
@@ -217,11 +228,11 @@ public final class RiskEngine {
 
     @inline(__always)
     private func scoreAmount(
-        _ slot: Int, amount: Int, fire: (String, Int, @autoclosure () -> String) -> Void
+        _ record: UnsafeMutablePointer<PayerRecord>, amount: Int, fire: (String, Int, @autoclosure () -> String) -> Void
     ) {
         let a = rules.amount
-        let n = Int(historyCount[slot])
-        let mean = historyMean[slot]
+        let n = Int(record.pointee.historyCount)
+        let mean = record.pointee.historyMean
         if n >= a.historyMinCount, amount >= a.spikeMinAmount, Double(amount) >= Double(a.spikeMultiplier) * mean {
             fire("amount_spike", a.spikeWeight,
                 "\(fen(amount)) is at least \(a.spikeMultiplier)x this payer's mean of \(fen(Int(mean.rounded()))) "
@@ -229,8 +240,8 @@ public final class RiskEngine {
         }
         // A running mean that keeps adapting: the weight of the past is capped at 1,000 payments.
         let weight = Double(min(n, 999))
-        historyMean[slot] = (mean * weight + Double(amount)) / (weight + 1)
-        historyCount[slot] = Int32(min(n + 1, Int(Int32.max)))
+        record.pointee.historyMean = (mean * weight + Double(amount)) / (weight + 1)
+        record.pointee.historyCount = Int32(min(n + 1, Int(Int32.max)))
         if amount >= a.roundMinAmount && amount % a.roundUnit == 0 {
             fire("amount_round_large", a.roundWeight,
                 "\(fen(amount)) is a round sum (a multiple of \(fen(a.roundUnit))) of at least \(fen(a.roundMinAmount))")
@@ -243,16 +254,18 @@ public final class RiskEngine {
     }
 
     @inline(__always)
-    private func scoreRefund(_ slot: Int, now: Int64, fire: (String, Int, @autoclosure () -> String) -> Void) {
+    private func scoreRefund(
+        _ record: UnsafeMutablePointer<PayerRecord>, now: Int64, fire: (String, Int, @autoclosure () -> String) -> Void
+    ) {
         let r = rules.refund
-        let last = lastPaymentTime[slot]
+        let last = record.pointee.lastPaymentTime
         if last != Int64.min, now - last <= Int64(r.soonSeconds), now >= last {
             fire("refund_soon_after_payment", r.soonWeight,
                 "refund \(now - last) s after this payer's last payment (within \(r.soonSeconds) s)")
         }
-        let refunds = Int(refundCount[slot]) + 1
-        refundCount[slot] = Int32(clamping: refunds)
-        let payments = Int(paymentCount[slot])
+        let refunds = Int(record.pointee.refundCount) + 1
+        record.pointee.refundCount = Int32(clamping: refunds)
+        let payments = Int(record.pointee.paymentCount)
         if payments >= r.ratioMinPayments && refunds * 100 >= payments * r.ratioPercent {
             fire("refund_ratio_high", r.ratioWeight,
                 "\(refunds) refunds for \(payments) payments by this payer (limit \(r.ratioPercent)%)")
@@ -262,19 +275,31 @@ public final class RiskEngine {
 
 /// `¥1,234.56` for 123456 fen.
 func fen(_ amount: Int) -> String {
-    let negative = amount < 0
-    let magnitude = amount.magnitude
-    let yuan = magnitude / 100
-    let cents = magnitude % 100
-    var digits = String(yuan)
-    var grouped = ""
-    while digits.count > 3 {
-        grouped = "," + digits.suffix(3) + grouped
-        digits.removeLast(3)
+    // Digits written backwards into a small stack buffer: no intermediate strings.
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buffer in
+        var i = 40
+        @inline(__always) func put(_ byte: UInt8) {
+            i -= 1
+            buffer[i] = byte
+        }
+        let magnitude = amount.magnitude
+        var yuan = magnitude / 100
+        let cents = magnitude % 100
+        put(UInt8(0x30 + cents % 10))
+        put(UInt8(0x30 + cents / 10))
+        put(UInt8(ascii: "."))
+        var digits = 0
+        repeat {
+            if digits > 0 && digits % 3 == 0 { put(UInt8(ascii: ",")) }
+            put(UInt8(0x30 + yuan % 10))
+            yuan /= 10
+            digits += 1
+        } while yuan > 0
+        put(0xA5)  // ¥ (U+00A5) in UTF-8: C2 A5
+        put(0xC2)
+        if amount < 0 { put(UInt8(ascii: "-")) }
+        return String(decoding: UnsafeBufferPointer(rebasing: buffer[i..<40]), as: UTF8.self)
     }
-    grouped = digits + grouped
-    let centsText = cents < 10 ? "0\(cents)" : "\(cents)"
-    return (negative ? "-¥" : "¥") + grouped + "." + centsText
 }
 
 @inline(__always)

@@ -128,13 +128,17 @@ struct ScannedTransaction {
 /// Reads one transaction object (SPEC §7) from UTF-8 bytes without building any intermediate value. Strings are
 /// decoded (all escapes, surrogate pairs, UTF-8 validated) into one reusable buffer.
 struct TransactionScanner {
-    /// Decoded strings of the last transaction.
-    var buffer: [UInt8] = []
+    /// Decoded strings of the last transaction (written through a pointer: a decoded string is never longer
+    /// than its JSON literal, so a capacity of the record's length is enough for all of them).
+    private var storage = PlainTable<UInt8>(capacity: 1024)
+    private var used = 0
     private var junk: [UInt8] = []
     private var key: [UInt8] = []
 
+    /// Decoded strings of the last transaction; valid until the next call to `scan`.
+    var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: storage.base, count: used) }
+
     init() {
-        buffer.reserveCapacity(1024)
         junk.reserveCapacity(256)
         key.reserveCapacity(64)
     }
@@ -186,7 +190,8 @@ struct TransactionScanner {
     mutating func scan(
         _ b: UnsafeBufferPointer<UInt8>, partial: inout ScannedTransaction
     ) throws(BadTransaction) {
-        buffer.removeAll(keepingCapacity: true)
+        used = 0
+        storage.reserve(b.count, used: 0)
         partial = ScannedTransaction()
         var i = 0
         JSONSkipper.skipWhitespace(b, &i)
@@ -201,13 +206,14 @@ struct TransactionScanner {
             while true {
                 JSONSkipper.skipWhitespace(b, &i)
                 guard i < b.count, b[i] == 0x22 else { throw BadTransaction(message: "expected a member name") }
-                key.removeAll(keepingCapacity: true)
+                // The name is decoded after the strings kept so far (and overwritten by the next one).
+                var keyEnd = used
                 do throws(JSONStringError) {
-                    try JSONStringDecoder.decode(b, at: &i, into: &key)
+                    try JSONStringDecoder.decode(b, at: &i, into: storage.base, count: &keyEnd)
                 } catch {
                     throw BadTransaction(message: "member name: \(error.message)")
                 }
-                let f = key.withUnsafeBufferPointer { field($0) }
+                let f = field(UnsafeBufferPointer(start: storage.base + used, count: keyEnd - used))
                 JSONSkipper.skipWhitespace(b, &i)
                 guard i < b.count, b[i] == UInt8(ascii: ":") else {
                     throw BadTransaction(message: "expected ':' after a member name")
@@ -250,13 +256,13 @@ struct TransactionScanner {
         guard b[i] == 0x22 else {
             throw BadTransaction(message: "\(f.name) must be a string\(nullable ? " or null" : "")")
         }
-        let start = buffer.count
+        let start = used
         do throws(JSONStringError) {
-            try JSONStringDecoder.decode(b, at: &i, into: &buffer)
+            try JSONStringDecoder.decode(b, at: &i, into: storage.base, count: &used)
         } catch {
             throw BadTransaction(message: "\(f.name): \(error.message)")
         }
-        return start..<buffer.count
+        return start..<used
     }
 
     @inline(__always)
@@ -292,18 +298,18 @@ struct TransactionScanner {
             t.userOpenid = r
         case .createdAt:
             let r = try string(f, b, &i, nullable: false)!
-            let time = buffer.withUnsafeBufferPointer { RFC3339.unixSeconds(UnsafeBufferPointer(rebasing: $0[r])) }
+            let time = RFC3339.unixSeconds(UnsafeBufferPointer(rebasing: buffer[r]))
             guard let time else { throw BadTransaction(message: "created_at must be an RFC 3339 date-time") }
             t.createdAt = r
             t.time = time
         case .type:
             let r = try string(f, b, &i, nullable: false)!
-            let kind = buffer.withUnsafeBufferPointer { buf -> Int in
-                let s = UnsafeBufferPointer(rebasing: buf[r])
+            let kind = { () -> Int in
+                let s = UnsafeBufferPointer(rebasing: buffer[r])
                 if s.count == 7 && memcmpEqual(s.baseAddress!, ("payment" as StaticString).utf8Start, 7) { return 0 }
                 if s.count == 6 && memcmpEqual(s.baseAddress!, ("refund" as StaticString).utf8Start, 6) { return 1 }
                 return -1
-            }
+            }()
             guard kind >= 0 else { throw BadTransaction(message: "type must be \"payment\" or \"refund\"") }
             t.isRefund = kind == 1
             t.hasType = true
@@ -318,9 +324,10 @@ struct TransactionScanner {
                 // Structured attach data (create-intent's attach object): screen its JSON text.
                 let start = i
                 try JSONSkipper.skipValue(b, &i, scratch: &junk)
-                let r = buffer.count
-                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<i]))
-                t.attach = r..<buffer.count
+                let r = used
+                (storage.base + used).update(from: b.baseAddress! + start, count: i - start)
+                used += i - start
+                t.attach = r..<used
             } else {
                 t.attach = try string(f, b, &i, nullable: true)
             }
