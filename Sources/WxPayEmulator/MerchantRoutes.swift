@@ -98,6 +98,11 @@ struct MerchantRoutes: Sendable {
                 .ok(try await emulator.ledger.refund(outRefundNo: call.parameter("no")).answer)
             }
         }
+        router.get("/v3/certificates") { request, context in
+            await handle(request, context, operation: "certificates") { _ throws(WeChatAPIError) in
+                try PlatformCertificates.answer(side: emulator.side)
+            }
+        }
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
             router.on("/v3/**", method: method) { request, context in
                 await handle(request, context, operation: "unknown") { _ throws(WeChatAPIError) in
@@ -180,6 +185,7 @@ enum SignedAnswer {
                 if let n = HTTPField.Name(name) { fields[n] = value }
             }
         }
+        fields[HTTPField.Name("Wechatpay-Signature-Type")!] = SignatureVerifier.supportedType
         fields[HTTPField.Name("Request-ID")!] = UUIDText.random()
         return Response(status: .init(code: answer.status), headers: fields,
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
@@ -203,5 +209,35 @@ enum PercentDecoding {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// `GET /v3/certificates`: the platform certificate, AEAD-encrypted under the APIv3 key with
+/// `associated_data: "certificate"` (certificate and migration modes). A public-key-only merchant has no platform
+/// certificate, and WeChat answers 404 `RESOURCE_NOT_EXISTS`.
+enum PlatformCertificates {
+    static func answer(side: WeChatSide) throws(WeChatAPIError) -> APIAnswer {
+        guard side.mode != .publicKey else {
+            throw WeChatAPIError(status: 404, code: "RESOURCE_NOT_EXISTS",
+                                 message: "无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥")
+        }
+        let certificate = side.platformCertificate
+        let pem: String
+        do { pem = try certificate.pem() } catch { throw .systemError }
+        let nonce = SecureRandom.alphanumeric(12)
+        let ciphertext: String
+        do {
+            ciphertext = try ResourceCipher.encrypt(plaintext: Array(pem.utf8), nonce: nonce,
+                                                    associatedData: "certificate", apiV3Key: Array(side.apiV3Key.utf8))
+        } catch { throw .systemError }
+        return .ok(["data": [[
+            "serial_no": .string(certificate.serialNumber),
+            "effective_time": .string(ChinaTime.format(unix: certificate.notBefore)),
+            "expire_time": .string(ChinaTime.format(unix: certificate.notAfter)),
+            "encrypt_certificate": [
+                "algorithm": .string(ResourceCipher.algorithm), "nonce": .string(nonce),
+                "associated_data": "certificate", "ciphertext": .string(ciphertext),
+            ],
+        ]]])
     }
 }

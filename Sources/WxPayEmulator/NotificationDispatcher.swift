@@ -108,11 +108,16 @@ public actor NotificationDispatcher {
             logger.error("cannot build a notification", metadata: ["event_type": "\(eventType)", "error": "\(error)"])
             return
         }
+        var headers = built.headers
+        // WeChat sends the signature type; some SDKs (the Python one) refuse a notification without it.
+        if !headers.contains(where: { $0.name.lowercased() == "wechatpay-signature-type" }) {
+            headers.append(("Wechatpay-Signature-Type", SignatureVerifier.supportedType))
+        }
         let id = (try? JSONCoding.value(from: built.body))?["id"]?.stringValue ?? ""
         let index = records.count
         records.append(Record(id: id, eventType: eventType, url: url, reference: reference, resource: resource,
-                              headers: built.headers, body: built.body, state: options.deliver ? "pending" : "printed"))
-        if options.print, let line = try? JSONCoding.encode(NotificationBuilder.envelope(headers: built.headers,
+                              headers: headers, body: built.body, state: options.deliver ? "pending" : "printed"))
+        if options.print, let line = try? JSONCoding.encode(NotificationBuilder.envelope(headers: headers,
                                                                                           body: built.body)) {
             await output.write(line)
         }

@@ -1,0 +1,221 @@
+"""Interoperability: the community Python SDK `wechatpayv3` as a client of the running wxpay-emulator.
+
+The SDK signs its own requests and refuses any 2xx answer whose Wechatpay-* signature does not verify, so every
+successful call below proves that the emulator's request verification and answer signing match an independent
+implementation. Its callback handling then verifies and decrypts a notification the emulator delivered.
+
+Run with Tests/interop/run.sh (it finds the built emulator; WXPAY_BIN_DIR overrides).
+"""
+
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+
+import pytest
+from wechatpayv3 import WeChatPay, WeChatPayType
+
+
+def emulator_binary():
+    bin_dir = os.environ.get("WXPAY_BIN_DIR")
+    if not bin_dir:
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        bin_dir = os.path.join(root, ".build", "debug")
+    path = os.path.join(bin_dir, "wxpay-emulator")
+    if not os.access(path, os.X_OK):
+        pytest.fail(f"wxpay-emulator is not built at {path} (swift build --product wxpay-emulator, or set WXPAY_BIN_DIR)")
+    return path
+
+
+class NotificationSink:
+    """An HTTP server on 127.0.0.1 that records every POST (headers and raw body) and answers 200."""
+
+    def __init__(self):
+        received = self.received = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", "0"))
+                received.append({"headers": {k: v for k, v in self.headers.items()}, "body": self.rfile.read(length)})
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/wxpay/notify"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait(self, count, timeout=10):
+        deadline = time.time() + timeout
+        while len(self.received) < count and time.time() < deadline:
+            time.sleep(0.05)
+        return list(self.received)
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Emulator:
+    """`wxpay-emulator init` + `serve --port 0`, stopped with SIGTERM."""
+
+    def __init__(self, mode, notify_url):
+        self.dir = tempfile.mkdtemp(prefix="wxpay-interop-")
+        binary = emulator_binary()
+        subprocess.run([binary, "init", "--out", self.dir, "--mode", mode, "--notify-url", notify_url],
+                       check=True, stdout=subprocess.DEVNULL)
+        self.stderr = open(os.path.join(self.dir, "stderr.log"), "wb")
+        self.process = subprocess.Popen(
+            [binary, "serve", "--sandbox", os.path.join(self.dir, "sandbox.json"), "--port", "0",
+             "--notify-backoff", "0.2,0.5,1", "--refund-delay", "0.2"],
+            stdout=subprocess.PIPE, stderr=self.stderr)
+        line = self.process.stdout.readline()  # {"listening": "http://127.0.0.1:PORT"}
+        if not line:
+            raise RuntimeError("the emulator exited before listening")
+        self.base_url = json.loads(line)["listening"]
+        with open(os.path.join(self.dir, "secrets.json")) as f:
+            self.secrets = json.load(f)
+
+    def control(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base_url + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    def close(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.stderr.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def sdk_client(emulator, mode, cert_dir):
+    """A WeChatPay client configured from the emulator's secrets file, pointed at the emulator."""
+    s = emulator.secrets
+    kwargs = dict(wechatpay_type=WeChatPayType.NATIVE, mchid=s["mchid"], private_key=s["merchant_private_key"],
+                  cert_serial_no=s["merchant_serial_no"], appid=s["appid"], apiv3_key=s["apiv3_key"],
+                  notify_url=s["notify_url"], timeout=(5, 10))
+    if mode == "public-key":
+        (key_id, pem), = s["wechatpay_public_keys"].items()
+        kwargs.update(public_key=pem, public_key_id=key_id)
+    else:
+        # The SDK loads platform certificates at construction, before its gateway can be changed: seed its cache
+        # directory, then (below) download them again from the emulator through /v3/certificates.
+        for serial, pem in s["wechatpay_certificates"].items():
+            with open(os.path.join(cert_dir, serial + ".pem"), "w") as f:
+                f.write(pem)
+        kwargs.update(cert_dir=cert_dir)
+    client = WeChatPay(**kwargs)
+    client._core._gate_way = emulator.base_url  # the SDK has no public setting for its host
+    return client
+
+
+@pytest.fixture(params=["public-key", "certificate"])
+def setup(request, tmp_path):
+    sink = NotificationSink()
+    emulator = Emulator(request.param, sink.url)
+    cert_dir = tmp_path / "certs"
+    cert_dir.mkdir()
+    try:
+        yield request.param, emulator, sink, sdk_client(emulator, request.param, str(cert_dir))
+    finally:
+        emulator.close()
+        sink.close()
+
+
+def test_native_order_query_close_refund_and_notification(setup):
+    mode, emulator, sink, wxpay = setup
+    if mode == "certificate":
+        # /v3/certificates: the SDK decrypts the AEAD-encrypted certificate with the APIv3 key.
+        wxpay._core._certificates.clear()
+        wxpay._core._update_certificates()
+        serials = {format(c.serial_number, "X") for c in wxpay._core._certificates}
+        assert serials == set(emulator.secrets["wechatpay_certificates"].keys())
+
+    # Native prepay: the SDK verifies the signed answer or raises.
+    paid_no = "PY" + uuid.uuid4().hex[:20]
+    code, message = wxpay.pay(description="互通测试 interop", out_trade_no=paid_no,
+                              amount={"total": 1999, "currency": "CNY"}, attach="ik:py-interop")
+    assert code == 200, message
+    assert json.loads(message)["code_url"].startswith("weixin://wxpay/bizpayurl?pr=")
+
+    code, message = wxpay.query(out_trade_no=paid_no)
+    assert code == 200, message
+    assert json.loads(message)["trade_state"] == "NOTPAY"
+
+    # Close a second order: 204 with an empty, signed body.
+    closed_no = "PY" + uuid.uuid4().hex[:20]
+    assert wxpay.pay(description="to close", out_trade_no=closed_no, amount={"total": 100})[0] == 200
+    code, _ = wxpay.close(out_trade_no=closed_no)
+    assert code == 204
+    code, message = wxpay.query(out_trade_no=closed_no)
+    assert code == 200 and json.loads(message)["trade_state"] == "CLOSED"
+
+    # Pay the first order through the control API; the emulator POSTs TRANSACTION.SUCCESS to notify_url.
+    emulator.control("POST", f"/_emulator/orders/{paid_no}/pay", {"openid": "oInteropPayer"})
+    received = sink.wait(1)
+    assert len(received) >= 1
+    callback = wxpay.callback(received[0]["headers"], received[0]["body"])
+    assert callback is not None, "the SDK could not verify or decrypt the notification"
+    assert callback["event_type"] == "TRANSACTION.SUCCESS"
+    resource = callback["resource"]
+    assert resource["out_trade_no"] == paid_no
+    assert resource["trade_state"] == "SUCCESS"
+    assert resource["attach"] == "ik:py-interop"
+    assert resource["amount"]["total"] == 1999
+    assert resource["payer"]["openid"] == "oInteropPayer"
+
+    code, message = wxpay.query(transaction_id=resource["transaction_id"])
+    assert code == 200 and json.loads(message)["out_trade_no"] == paid_no
+
+    # Refund part of it, then query; it turns SUCCESS and REFUND.SUCCESS arrives.
+    refund_no = "RF" + paid_no
+    code, message = wxpay.refund(out_refund_no=refund_no, amount={"refund": 500, "total": 1999, "currency": "CNY"},
+                                 out_trade_no=paid_no, reason="interop refund")
+    assert code == 200, message
+    assert json.loads(message)["status"] == "PROCESSING"
+    received = sink.wait(2)
+    assert len(received) >= 2
+    refund_callback = wxpay.callback(received[1]["headers"], received[1]["body"])
+    assert refund_callback is not None
+    assert refund_callback["event_type"] == "REFUND.SUCCESS"
+    assert refund_callback["resource"]["out_refund_no"] == refund_no
+    assert refund_callback["resource"]["amount"]["refund"] == 500
+    code, message = wxpay.query_refund(out_refund_no=refund_no)
+    assert code == 200 and json.loads(message)["status"] == "SUCCESS"
+
+
+def test_sdk_refuses_a_tampered_answer(setup):
+    """The negative control: with a bad-signature fault the SDK must raise, so the checks above can fail."""
+    _, emulator, _, wxpay = setup
+    emulator.control("POST", "/_emulator/faults", {"kind": "bad-signature", "count": 1})
+    with pytest.raises(Exception, match="failed to verify the signature"):
+        wxpay.pay(description="tampered", out_trade_no="PY" + uuid.uuid4().hex[:20], amount={"total": 1})
+
+
+def test_sdk_signature_errors_are_reported_as_401(setup):
+    """A client whose key the emulator does not know is refused with WeChat's 401 SIGN_ERROR."""
+    mode, emulator, _, wxpay = setup
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from wechatpayv3.utils import load_private_key
+
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    wxpay._core._private_key = load_private_key(other.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode())
+    code, message = wxpay.query(out_trade_no="PYNOSUCHORDER1")
+    assert code == 401
+    assert json.loads(message)["code"] == "SIGN_ERROR"
