@@ -185,6 +185,12 @@ let package = Package(
             dependencies: ["WxPayEmulator", "WxPayCore", "WxPaySandbox", "WxPayCrypto", "WxPayHTTP"],
             swiftSettings: swiftSettings
         ),
+        // Client functions as processes against a wxpay-emulator process (no link to the emulator's code).
+        .testTarget(
+            name: "ClientFunctionTests",
+            dependencies: ["WxPayCore", "WxPaySandbox", "WxPayHTTP", "WxPayCrypto"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "WxPayRiskTests",
             dependencies: [
