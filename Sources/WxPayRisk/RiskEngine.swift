@@ -105,40 +105,53 @@ struct EngineCore {
         payerRecords = PlainTable(capacity: min(capacity, KeyTable.initialSlots))
     }
 
-    mutating func score(_ input: RiskEngine.ScoringInput) -> RiskDecision {
+    /// The rules fired so far for one transaction and the sum of their weights.
+    struct Fired {
         var reasons: [RiskReason] = []
         var total = 0
-        var prohibited = false
-        @inline(__always) func fire(_ rule: String, _ weight: Int, _ detail: @autoclosure () -> String) {
+
+        @inline(__always)
+        mutating func fire(_ rule: String, _ weight: Int, _ detail: @autoclosure () -> String) {
             total += weight
             reasons.append(RiskReason(rule: rule, detail: detail()))
         }
+    }
+
+    /// First hit per prohibited category: (pattern, field, matched text).
+    typealias Hits = [(pattern: Int, field: String, text: String)?]
+
+    /// Screens one text field, recording the first hit of each category not hit yet.
+    @inline(__always)
+    private func screen(_ field: String, _ bytes: UnsafeBufferPointer<UInt8>, into hits: inout Hits) {
+        if bytes.isEmpty { return }
+        let matcher = self.matcher
+        matcher.scan(bytes) { pattern, start, end in
+            let category = matcher.patterns[pattern].category
+            if hits.isEmpty { hits = Array(repeating: nil, count: matcher.categories.count) }
+            if hits[category] == nil {
+                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+                hits[category] = (pattern, field, text)
+            }
+            return true
+        }
+    }
+
+    mutating func score(_ input: RiskEngine.ScoringInput) -> RiskDecision {
+        var fired = Fired()
+        var prohibited = false
 
         // Prohibited categories: first hit per category, across the text fields.
-        var hits: [(pattern: Int, field: String, text: String)?] = []
-        let matcher = self.matcher
-        @inline(__always) func screen(_ field: String, _ bytes: UnsafeBufferPointer<UInt8>) {
-            if bytes.isEmpty { return }
-            matcher.scan(bytes) { pattern, start, end in
-                let category = matcher.patterns[pattern].category
-                if hits.isEmpty { hits = Array(repeating: nil, count: matcher.categories.count) }
-                if hits[category] == nil {
-                    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-                    hits[category] = (pattern, field, text)
-                }
-                return true
-            }
-        }
-        screen("description", input.description)
-        screen("attach", input.attach)
-        screen("merchant_category", input.merchantCategory)
+        var hits: Hits = []
+        screen("description", input.description, into: &hits)
+        screen("attach", input.attach, into: &hits)
+        screen("merchant_category", input.merchantCategory, into: &hits)
         if !hits.isEmpty {
             for case let (pattern, field, text)? in hits {
                 let p = matcher.patterns[pattern]
                 let category = matcher.categories[p.category]
                 let what = input.isRefund && field == "description" ? "refund reason" : field
                 let form = text == p.term ? "" : " (written \"\(text)\")"
-                fire("prohibited_\(category)", rules.prohibited.weight,
+                fired.fire("prohibited_\(category)", rules.prohibited.weight,
                     "the \(what) contains the \(category) term \"\(p.term)\"\(form)")
                 prohibited = true
             }
@@ -150,7 +163,7 @@ struct EngineCore {
             if time > latestTime { latestTime = time }
         } else {
             now = latestTime
-            fire("created_at_invalid", rules.invalidTimestampWeight, "created_at is not an RFC 3339 date-time")
+            fired.fire("created_at_invalid", rules.invalidTimestampWeight, "created_at is not an RFC 3339 date-time")
         }
 
         let payerKey = keyHash(input.payer)
@@ -163,19 +176,19 @@ struct EngineCore {
         let payerTag = UInt32(truncatingIfNeeded: payerKey >> 32)
 
         if input.isRefund {
-            scoreRefund(record, now: now, fire: fire)
+            scoreRefund(record, now: now, fired: &fired)
         } else {
             let v = rules.velocity
             let own = payers.stats(
                 payerSlot, now: now, window: v.payer.windowSeconds, excludingPayer: 0, tracksPayers: false)
-            checkVelocity("payer", "this payer", v.payer, own, amount: input.amount, distinctPayers: nil, fire: fire)
+            checkVelocity("payer", "this payer", v.payer, own, amount: input.amount, distinctPayers: nil, fired: &fired)
             payers.push(payerSlot, time: now, amount: input.amount, payer: 0)
             if !input.device.isEmpty {
                 let (slot, _) = devices.slot(for: keyHash(input.device), now: now)
                 let s = devices.stats(
                     slot, now: now, window: v.device.windowSeconds, excludingPayer: payerTag, tracksPayers: true)
                 checkVelocity("device", "this device", v.device, s, amount: input.amount,
-                    distinctPayers: s.distinctPayers + 1, fire: fire)
+                    distinctPayers: s.distinctPayers + 1, fired: &fired)
                 devices.push(slot, time: now, amount: input.amount, payer: payerTag)
             }
             if !input.ip.isEmpty {
@@ -183,15 +196,15 @@ struct EngineCore {
                 let s = ips.stats(
                     slot, now: now, window: v.ip.windowSeconds, excludingPayer: payerTag, tracksPayers: true)
                 checkVelocity("ip", "this IP", v.ip, s, amount: input.amount,
-                    distinctPayers: s.distinctPayers + 1, fire: fire)
+                    distinctPayers: s.distinctPayers + 1, fired: &fired)
                 ips.push(slot, time: now, amount: input.amount, payer: payerTag)
             }
-            scoreAmount(record, amount: input.amount, fire: fire)
+            scoreAmount(record, amount: input.amount, fired: &fired)
             record.pointee.paymentCount &+= 1
             record.pointee.lastPaymentTime = max(record.pointee.lastPaymentTime, now)
         }
 
-        let score = min(total, 100)
+        let score = min(fired.total, 100)
         let t = rules.thresholds
         let action: RiskAction
         if prohibited || score >= t.block {
@@ -201,26 +214,26 @@ struct EngineCore {
         } else {
             action = .approve
         }
-        return RiskDecision(score: prohibited ? max(score, t.block) : score, action: action, reasons: reasons)
+        return RiskDecision(score: prohibited ? max(score, t.block) : score, action: action, reasons: fired.reasons)
     }
 
     @inline(__always)
     private func checkVelocity(
         _ key: String, _ subject: String, _ limit: RiskRules.VelocityLimit, _ prior: KeyTable.WindowStats,
-        amount: Int, distinctPayers: Int?, fire: (String, Int, @autoclosure () -> String) -> Void
+        amount: Int, distinctPayers: Int?, fired: inout Fired
     ) {
         let count = prior.count + 1
         if count > limit.maxCount {
-            fire("velocity_\(key)_count", limit.countWeight,
+            fired.fire("velocity_\(key)_count", limit.countWeight,
                 "\(count) payments from \(subject) within \(limit.windowSeconds) s (limit \(limit.maxCount))")
         }
         let sum = prior.amount + amount
         if sum > limit.maxAmount {
-            fire("velocity_\(key)_amount", limit.amountWeight,
+            fired.fire("velocity_\(key)_amount", limit.amountWeight,
                 "\(fen(sum)) paid from \(subject) within \(limit.windowSeconds) s (limit \(fen(limit.maxAmount)))")
         }
         if let distinct = distinctPayers, limit.maxDistinctPayers > 0, distinct > limit.maxDistinctPayers {
-            fire("\(key)_shared_by_payers", limit.distinctPayersWeight,
+            fired.fire("\(key)_shared_by_payers", limit.distinctPayersWeight,
                 "\(distinct) different payers used \(subject) within \(limit.windowSeconds) s "
                     + "(limit \(limit.maxDistinctPayers))")
         }
@@ -228,13 +241,13 @@ struct EngineCore {
 
     @inline(__always)
     private func scoreAmount(
-        _ record: UnsafeMutablePointer<PayerRecord>, amount: Int, fire: (String, Int, @autoclosure () -> String) -> Void
+        _ record: UnsafeMutablePointer<PayerRecord>, amount: Int, fired: inout Fired
     ) {
         let a = rules.amount
         let n = Int(record.pointee.historyCount)
         let mean = record.pointee.historyMean
         if n >= a.historyMinCount, amount >= a.spikeMinAmount, Double(amount) >= Double(a.spikeMultiplier) * mean {
-            fire("amount_spike", a.spikeWeight,
+            fired.fire("amount_spike", a.spikeWeight,
                 "\(fen(amount)) is at least \(a.spikeMultiplier)x this payer's mean of \(fen(Int(mean.rounded()))) "
                     + "over \(n) payments")
         }
@@ -243,11 +256,11 @@ struct EngineCore {
         record.pointee.historyMean = (mean * weight + Double(amount)) / (weight + 1)
         record.pointee.historyCount = Int32(min(n + 1, Int(Int32.max)))
         if amount >= a.roundMinAmount && amount % a.roundUnit == 0 {
-            fire("amount_round_large", a.roundWeight,
+            fired.fire("amount_round_large", a.roundWeight,
                 "\(fen(amount)) is a round sum (a multiple of \(fen(a.roundUnit))) of at least \(fen(a.roundMinAmount))")
         }
         for limit in a.limits where amount < limit && amount >= limit - a.belowLimitMargin {
-            fire("amount_just_below_limit", a.belowLimitWeight,
+            fired.fire("amount_just_below_limit", a.belowLimitWeight,
                 "\(fen(amount)) is just below the \(fen(limit)) limit")
             break
         }
@@ -255,19 +268,19 @@ struct EngineCore {
 
     @inline(__always)
     private func scoreRefund(
-        _ record: UnsafeMutablePointer<PayerRecord>, now: Int64, fire: (String, Int, @autoclosure () -> String) -> Void
+        _ record: UnsafeMutablePointer<PayerRecord>, now: Int64, fired: inout Fired
     ) {
         let r = rules.refund
         let last = record.pointee.lastPaymentTime
         if last != Int64.min, now - last <= Int64(r.soonSeconds), now >= last {
-            fire("refund_soon_after_payment", r.soonWeight,
+            fired.fire("refund_soon_after_payment", r.soonWeight,
                 "refund \(now - last) s after this payer's last payment (within \(r.soonSeconds) s)")
         }
         let refunds = Int(record.pointee.refundCount) + 1
         record.pointee.refundCount = Int32(clamping: refunds)
         let payments = Int(record.pointee.paymentCount)
         if payments >= r.ratioMinPayments && refunds * 100 >= payments * r.ratioPercent {
-            fire("refund_ratio_high", r.ratioWeight,
+            fired.fire("refund_ratio_high", r.ratioWeight,
                 "\(refunds) refunds for \(payments) payments by this payer (limit \(r.ratioPercent)%)")
         }
     }
