@@ -101,7 +101,7 @@ let package = Package(
         function("intent-status", ["WxPayOperations"]),
         function("close-intent", ["WxPayOperations"]),
         function("refund", ["WxPayOperations"]),
-        function("webhook"),
+        function("webhook", ["WxPayRisk", "WxPayPrivacy"]),
         function("risk-batch", ["WxPayRisk"]),
         function("pii-redact", ["WxPayPrivacy"]),
         function("pii-restore", ["WxPayPrivacy"]),

@@ -82,32 +82,40 @@ public struct FunctionRequest: Sendable {
 
     /// Parses raw event bytes into a request.
     /// - Parameter tools: tool names this executable serves (a tool call naming another is `UNKNOWN_TOOL`).
-    public static func parse(_ bytes: [UInt8], tools: [String]) throws(WxPayError) -> FunctionRequest {
-        guard let value = try? JSONCoding.value(from: bytes) else { throw .notJSON("stdin does not hold one JSON value") }
-        guard let object = value.objectValue else { throw .badEvent("the event must be a JSON object") }
+    /// - Throws: ``EnvelopeError``, which carries the envelope whenever it could be told, so that even a bad event
+    ///   is answered in its envelope's shape (a tool message for a tool call, an HTTP response behind a gateway).
+    public static func parse(_ bytes: [UInt8], tools: [String]) throws(EnvelopeError) -> FunctionRequest {
+        guard let value = try? JSONCoding.value(from: bytes) else {
+            throw EnvelopeError(envelope: nil, error: .notJSON("stdin does not hold one JSON value"))
+        }
+        guard let object = value.objectValue else {
+            throw EnvelopeError(envelope: nil, error: .badEvent("the event must be a JSON object"))
+        }
 
         if let function = object["function"]?.objectValue, let name = function["name"]?.stringValue {
-            guard tools.contains(name) else { throw .unknownTool(name, served: tools) }
             let callID = object["id"]?.stringValue ?? object["tool_call_id"]?.stringValue ?? ""
+            let envelope = Envelope.toolCall(callID: callID, name: name)
+            func fail(_ error: WxPayError) -> EnvelopeError { EnvelopeError(envelope: envelope, error: error) }
+            guard tools.contains(name) else { throw fail(.unknownTool(name, served: tools)) }
             let arguments: JSONValue
             switch function["arguments"] {
             case .string(let text)?:
                 guard let parsed = try? JSONCoding.value(from: Array(text.utf8)) else {
-                    throw .notJSON("function.arguments is not a JSON string of an object")
+                    throw fail(.notJSON("function.arguments is not a JSON string of an object"))
                 }
                 arguments = parsed
             case .object(let o)?: arguments = .object(o)
             case nil, .null?: arguments = .object([:])
-            default: throw .badEvent("function.arguments must be a JSON string")
+            default: throw fail(.badEvent("function.arguments must be a JSON string"))
             }
-            guard arguments.objectValue != nil else { throw .badEvent("function.arguments must encode an object") }
-            return FunctionRequest(envelope: .toolCall(callID: callID, name: name), headers: [:], body: [],
-                                   method: nil, payload: arguments)
+            guard arguments.objectValue != nil else { throw fail(.badEvent("function.arguments must encode an object")) }
+            return FunctionRequest(envelope: envelope, headers: [:], body: [], method: nil, payload: arguments)
         }
 
         let looksHTTP = object["requestContext"] != nil || object["httpMethod"] != nil || object["rawPath"] != nil
             || object["headers"]?.objectValue != nil || (object["body"] != nil && object["isBase64Encoded"] != nil)
         if looksHTTP {
+            let envelope = Envelope.http(gateway: object["requestContext"] != nil)
             var headers: [String: String] = [:]
             for (name, v) in object["headers"]?.objectValue ?? [:] {
                 if let s = v.stringValue { headers[name.lowercased()] = s }
@@ -119,20 +127,29 @@ public struct FunctionRequest: Sendable {
             switch object["body"] {
             case .string(let text)?:
                 if object["isBase64Encoded"]?.boolValue == true {
-                    guard let decoded = Base64.decode(text) else { throw .badEvent("body is not valid base64") }
+                    guard let decoded = Base64.decode(text) else {
+                        throw EnvelopeError(envelope: envelope, error: .badEvent("body is not valid base64"))
+                    }
                     body = decoded
                 } else {
                     body = Array(text.utf8)
                 }
             case nil, .null?: break
-            default: throw .badEvent("body must be a string")
+            default: throw EnvelopeError(envelope: envelope, error: .badEvent("body must be a string"))
             }
             let method = object["httpMethod"]?.stringValue ?? object["requestContext"]?["http"]?["method"]?.stringValue
-            return FunctionRequest(envelope: .http(gateway: object["requestContext"] != nil), headers: headers,
-                                   body: body, method: method, payload: nil)
+            return FunctionRequest(envelope: envelope, headers: headers, body: body, method: method, payload: nil)
         }
         return FunctionRequest(envelope: .direct, headers: [:], body: [], method: nil, payload: value)
     }
+}
+
+/// A bad event, with the envelope it arrived in when that could be told.
+public struct EnvelopeError: Error, Sendable {
+    /// The envelope, or `nil` when the event is not even a JSON object.
+    public let envelope: Envelope?
+    /// What is wrong.
+    public let error: WxPayError
 }
 
 /// What a handler returns.

@@ -77,7 +77,13 @@ public enum FunctionRunner {
         var envelope: Envelope? = nil
         do throws(WxPayError) {
             guard bytes.count <= maxEventBytes else { throw .tooLarge(limit: maxEventBytes) }
-            let request = try FunctionRequest.parse(bytes, tools: descriptor.tools)
+            let request: FunctionRequest
+            do throws(EnvelopeError) {
+                request = try FunctionRequest.parse(bytes, tools: descriptor.tools)
+            } catch {
+                envelope = error.envelope
+                throw error.error
+            }
             envelope = request.envelope
             let result = try handler(request, context)
             return (Renderer.render(result, for: request.envelope), ExitStatus.ok)

@@ -13,6 +13,8 @@ public struct EventHandoff: Sendable {
     var forwardSecret: [UInt8]?
     /// Upper bound for the forward POST, seconds (further bounded by the invocation deadline).
     public var forwardTimeout: Double
+    /// Transforms each events-file line before it is written (SM4 sealing when `WXPAY_EVENTS_SEAL=sm4`).
+    public var lineTransform: (@Sendable ([UInt8]) throws(WxPayError) -> [UInt8])?
 
     /// The hand-offs configured by the environment and the secrets file.
     public init(environment: [String: String], secrets: Secrets) {
@@ -31,7 +33,8 @@ public struct EventHandoff: Sendable {
         let body: [UInt8]
         do { body = try JSONCoding.encode(event) } catch { throw .internalError("cannot encode the event") }
         if let eventsFile {
-            do { try System.appendLine(path: eventsFile, body) } catch {
+            let line = try lineTransform?(body) ?? body
+            do { try System.appendLine(path: eventsFile, line) } catch {
                 throw EventHandoff.failure("appending to WXPAY_EVENTS_FILE failed: \(error.reason)")
             }
         }

@@ -1,6 +1,7 @@
 import FunctionKit
 import Logging
 import WxPayCore
+import WxPayPrivacy
 import WxPayRisk
 
 // webhook: receive a WeChat Pay notification — verify, decrypt, normalize, hand on, answer WeChat (SPEC §5).
@@ -12,13 +13,15 @@ let descriptor = FunctionDescriptor(
         INPUT   an HTTP envelope of WeChat Pay's notification POST (plain, API Gateway 1.0/2.0, function URL).
         OUTPUT  the HTTP answer for WeChat: 200 {"code":"SUCCESS"} when accepted; for a plain HTTP envelope it also
                 carries "event": the normalized event (so `webhook < n.json | jq .event` works).
-        HAND-ON WXPAY_EVENTS_FILE (NDJSON, one line per event) and/or forward_url from the secrets file (POST signed
+        HAND-ON WXPAY_EVENTS_FILE (NDJSON, one line per event; sealed with SM4 when
+                WXPAY_EVENTS_SEAL=sm4) and/or forward_url from the secrets file (POST signed
                 with Wxpay-Agent-Signature). A failed hand-off answers 500 so that WeChat retries.
         REFUSED 401 + exit 77: bad/missing signature, unknown Wechatpay-Serial, timestamp > 300 s away,
                 WECHATPAY/SIGNTEST/ probe, unsupported signature type, undecryptable resource, other merchant.
                 413: body over 64 KiB. 400 + exit 65: not JSON.
-        ENV     WXPAY_SECRETS_FILE (default /run/secrets/wxpay.json), WXPAY_EVENTS_FILE, WXPAY_FORWARD_TIMEOUT_MS
-                (default 300), LOG_LEVEL.
+        RISK    payment and refund events carry "risk": {"score","action","reasons"} from the risk engine.
+        ENV     WXPAY_SECRETS_FILE (default /run/secrets/wxpay.json), WXPAY_EVENTS_FILE, WXPAY_EVENTS_SEAL (sm4|none),
+                WXPAY_FORWARD_TIMEOUT_MS (default 300), WXPAY_RISK_RULES, LOG_LEVEL.
         """,
     timeBudget: 0.45,
     httpErrorBody: { error in
@@ -43,7 +46,10 @@ FunctionRunner.main(descriptor) { request, context throws(WxPayError) in
         throw .tooLarge(limit: NotificationProcessor.maxBodyBytes)
     }
     let secrets = try context.loadSecrets()
-    let handoff = EventHandoff(environment: context.environment, secrets: secrets)
+    var handoff = EventHandoff(environment: context.environment, secrets: secrets)
+    if let sealer = try SealedLine.configured(environment: context.environment, secrets: secrets) {
+        handoff.lineTransform = { line throws(WxPayError) in try sealer.seal(line) }
+    }
     if gateway && !handoff.isConfigured {
         // Behind API Gateway the answer goes to WeChat only: without a hand-off the event would be lost.
         throw WxPayError(code: "HANDOFF_NOT_CONFIGURED",
