@@ -1,6 +1,6 @@
 /// The kinds of identifier the privacy proxy replaces. The raw value is the placeholder's kind part
 /// (`⟦OPENID_1⟧`); ``countKey`` is its name in the `counts` object.
-public enum PIIKind: String, CaseIterable, Sendable, Codable, Comparable {
+public enum PIIKind: String, CaseIterable, Sendable, Codable {
     /// A WeChat openid or unionid (`o` + 27 characters of `[A-Za-z0-9_-]`).
     case openid = "OPENID"
     /// A WeChat Pay transaction id (28 digits starting with `42`).
@@ -22,10 +22,6 @@ public enum PIIKind: String, CaseIterable, Sendable, Codable, Comparable {
 
     /// The key in the `counts` object: the lower-cased raw value, e.g. `bank_card`.
     public var countKey: String { rawValue.lowercased() }
-
-    public static func < (lhs: PIIKind, rhs: PIIKind) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
-    }
 }
 
 /// One identifier found in a UTF-8 text.

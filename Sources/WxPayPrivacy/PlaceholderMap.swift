@@ -93,6 +93,8 @@ public struct PlaceholderMap: Sendable, Equatable {
         var e: [Entry]
     }
 
+    /// The largest placeholder number a map accepts (far above any conversation's identifier count).
+    static let maxNumber = 1_000_000
     /// The serialization version inside the seal.
     static let formatVersion = 1
     /// The purpose label sealed mappings are bound to.
@@ -150,7 +152,7 @@ public struct PlaceholderMap: Sendable, Equatable {
             throw FormatError(message: "the mapping has format version \(stored.v)")
         }
         for entry in stored.e {
-            guard entry.number >= 1, byPlaceholder[entry.placeholder] == nil,
+            guard (1...PlaceholderMap.maxNumber).contains(entry.number), byPlaceholder[entry.placeholder] == nil,
                   byKey[Key(kind: entry.kind, identity: entry.identity)] == nil
             else { throw FormatError(message: "the mapping has a duplicate or invalid entry") }
             insert(entry)
