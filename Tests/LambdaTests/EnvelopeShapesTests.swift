@@ -1,6 +1,7 @@
 import FunctionKit
 import Testing
 import WxPayCore
+import WxPayHTTP
 
 /// Events as AWS sends them (shapes from the API Gateway and Lambda developer guides), fed through the public
 /// `FunctionRequest.parse` / `FunctionRunner.invoke` path that the CLI and the Lambda loop share.
@@ -221,6 +222,7 @@ struct EnvelopeShapesTests {
     func badBase64() {
         let (answer, status) = invoke(AWSEvents.httpV2(body: "%%%not-base64%%%", base64: true))
         #expect(status == ExitStatus.dataError)
+        // Behind a gateway even a bad event is answered as HTTP: a bare error object would be a 502 (1.0) or a 200 (2.0).
         #expect(answer["statusCode"] == 400)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WxPayCore
+import WxPayHTTP
 import WxPaySandbox
 
 /// A merchant key set and notifications signed by its WeChat Pay side.

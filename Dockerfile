@@ -1,0 +1,45 @@
+# syntax=docker/dockerfile:1
+# For users with Docker: the same infra/build.sh as CI (release binaries with the static Swift stdlib), then a
+# scratch image holding only the root that script assembles: every function in infra/functions.txt, the HTTP front,
+# glibc + OpenSSL + libcurl (and what it loads), CA certificates. No shell, no package manager, user 65532.
+#
+#   docker build -t wxpay-agent-kit:0.1.0 .                                # Knative, Cloud Run, Lambda images
+#   docker build --target openfaas -t wxpay-agent-kit-openfaas:0.1.0 .     # + the OpenFaaS classic watchdog
+#
+# Run a function per request over HTTP:  docker run -p 8080:8080 -v $PWD/secrets.json:/run/secrets/wxpay.json:ro \
+#                                           wxpay-agent-kit:0.1.0 --function webhook
+# Run one event through a function:      docker run -i --entrypoint /usr/local/bin/create-intent ... < event.json
+# The build stage must be Debian 12 (bookworm) based: the image carries that stage's glibc, OpenSSL and libcurl.
+ARG SWIFT_IMAGE=swift:6.3-bookworm
+ARG WATCHDOG_IMAGE=ghcr.io/openfaas/classic-watchdog:0.2.1
+
+FROM ${SWIFT_IMAGE} AS build
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      libssl-dev libcurl4-openssl-dev ca-certificates binutils \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN infra/build.sh rootfs
+
+FROM scratch AS base
+COPY --from=build /src/out/image/rootfs/ /
+ENV PORT=8080 \
+    WXPAY_SECRETS_FILE=/run/secrets/wxpay.json
+USER 65532:65532
+WORKDIR /tmp
+EXPOSE 8080
+
+FROM ${WATCHDOG_IMAGE} AS watchdog
+
+# OpenFaaS classic watchdog: fprocess (see infra/openfaas/stack.yml) is `wxpay-http-front --cgi --function NAME`.
+FROM base AS openfaas
+COPY --from=watchdog /fwatchdog /usr/bin/fwatchdog
+ENV fprocess="/usr/local/bin/wxpay-http-front --cgi --function webhook" \
+    combine_output=false
+ENTRYPOINT ["/usr/bin/fwatchdog"]
+
+# The default target (last stage): Knative / Cloud Run run the front on $PORT; Lambda container images override the
+# entry point with the function itself (it runs the Runtime API loop when AWS_LAMBDA_RUNTIME_API is set).
+FROM base AS runtime
+ENTRYPOINT ["/usr/local/bin/wxpay-http-front"]

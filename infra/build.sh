@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# infra/build.sh — release binaries (static Swift stdlib) for every function in infra/functions.txt, and from them:
+#   out/bin/NAME                 stripped release binaries (+ wxpay-http-front)
+#   out/lambda/NAME.zip          Lambda zip for provided.al2023: bootstrap + lib/ (glibc, its loader, OpenSSL,
+#                                libcurl and everything libcurl needs) + ca-certificates.crt; nothing from the host
+#   out/image/rootfs/            root filesystem of the OCI image (all functions + the HTTP front)
+#   out/image/wxpay-agent-kit.oci.tar   the OCI image (buildah), also loaded into buildah's store
+#
+# Usage: infra/build.sh [binaries|zips|rootfs|image|all]     (default: all; each step builds what it needs)
+# Env:   WXPAY_OUT (default ./out), WXPAY_RELEASE_SCRATCH (default ./.build-release), WXPAY_IMAGE (image name,
+#        default wxpay-agent-kit:latest), BUILDAH_ROOT (buildah store, default out/containers)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OUT=${WXPAY_OUT:-$ROOT/out}
+SCRATCH=${WXPAY_RELEASE_SCRATCH:-$ROOT/.build-release}
+IMAGE=${WXPAY_IMAGE:-wxpay-agent-kit:latest}
+BUILDAH_ROOT=${BUILDAH_ROOT:-$OUT/containers}
+STEP=${1:-all}
+
+# Inside the zip the loader is addressed absolutely: Lambda always extracts the zip to /var/task.
+TASK_ROOT=/var/task
+LOADER=ld-linux-x86-64.so.2
+
+die() { echo "infra/build.sh: $*" >&2; exit 1; }
+say() { echo "==> $*" >&2; }
+
+# ---- the list of functions (single source of truth) -------------------------------------------------------------
+FUNCTIONS=()   # every listed name
+ZIPPED=()      # the names that also get a Lambda zip
+while read -r name flag _; do
+    [[ -z "$name" || "$name" == \#* ]] && continue
+    FUNCTIONS+=("$name")
+    [[ "${flag:-}" == "image-only" ]] || ZIPPED+=("$name")
+done < "$ROOT/infra/functions.txt"
+(( ${#FUNCTIONS[@]} > 0 )) || die "infra/functions.txt lists no function"
+FRONT=wxpay-http-front
+
+[[ "$(uname -m)" == "x86_64" ]] || die "this script packages x86_64 (the Lambda function's Architectures: x86_64)"
+
+# ---- binaries -------------------------------------------------------------------------------------------------------
+build_binaries() {
+    mkdir -p "$OUT/bin" "$OUT/logs"
+    local product
+    for product in "${FUNCTIONS[@]}" "$FRONT"; do
+        say "swift build -c release --static-swift-stdlib --product $product"
+        if ! (cd "$ROOT" && swift build -c release --scratch-path "$SCRATCH" --static-swift-stdlib \
+                --product "$product") >"$OUT/logs/$product.log" 2>&1; then
+            tail -n 30 "$OUT/logs/$product.log" >&2
+            die "the product '$product' listed in infra/functions.txt does not build (log: $OUT/logs/$product.log)"
+        fi
+        install -m 0755 "$SCRATCH/release/$product" "$OUT/bin/$product"
+        strip --strip-all "$OUT/bin/$product"
+    done
+}
+
+# ---- shared-object closure ------------------------------------------------------------------------------------------
+# libcurl is dlopen'd at first use (WxPayHTTP), so ldd of a function does not show it: add it and its closure.
+libcurl_path() {
+    local path
+    path=$(/sbin/ldconfig -p | awk '$1 == "libcurl.so.4" && /x86-64/ { print $NF; exit }')
+    [[ -n "$path" ]] || die "libcurl.so.4 not found (apt-get install libcurl4)"
+    echo "$path"
+}
+
+# Prints "SONAME<TAB>PATH" for every shared object the given ELF files load, the dynamic loader included.
+closure() {
+    ldd "$@" 2>/dev/null | awk '
+        $2 == "=>" && $3 ~ /^\// { print $1 "\t" $3 }
+        $1 ~ /^\/.*ld-linux/      { n = split($1, p, "/"); print p[n] "\t" $1 }
+        $2 == "=>" && $3 == "not" { print "MISSING\t" $1 }' | sort -u
+}
+
+copy_closure() {  # copy_closure DEST_LIB_DIR ELF... : copies each object under its soname
+    local dest=$1; shift
+    mkdir -p "$dest"
+    local soname path
+    while IFS=$'\t' read -r soname path; do
+        [[ "$soname" == MISSING ]] && die "a needed shared object is not installed: $path"
+        cp -L "$path" "$dest/$soname"
+        chmod 0755 "$dest/$soname"
+    done < <(closure "$@" "$(libcurl_path)")
+}
+
+# ---- Lambda zips ----------------------------------------------------------------------------------------------------
+build_zips() {
+    command -v patchelf >/dev/null || die "patchelf is missing (apt-get install patchelf)"
+    command -v zip >/dev/null || die "zip is missing (apt-get install zip)"
+    mkdir -p "$OUT/lambda"
+    local name stage
+    for name in "${ZIPPED[@]}"; do
+        stage="$OUT/lambda/$name"
+        rm -rf "$stage" "$OUT/lambda/$name.zip"
+        mkdir -p "$stage/lib"
+        copy_closure "$stage/lib" "$OUT/bin/$name"
+        cp "$OUT/bin/$name" "$stage/bootstrap"
+        # The binary itself is the bootstrap: its ELF interpreter is the bundled loader, and its DT_RPATH (which,
+        # unlike DT_RUNPATH, precedes LD_LIBRARY_PATH — Lambda puts /lib64 there — and covers dlopen and the
+        # dependencies of dependencies) is the bundled lib/.
+        patchelf --set-interpreter "$TASK_ROOT/lib/$LOADER" --force-rpath --set-rpath '$ORIGIN/lib' "$stage/bootstrap"
+        cp -L /etc/ssl/certs/ca-certificates.crt "$stage/ca-certificates.crt"
+        (cd "$stage" && zip -q -X -r -9 "../$name.zip" bootstrap lib ca-certificates.crt)
+        say "lambda/$name.zip: $(stat -c %s "$OUT/lambda/$name.zip") bytes"
+    done
+}
+
+# ---- image root -----------------------------------------------------------------------------------------------------
+build_rootfs() {
+    local rootfs="$OUT/image/rootfs"
+    rm -rf "$rootfs"
+    mkdir -p "$rootfs"/{usr/local/bin,usr/lib/x86_64-linux-gnu,usr/lib64,etc/ssl/certs,tmp,run/secrets}
+    # Debian's merged-/usr layout, so the loader's default paths (/lib/x86_64-linux-gnu, /lib64) resolve.
+    ln -s usr/lib "$rootfs/lib"
+    ln -s usr/lib64 "$rootfs/lib64"
+    local soname path bins=()
+    for name in "${FUNCTIONS[@]}" "$FRONT"; do
+        install -m 0755 "$OUT/bin/$name" "$rootfs/usr/local/bin/$name"
+        bins+=("$OUT/bin/$name")
+    done
+    while IFS=$'\t' read -r soname path; do
+        [[ "$soname" == MISSING ]] && die "a needed shared object is not installed: $path"
+        if [[ "$soname" == "$LOADER" ]]; then
+            cp -L "$path" "$rootfs/usr/lib64/$LOADER"
+        else
+            cp -L "$path" "$rootfs/usr/lib/x86_64-linux-gnu/$soname"
+        fi
+    done < <(closure "${bins[@]}" "$(libcurl_path)")
+    # libcurl's compiled-in CA bundle path: HTTPS to WeChat Pay verifies without any setting.
+    cp -L /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
+    printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/tmp:/sbin/nologin\n' >"$rootfs/etc/passwd"
+    printf 'root:x:0:\nnonroot:x:65532:\n' >"$rootfs/etc/group"
+    printf 'hosts: files dns\n' >"$rootfs/etc/nsswitch.conf"
+    chmod 1777 "$rootfs/tmp"
+    say "image/rootfs: $(du -sb "$rootfs" | cut -f1) bytes"
+}
+
+# ---- OCI image (buildah, from scratch) ------------------------------------------------------------------------------
+buildah_() { buildah --storage-driver vfs --root "$BUILDAH_ROOT" --runroot "$BUILDAH_ROOT/run" "$@"; }
+
+build_image() {
+    command -v buildah >/dev/null || die "buildah is missing (apt-get install buildah)"
+    cp "$ROOT/infra/image/Containerfile" "$OUT/image/Containerfile"
+    buildah_ rmi -f "$IMAGE" >/dev/null 2>&1 || true
+    buildah_ bud --isolation chroot --layers=false -q -f "$OUT/image/Containerfile" -t "$IMAGE" "$OUT/image" >/dev/null
+    rm -f "$OUT/image/wxpay-agent-kit.oci.tar"
+    buildah_ push -q "$IMAGE" "oci-archive:$OUT/image/wxpay-agent-kit.oci.tar:$IMAGE" >/dev/null
+    say "image $IMAGE: $(stat -c %s "$OUT/image/wxpay-agent-kit.oci.tar") bytes as an OCI archive"
+}
+
+case "$STEP" in
+    binaries) build_binaries ;;
+    zips) build_binaries; build_zips ;;
+    rootfs) build_binaries; build_rootfs ;;
+    image) build_binaries; build_rootfs; build_image ;;
+    all) build_binaries; build_zips; build_rootfs; build_image ;;
+    *) die "usage: infra/build.sh [binaries|zips|rootfs|image|all]" ;;
+esac

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# infra/test.sh — packaging tests that need root, chroot, patchelf, zip and buildah (run by `make test`).
+# Builds everything with infra/build.sh (one release build, reused when up to date), then proves each artefact by
+# running it: every Lambda zip in an empty root (chroot), the webhook zip in Lambda mode against a fake Runtime API
+# and calling out through its bundled libcurl, the OCI image's root serving HTTP; cfn-lint on the SAM template.
+# Prints "N passed, M failed"; figures go to out/figures.json.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OUT=${WXPAY_OUT:-$ROOT/out}
+SCRATCH=${WXPAY_RELEASE_SCRATCH:-$ROOT/.build-release}
+export WXPAY_OUT=$OUT WXPAY_RELEASE_SCRATCH=$SCRATCH
+BUILDAH_ROOT=${BUILDAH_ROOT:-$OUT/containers}
+export BUILDAH_ROOT
+IMAGE=${WXPAY_IMAGE:-wxpay-agent-kit:latest}
+
+[[ $EUID -eq 0 ]] || { echo "infra/test.sh needs root (chroot, buildah)" >&2; exit 1; }
+
+need=()
+command -v patchelf >/dev/null || need+=(patchelf)
+command -v zip >/dev/null || need+=(zip)
+command -v buildah >/dev/null || need+=(buildah)
+if (( ${#need[@]} )); then
+    echo "==> apt-get install ${need[*]}" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+command -v cfn-lint >/dev/null || python3 -m pip install -q cfn-lint
+python3 -c 'import yaml' 2>/dev/null || python3 -m pip install -q pyyaml
+
+start=$(date +%s)
+"$ROOT/infra/build.sh" all
+# The simulator (a developer tool) makes the keys and notifications the tests feed in.
+(cd "$ROOT" && swift build -c release --scratch-path "$SCRATCH" --static-swift-stdlib --product wxpay-simulate) \
+    >"$OUT/logs/wxpay-simulate.log" 2>&1 || { tail -30 "$OUT/logs/wxpay-simulate.log"; exit 1; }
+built=$(date +%s)
+
+passed=0; failed=0
+ok() { echo "ok - $1"; passed=$((passed + 1)); }
+notok() { echo "not ok - $1"; failed=$((failed + 1)); }
+
+# ---- descriptors ----------------------------------------------------------------------------------------------------
+if cfn-lint "$ROOT/infra/sam/template.yaml"; then ok "cfn-lint infra/sam/template.yaml"; else notok "cfn-lint infra/sam/template.yaml"; fi
+if python3 - "$ROOT" <<'PY'
+import sys, yaml
+root = sys.argv[1]
+names = [l.split()[0] for l in open(f"{root}/infra/functions.txt") if l.split() and not l.startswith("#")]
+stack = yaml.safe_load(open(f"{root}/infra/openfaas/stack.yml"))
+assert stack["provider"]["name"] == "openfaas"
+for fn in stack["functions"].values():
+    cmd = fn["environment"]["fprocess"].split()
+    assert cmd[:2] == ["/usr/local/bin/wxpay-http-front", "--cgi"] and cmd[3] in names, cmd
+    assert str(fn["environment"]["combine_output"]).lower() == "false"
+for svc in yaml.safe_load_all(open(f"{root}/infra/knative/service.yaml")):
+    assert svc["apiVersion"] == "serving.knative.dev/v1" and svc["kind"] == "Service"
+    c = svc["spec"]["template"]["spec"]["containers"][0]
+    assert c["args"][0] == "--function" and c["args"][1] in names, c["args"]
+    assert c["ports"][0]["containerPort"] == 8080
+sam = open(f"{root}/infra/sam/template.yaml").read()
+for n in names:
+    if n != "wxpay-mcp":
+        assert f"out/lambda/{n}.zip" in sam, n
+PY
+then ok "OpenFaaS, Knative and SAM descriptors name only listed functions, through the front"; else notok "descriptors"; fi
+
+# ---- artefacts, run for real ----------------------------------------------------------------------------------------
+buildah_() { buildah --storage-driver vfs --root "$BUILDAH_ROOT" --runroot "$BUILDAH_ROOT/run" "$@"; }
+container=$(buildah_ from "$IMAGE")
+mnt=$(buildah_ mount "$container")
+cleanup() { buildah_ umount "$container" >/dev/null 2>&1 || true; buildah_ rm "$container" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+image_bytes=$(du -sb "$mnt" | cut -f1)
+archive_bytes=$(stat -c %s "$OUT/image/wxpay-agent-kit.oci.tar")
+if (( image_bytes < 60000000 )); then ok "image root is under 60 MB ($image_bytes bytes; OCI archive $archive_bytes)"
+else notok "image root is under 60 MB ($image_bytes bytes)"; fi
+
+set +e
+python3 "$ROOT/infra/tests/packaging.py" "$SCRATCH/release/wxpay-simulate" "$mnt" | tee "$OUT/packaging.log"
+py=${PIPESTATUS[0]}
+set -e
+p=$(sed -n 's/^packaging: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$OUT/packaging.log")
+f=$(sed -n 's/^packaging: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$OUT/packaging.log")
+passed=$((passed + ${p:-0})); failed=$((failed + ${f:-1}))
+(( py == 0 )) || [[ -n "$f" && "$f" != 0 ]] || failed=$((failed + 1))
+
+python3 - "$OUT/figures.json" "$image_bytes" "$archive_bytes" <<'PY'
+import json, sys
+path, image, archive = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+fig = json.load(open(path))
+fig["image_root_bytes"], fig["image_oci_archive_bytes"] = image, archive
+json.dump(fig, open(path, "w"), indent=2, sort_keys=True)
+print("figures (bytes, ms):")
+for name, size in sorted(fig["binaries"].items()):
+    z = fig["lambda_zips"].get(name)
+    t = fig["first_answer_ms"].get(name)
+    print(f"  {name:18} binary {size/1e6:6.2f} MB   zip {'%6.2f MB' % (z/1e6) if z else '    -    '}   first answer {'%6.1f ms' % t if t else '   -'}")
+print(f"  image root {image/1e6:.2f} MB, OCI archive {archive/1e6:.2f} MB; webhook Lambda-mode first answer "
+      f"{fig['lambda_first_answer_ms'].get('webhook')} ms")
+PY
+echo "infra tests took $(( $(date +%s) - start )) s (build $(( built - start )) s)"
+echo "$passed passed, $failed failed"
+(( failed == 0 ))
