@@ -65,32 +65,98 @@ enum ToolCatalog {
         "type": "function",
         "function": {
           "name": "create_payment_intent",
-          "description": "Create (or find again) a WeChat Pay payment intent for this conversation and return what the user confirms in WeChat. The same idempotency_key with the same parameters always returns the same intent (replayed: true). After the intent expired, calling again with the same key returns status \"expired\" and next_action: re-prompt the user and call again with attempt N+1, or offer the fallback link.",
+          "description": "Create a WeChat Pay payment the user confirms in WeChat, for something the user has clearly agreed to buy. Returns an intent with status \"requires_confirmation\" and what the user confirms with: `confirmation_url` (h5 link, or native code_url to show as a QR code) or `confirmation` (parameters for wx.requestPayment in a WeChat page or mini program, or for the app SDK). Tell the user the amount in yuan and how to confirm; then check the outcome with get_payment_status. Idempotent: calling again with the same idempotency_key and the same parameters returns the same intent (\"replayed\": true) and never charges twice, so after a timeout or an unclear error simply call again with the SAME key. Never invent a new key to retry. The same key with other parameters fails with IDEMPOTENCY_CONFLICT: if the user changed the order, close the old intent (cancel_payment_intent) and use a new key for the new order. If the intent expired or was closed, the answer has \"status\": \"expired\" (or \"closed\") and `next_action`: with type \"reprompt\", ask the user whether to try again and, if yes, call again with the same key and \"attempt\": next_action.attempt; with type \"fallback_link\", offer next_action.url. Errors carry error.retryable: only retry (with the same key) when it is true.",
           "parameters": {
             "type": "object",
             "properties": {
-              "amount": {"type": "integer", "minimum": 1, "maximum": 10000000000, "description": "Amount in fen (1 CNY = 100 fen)."},
-              "description": {"type": "string", "minLength": 1, "maxLength": 127, "description": "What the user pays for, shown in WeChat."},
-              "idempotency_key": {"type": "string", "minLength": 1, "maxLength": 128, "description": "Stable key for this purchase, e.g. the conversation thread id. Same key, same order."},
-              "user_openid": {"type": "string", "description": "The payer's openid; required for the jsapi and miniprogram channels."},
-              "channel": {"type": "string", "enum": ["jsapi", "miniprogram", "h5", "native", "app"], "description": "Payment channel; when absent, chosen from client."},
+              "amount": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 10000000000,
+                "description": "The amount in fen, an integer: 1 CNY = 100 fen, so ¥19.99 is 1999 and ¥5 is 500. Never a decimal, never yuan."
+              },
+              "description": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 127,
+                "description": "What is bought, as the user will see it in WeChat (1 to 127 characters), e.g. \"Annual plan, Acme Notes\". No personal data."
+              },
+              "idempotency_key": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 64,
+                "description": "The id of this conversation/thread (at most 64 bytes). Same key = same intent: use the same key for every call about this purchase, including retries. Never make up a new key to retry or to get around an error."
+              },
+              "channel": {
+                "type": "string",
+                "enum": [
+                  "jsapi",
+                  "miniprogram",
+                  "h5",
+                  "native",
+                  "app"
+                ],
+                "description": "Usually leave this out and pass `client` instead. jsapi: a web page inside WeChat; miniprogram: a WeChat mini program; h5: a mobile browser outside WeChat; native: a QR code / link for a desktop; app: the merchant's mobile app."
+              },
+              "user_openid": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 128,
+                "description": "The payer's openid, from the session (never ask the user for it). Required for jsapi and miniprogram."
+              },
               "client": {
                 "type": "object",
-                "description": "Hints about where the user is.",
+                "description": "Where the user is, from the session context; picks the channel when `channel` is absent (mini_program → miniprogram, in_wechat → jsapi, mobile → h5, otherwise native QR code).",
                 "properties": {
-                  "in_wechat": {"type": "boolean"},
-                  "mini_program": {"type": "boolean"},
-                  "mobile": {"type": "boolean"},
-                  "ip": {"type": "string"}
+                  "in_wechat": {
+                    "type": "boolean",
+                    "description": "The user is in WeChat's built-in browser."
+                  },
+                  "mini_program": {
+                    "type": "boolean",
+                    "description": "The user is in a WeChat mini program."
+                  },
+                  "mobile": {
+                    "type": "boolean",
+                    "description": "The user is on a phone."
+                  },
+                  "ip": {
+                    "type": "string",
+                    "description": "The user's IP address (required for h5)."
+                  }
                 },
                 "additionalProperties": false
               },
-              "expires_in": {"type": "integer", "minimum": 60, "maximum": 7200, "description": "Seconds until the intent expires (default 300)."},
-              "attach": {"type": "object", "description": "Merchant data carried to the payment notification."},
-              "attempt": {"type": "integer", "minimum": 1, "description": "Attempt number after an expired intent (re-prompt)."},
-              "on_expiry": {"type": "string", "enum": ["reprompt", "fallback_link"], "description": "What next_action to offer once the intent has expired."}
+              "expires_in": {
+                "type": "integer",
+                "minimum": 60,
+                "maximum": 7200,
+                "description": "Seconds the user has to pay (default 300)."
+              },
+              "attach": {
+                "type": "object",
+                "description": "Small merchant data (a few short fields, e.g. {\"plan\": \"annual\"}) returned with the payment notification. Optional."
+              },
+              "attempt": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 999,
+                "description": "Leave out at first (attempt 1). After an answer with status \"expired\" or \"closed\", and only once the user agreed to try again, pass next_action.attempt."
+              },
+              "on_expiry": {
+                "type": "string",
+                "enum": [
+                  "reprompt",
+                  "fallback_link"
+                ],
+                "description": "What to get back if this intent already expired: \"reprompt\" (default: ask the user, then call with the next attempt) or \"fallback_link\" (immediately create the next attempt as a link or QR code to offer the user)."
+              }
             },
-            "required": ["amount", "description", "idempotency_key"],
+            "required": [
+              "amount",
+              "description",
+              "idempotency_key"
+            ],
             "additionalProperties": false
           }
         }
@@ -99,14 +165,29 @@ enum ToolCatalog {
         "type": "function",
         "function": {
           "name": "get_payment_status",
-          "description": "Get a payment intent's status (requires_confirmation, succeeded, expired, closed, refunded, failed), by intent_id or idempotency_key. With wait, poll until the intent reaches a final state or wait seconds pass.",
+          "description": "Check whether the user has paid a payment intent made with create_payment_intent. Pass the conversation's idempotency_key (reports the latest attempt) or the intent_id. status is one of: \"requires_confirmation\" (not paid yet), \"succeeded\" (paid: only now deliver or confirm the purchase), \"expired\" or \"closed\" (can no longer be paid: ask the user whether to try again, then call create_payment_intent with the same key and the next attempt), \"refunded\", \"failed\". Use `wait` (seconds) to wait for the user to finish paying instead of calling in a loop. Amounts are in fen (100 fen = 1 CNY). Never tell the user a payment succeeded unless status is \"succeeded\".",
           "parameters": {
             "type": "object",
             "properties": {
-              "intent_id": {"type": "string", "description": "The intent_id returned by create_payment_intent."},
-              "idempotency_key": {"type": "string", "description": "The idempotency_key the intent was created with."},
-              "wait": {"type": "integer", "minimum": 0, "maximum": 600, "description": "Seconds to wait for a final state."}
+              "idempotency_key": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 64,
+                "description": "The conversation/thread id used as idempotency_key with create_payment_intent."
+              },
+              "intent_id": {
+                "type": "string",
+                "pattern": "^[0-9A-Za-z_|*-]{6,32}$",
+                "description": "The intent_id returned by create_payment_intent (alternative to idempotency_key)."
+              },
+              "wait": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 600,
+                "description": "Seconds to wait for the payment to complete before answering (e.g. 30 while the user scans the QR code); 0 answers at once."
+              }
             },
+            "required": [],
             "additionalProperties": false
           }
         }
@@ -115,13 +196,23 @@ enum ToolCatalog {
         "type": "function",
         "function": {
           "name": "cancel_payment_intent",
-          "description": "Cancel (close) an unpaid payment intent, by intent_id or idempotency_key. A paid intent cannot be cancelled: refund it instead.",
+          "description": "Close an unpaid payment intent so that it can no longer be paid: when the user cancels, changes the order (then create a new intent with a new idempotency_key), or walks away. Closing an already closed or expired intent is fine (\"already_closed\": true). A paid intent cannot be closed (error WECHAT_REFUSED, wechat_code ORDERPAID): offer a refund with refund_payment instead, if the user asks for one.",
           "parameters": {
             "type": "object",
             "properties": {
-              "intent_id": {"type": "string", "description": "The intent_id returned by create_payment_intent."},
-              "idempotency_key": {"type": "string", "description": "The idempotency_key the intent was created with."}
+              "idempotency_key": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 64,
+                "description": "The conversation/thread id used with create_payment_intent (closes its latest attempt)."
+              },
+              "intent_id": {
+                "type": "string",
+                "pattern": "^[0-9A-Za-z_|*-]{6,32}$",
+                "description": "The intent_id returned by create_payment_intent (alternative to idempotency_key)."
+              }
             },
+            "required": [],
             "additionalProperties": false
           }
         }
@@ -130,30 +221,71 @@ enum ToolCatalog {
         "type": "function",
         "function": {
           "name": "refund_payment",
-          "description": "Refund a paid intent in full or in part. The reason sent to WeChat Pay is a short factual summary; give it as reason or as the conversation. The same idempotency_key never refunds twice.",
+          "description": "Refund a paid payment, fully or partly, only when the user asked for a refund and stated why. Pass the user's stated reason in their own words (`reason`) or the recent `conversation` it comes from; it is summarized into a short factual reason (at most 80 characters, identifiers and sensitive words removed) before it goes to WeChat Pay, and the answer says what was sent. Amounts are integers in fen (1 CNY = 100 fen: a ¥5.00 refund is 500); leave `amount` out to refund the whole order. Idempotent: the same idempotency_key never refunds twice (a repeat returns the same refund with \"replayed\": true), so after a timeout or an unclear error call again with the SAME key; use a new key (e.g. \"<thread id>/refund-2\") only for a genuinely additional refund the user asked for. REFUND_EXCEEDS_REMAINDER means less is left to refund than asked: tell the user, do not retry. status \"processing\" is normal: the money arrives within minutes to days.",
           "parameters": {
             "type": "object",
             "properties": {
-              "intent_id": {"type": "string", "description": "The paid intent (its out_trade_no)."},
-              "out_trade_no": {"type": "string"},
-              "transaction_id": {"type": "string", "description": "WeChat Pay's transaction id."},
-              "amount": {"type": "integer", "minimum": 1, "description": "Fen to refund; default: the refundable remainder."},
-              "idempotency_key": {"type": "string", "minLength": 1, "description": "Stable key for this refund."},
-              "reason": {"type": "string", "description": "Why, in a few factual words."},
+              "intent_id": {
+                "type": "string",
+                "pattern": "^[0-9A-Za-z_|*-]{6,32}$",
+                "description": "The intent_id of the paid payment (from create_payment_intent or get_payment_status). Give exactly one of intent_id, out_trade_no, transaction_id."
+              },
+              "out_trade_no": {
+                "type": "string",
+                "pattern": "^[0-9A-Za-z_|*-]{6,32}$",
+                "description": "The merchant order number, for orders not made by create_payment_intent."
+              },
+              "transaction_id": {
+                "type": "string",
+                "pattern": "^[0-9]{1,32}$",
+                "description": "WeChat Pay's transaction id (digits), e.g. from the payment notification."
+              },
+              "amount": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 10000000000,
+                "description": "Fen to refund, an integer (¥12.50 is 1250). Leave out to refund everything."
+              },
+              "idempotency_key": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 64,
+                "description": "Names this refund: the conversation/thread id plus a refund number, e.g. \"thread_abc/refund-1\". Reuse it for retries; never invent a new one to retry."
+              },
+              "reason": {
+                "type": "string",
+                "maxLength": 2000,
+                "description": "Why the user wants the refund, as the user stated it (e.g. \"the item arrived broken\"). Do not invent or embellish a reason; do not include phone numbers or other personal data."
+              },
               "conversation": {
                 "type": "array",
-                "description": "The conversation the reason is summarized from.",
+                "description": "Alternatively, the recent conversation turns in which the user explains the problem; the stated problem is taken from the user's messages.",
                 "items": {
                   "type": "object",
                   "properties": {
-                    "role": {"type": "string", "enum": ["user", "assistant"]},
-                    "content": {"type": "string"}
+                    "role": {
+                      "type": "string",
+                      "enum": [
+                        "user",
+                        "assistant",
+                        "system",
+                        "tool"
+                      ]
+                    },
+                    "content": {
+                      "type": "string"
+                    }
                   },
-                  "required": ["role", "content"]
+                  "required": [
+                    "role",
+                    "content"
+                  ]
                 }
               }
             },
-            "required": ["idempotency_key"],
+            "required": [
+              "idempotency_key"
+            ],
             "additionalProperties": false
           }
         }

@@ -83,8 +83,8 @@ final class EmulatorProcess: @unchecked Sendable {
         process.arguments = ["serve", "--sandbox", directory.path + "/sandbox.json", "--port", "0", "--no-deliver",
                              "--refund-delay", "0.2"]
         let out = directory.path + "/emulator.out", err = directory.path + "/emulator.err"
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
