@@ -16,6 +16,7 @@ extension ClientFunctionTests {
 
         static let cases: [Case] = [
             // create-intent
+            // The likeliest model mistake (yuan, not fen) must name the field it is about.
             Case(function: "create-intent", event: #"{"amount":19.99,"description":"x","idempotency_key":"k"}"#, field: "amount"),
             Case(function: "create-intent", event: #"{"amount":0,"description":"x","idempotency_key":"k"}"#, field: "amount"),
             Case(function: "create-intent", event: #"{"amount":"1999","description":"x","idempotency_key":"k"}"#, field: "amount"),
@@ -47,7 +48,7 @@ extension ClientFunctionTests {
             Case(function: "refund", event: #"{"intent_id":"\#(intentID)","idempotency_key":"r","reason":"  ","conversation":[{"role":"assistant","content":"hi"}]}"#, field: "reason"),
             Case(function: "refund", event: #"{"intent_id":"\#(intentID)","idempotency_key":"r","reason":"broken","amount":0}"#, field: "amount"),
             Case(function: "refund", event: #"{"transaction_id":"42x","idempotency_key":"r","reason":"broken"}"#, field: "transaction_id"),
-            Case(function: "refund", event: #"{"intent_id":"\#(intentID)","idempotency_key":"r","conversation":[{"role":"customer","content":"broken"}]}"#, field: "conversation[0].role"),
+            Case(function: "refund", event: #"{"intent_id":"\#(intentID)","idempotency_key":"r","conversation":[{"role":"user","content":"broken"},{"role":"customer","content":"x"}]}"#, field: "conversation[1].role"),
         ]
 
         @Test("A bad event exits 65 with an error naming the field, and WeChat Pay sees no request", arguments: cases)

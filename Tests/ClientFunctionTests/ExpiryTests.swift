@@ -46,6 +46,28 @@ extension ClientFunctionTests {
             #expect(try old.result()["trade_state"] == "CLOSED")
         }
 
+        // Found while writing these tests: without `attempt`, create-intent looks only at attempt 1, so a model that
+        // repeats its first call (the likeliest retry) is told to re-prompt a user who already paid attempt 2.
+        @Test("A repeat without attempt, after a later attempt was paid, does not tell the agent to re-prompt")
+        func repeatAfterLaterAttemptPaid() throws {
+            let emulator = try Emulator()
+            let key = freshKey()
+            let event = Event.intent(key: key, ["expires_in": 60])
+            let first = try emulator.run("create-intent", event)
+            try emulator.expire(try #require(try first.result()["intent_id"]?.stringValue, "\(first)"))
+            let second = try emulator.run("create-intent", Event.intent(key: key, ["expires_in": 60, "attempt": 2]))
+            let paid = try #require(try second.result()["intent_id"]?.stringValue, "\(second)")
+            try emulator.pay(paid)
+
+            let repeated = try emulator.run("create-intent", event)
+            #expect(repeated.status == 0, "\(repeated)")
+            let answer = try repeated.result()
+            #expect(answer["next_action"] == nil, "told to re-prompt although \(paid) is paid: \(answer)")
+            #expect(answer["status"] == "succeeded")
+            #expect(answer["intent_id"]?.stringValue == paid)
+            #expect(try emulator.orders().count == 2)
+        }
+
         @Test("on_expiry fallback_link: the next attempt at once, as an h5 link for a mobile user")
         func fallbackLink() throws {
             let emulator = try Emulator()

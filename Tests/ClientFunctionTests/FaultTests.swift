@@ -42,7 +42,7 @@ extension ClientFunctionTests {
         @Test("An answer delayed past WXPAY_TIME_BUDGET_MS: TIMED_OUT, exit 75, within the budget")
         func delayPastBudget() throws {
             let emulator = try Emulator()
-            try emulator.inject(["kind": "delay", "delay_ms": 5000, "count": 100])
+            try emulator.inject(["kind": "delay", "delay_ms": 3000, "count": 100])
             let run = try emulator.run("create-intent", Event.intent(key: freshKey()),
                                        env: ["WXPAY_TIME_BUDGET_MS": "1000"])
             #expect(run.status == 75, "\(run)")
