@@ -49,7 +49,7 @@ let package = Package(
         // MARK: C system libraries (wrapped once each)
         .systemLibrary(
             name: "CWxOpenSSL",
-            pkgConfig: "openssl",
+            pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
         .systemLibrary(

@@ -48,10 +48,33 @@ public struct FunctionRequest: Sendable {
         do {
             return try JSONCoding.decode(T.self, from: JSONCoding.encode(value))
         } catch let error as DecodingError {
-            throw FunctionRequest.describe(error)
+            throw FunctionRequest.describe(error, input: value)
         } catch {
             throw .badEvent("the input could not be read")
         }
+    }
+
+    static func describe(_ error: DecodingError, input: JSONValue) -> WxPayError {
+        // JSONDecoder reports a fractional number for an integer field (19.99 for fen) without a coding path:
+        // name the field by finding the fractional number in the input.
+        if case .dataCorrupted(let ctx) = error, ctx.codingPath.isEmpty, let field = fractionalField(in: input) {
+            return .invalidField(field, "must be an integer (amounts are in fen: 19.99 CNY is 1999)")
+        }
+        return describe(error)
+    }
+
+    private static func fractionalField(in value: JSONValue, path: String = "") -> String? {
+        switch value {
+        case .double(let d) where d.rounded() != d || abs(d) >= 9.2e18: return path
+        case .object(let o):
+            for key in o.keys.sorted() {
+                if let found = fractionalField(in: o[key]!, path: path.isEmpty ? key : "\(path).\(key)") { return found }
+            }
+        case .array(let a):
+            for (i, v) in a.enumerated() { if let found = fractionalField(in: v, path: "\(path)[\(i)]") { return found } }
+        default: break
+        }
+        return nil
     }
 
     static func describe(_ error: DecodingError) -> WxPayError {

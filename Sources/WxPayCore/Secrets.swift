@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Synchronization
 import WxPayCrypto
 
 /// The merchant's key material and settings, read from the secrets file (SPEC §2).
@@ -17,12 +18,12 @@ public struct Secrets: Sendable, CustomStringConvertible {
     public let appid: String
     /// Serial number of the merchant API certificate (upper-case hex), sent as `serial_no`.
     public let merchantSerialNumber: String
-    /// The merchant's signing key.
-    public let merchantPrivateKey: RSAPrivateKey
+    /// The merchant's signing key, parsed by OpenSSL on first use (structurally checked at load).
+    let merchantKey: LazyKey<RSAPrivateKey>
     /// The APIv3 key (32 bytes) for AEAD_AES_256_GCM.
     let apiV3Key: [UInt8]
-    /// Public-key mode keys by `PUB_KEY_ID_...`.
-    public let wechatPayPublicKeys: [String: RSAPublicKey]
+    /// Public-key mode keys by `PUB_KEY_ID_...`, each parsed by OpenSSL only when a signature names it.
+    public let wechatPayPublicKeys: [String: LazyKey<RSAPublicKey>]
     /// Platform-certificate mode certificates by serial (upper-case hex).
     public let wechatPayCertificates: [String: X509Certificate]
     /// Where WeChat Pay sends notifications.
@@ -95,23 +96,29 @@ public struct Secrets: Sendable, CustomStringConvertible {
 
         let keyPEM = try required(raw.merchant_private_key, "merchant_private_key")
         do {
-            merchantPrivateKey = try RSAPrivateKey(pem: keyPEM)
+            _ = try KeyInspection.privateKey(pem: keyPEM)
         } catch {
             throw .secretsInvalid("merchant_private_key", error.code == .unsupportedKey
-                ? "must be an RSA key of at least 2048 bits" : "is not a PEM private key (PKCS#8 or PKCS#1)")
+                ? "must be an unencrypted RSA key of at least 2048 bits" : "is not a PEM private key (PKCS#8 or PKCS#1)")
+        }
+        merchantKey = LazyKey(field: "merchant_private_key", pem: keyPEM) { pem throws(CryptoError) in
+            try RSAPrivateKey(pem: pem)
         }
 
         let v3 = Array(try required(raw.apiv3_key, "apiv3_key").utf8)
         guard v3.count == 32 else { throw .secretsInvalid("apiv3_key", "must be exactly 32 ASCII characters") }
         apiV3Key = v3
 
-        var publicKeys: [String: RSAPublicKey] = [:]
+        var publicKeys: [String: LazyKey<RSAPublicKey>] = [:]
         for (id, pem) in raw.wechatpay_public_keys ?? [:] {
             guard id.hasPrefix("PUB_KEY_ID_") else {
                 throw .secretsInvalid("wechatpay_public_keys", "key ids must start with PUB_KEY_ID_")
             }
-            do { publicKeys[id] = try RSAPublicKey(pem: pem) } catch {
+            do { _ = try KeyInspection.publicKey(pem: pem) } catch {
                 throw .secretsInvalid("wechatpay_public_keys.\(id)", "is not a PEM RSA public key")
+            }
+            publicKeys[id] = LazyKey(field: "wechatpay_public_keys.\(id)", pem: pem) { pem throws(CryptoError) in
+                try RSAPublicKey(pem: pem)
             }
         }
         var certificates: [String: X509Certificate] = [:]
@@ -164,11 +171,42 @@ public struct Secrets: Sendable, CustomStringConvertible {
         return value
     }
 
-    /// The verification key for a `Wechatpay-Serial` value, if the file has one.
-    public func verificationKey(forSerial serial: String, at unixTime: Int64) -> RSAPublicKey? {
-        if serial.hasPrefix("PUB_KEY_ID_") { return wechatPayPublicKeys[serial] }
+    /// The merchant's signing key (parsed on first use).
+    /// - Throws: `SECRETS_INVALID` if OpenSSL refuses a key that passed the structural check.
+    public var merchantPrivateKey: RSAPrivateKey {
+        get throws(WxPayError) { try merchantKey.value() }
+    }
+
+    /// The verification key for a `Wechatpay-Serial` value, or `nil` if the file has none (or the certificate is
+    /// outside its validity period).
+    public func verificationKey(forSerial serial: String, at unixTime: Int64) throws(WxPayError) -> RSAPublicKey? {
+        if serial.hasPrefix("PUB_KEY_ID_") { return try wechatPayPublicKeys[serial]?.value() }
         guard let cert = wechatPayCertificates[serial.uppercased()], cert.isValid(at: unixTime) else { return nil }
         return try? cert.publicKey
+    }
+}
+
+/// A key kept as PEM and parsed by OpenSSL once, on first use.
+public final class LazyKey<Key: Sendable>: Sendable {
+    let field: String
+    let pem: String
+    let parse: @Sendable (String) throws(CryptoError) -> Key
+    let cache = Mutex<Key?>(nil)
+
+    init(field: String, pem: String, parse: @escaping @Sendable (String) throws(CryptoError) -> Key) {
+        self.field = field
+        self.pem = pem
+        self.parse = parse
+    }
+
+    /// The parsed key.
+    /// - Throws: `SECRETS_INVALID` naming the field (never its value).
+    public func value() throws(WxPayError) -> Key {
+        if let key = cache.withLock({ $0 }) { return key }
+        let key: Key
+        do { key = try parse(pem) } catch { throw .secretsInvalid(field, "OpenSSL cannot load this key (\(error.code.rawValue))") }
+        cache.withLock { $0 = key }
+        return key
     }
 }
 

@@ -7,18 +7,21 @@ public struct RequestSigner: Sendable {
 
     let mchid: String
     let serialNumber: String
-    let key: RSAPrivateKey
+    let key: @Sendable () throws(WxPayError) -> RSAPrivateKey
 
-    /// A signer for the merchant in `secrets`.
+    /// A signer for the merchant in `secrets` (the key is parsed on the first signature).
     public init(secrets: Secrets) {
-        self.init(mchid: secrets.mchid, serialNumber: secrets.merchantSerialNumber, key: secrets.merchantPrivateKey)
+        let lazy = secrets.merchantKey
+        self.mchid = secrets.mchid
+        self.serialNumber = secrets.merchantSerialNumber
+        self.key = { () throws(WxPayError) in try lazy.value() }
     }
 
     /// A signer for an explicit merchant (tests, the emulator's clients).
     public init(mchid: String, serialNumber: String, key: RSAPrivateKey) {
         self.mchid = mchid
         self.serialNumber = serialNumber
-        self.key = key
+        self.key = { () throws(WxPayError) in key }
     }
 
     /// The signed message: `METHOD\nCANONICAL_URL\nTIMESTAMP\nNONCE\nBODY\n`.
@@ -37,14 +40,18 @@ public struct RequestSigner: Sendable {
         let msg = RequestSigner.message(method: method, canonicalURL: canonicalURL, timestamp: timestamp, nonce: nonce,
                                         body: body)
         let signature: [UInt8]
-        do { signature = try key.signSHA256(msg) } catch { throw .internalError("request signing failed: \(error.message)") }
+        let privateKey = try key()
+        do { signature = try privateKey.signSHA256(msg) } catch {
+            throw .internalError("request signing failed: \(error.message)")
+        }
         return "\(RequestSigner.scheme) mchid=\"\(mchid)\",nonce_str=\"\(nonce)\",timestamp=\"\(timestamp)\","
             + "serial_no=\"\(serialNumber)\",signature=\"\(Base64.encode(signature))\""
     }
 
     /// Signs an arbitrary message with the merchant key (JSAPI `paySign`, APP `sign`), base64.
     public func sign(_ message: String) throws(WxPayError) -> String {
-        do { return Base64.encode(try key.signSHA256(Array(message.utf8))) } catch {
+        let privateKey = try key()
+        do { return Base64.encode(try privateKey.signSHA256(Array(message.utf8))) } catch {
             throw .internalError("signing failed: \(error.message)")
         }
     }
@@ -110,7 +117,7 @@ public enum SignatureVerifier {
             throw .authentication("TIMESTAMP_OUT_OF_WINDOW",
                                   "Wechatpay-Timestamp is \(skew) s from now (more than \(window) s): stale or replayed")
         }
-        guard let key = secrets.verificationKey(forSerial: serial, at: now) else {
+        guard let key = try secrets.verificationKey(forSerial: serial, at: now) else {
             throw .authentication("UNKNOWN_SERIAL",
                                   "Wechatpay-Serial \(serial) is not a public key id or valid platform certificate in the secrets file")
         }

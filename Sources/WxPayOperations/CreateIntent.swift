@@ -49,6 +49,17 @@ public struct CreateIntent: Sendable {
             }
         }
 
+        /// The channel an existing order was made through (its `trade_type`); `requested` when it fits.
+        static func of(_ order: JSONValue, requested: Channel) -> Channel {
+            switch order["trade_type"]?.stringValue {
+            case "JSAPI"?: return requested == .miniprogram ? .miniprogram : .jsapi
+            case "NATIVE"?: return .native
+            case "MWEB"?: return .h5
+            case "APP"?: return .app
+            default: return requested
+            }
+        }
+
         /// Picks a channel from client hints: mini-program → `miniprogram`; inside WeChat → `jsapi`; another
         /// mobile browser → `h5`; anything else (desktop) → `native` (a QR code).
         static func choose(_ client: Input.Client?) -> Channel {
@@ -113,37 +124,59 @@ public struct CreateIntent: Sendable {
     }
 
     /// Runs the operation.
+    ///
+    /// Without `attempt`, the latest existing attempt of the key is the intent (so a repeat after a re-prompt or a
+    /// fallback link reports that attempt, not the expired first one); with `attempt`, exactly that attempt.
     public func run(_ input: Input) throws(WxPayError) -> JSONValue {
-        let channel = try CreateIntent.validate(input)
+        let requested = try CreateIntent.validate(input)
         guard let notifyURL = secrets.notifyURL else {
             throw .secretsInvalid("notify_url", "is required to create payment intents")
         }
-        let attempt = input.attempt ?? 1
         let expiresIn = input.expires_in ?? 300
-        let outTradeNo = IntentIdentity.outTradeNo(mchid: secrets.mchid, idempotencyKey: input.idempotency_key,
-                                                   attempt: attempt)
+        // The purchase, not the way it is confirmed: a fallback link through another channel is the same intent.
         let fingerprint = IntentIdentity.fingerprint([
-            secrets.appid, channel.rawValue, String(input.amount), input.description, input.user_openid ?? "",
+            secrets.appid, String(input.amount), input.description, input.user_openid ?? "",
             String(expiresIn), (try? JSONCoding.string(input.attach ?? .null)) ?? "",
         ])
-        let order = OrderRequest(secrets: secrets, channel: channel, input: input, outTradeNo: outTradeNo,
-                                 notifyURL: notifyURL, fingerprint: fingerprint, expiresIn: expiresIn)
-        // Validate the attach size before any call.
-        _ = try order.attach(createdAt: now())
-
-        if let existing = try Orders.query(client, mchid: secrets.mchid, outTradeNo: outTradeNo) {
-            return try resume(existing, order: order, input: input, attempt: attempt)
+        // The attach size is part of validation: checked before any call.
+        guard AttachCodec(idempotencyKey: input.idempotency_key, fingerprint: fingerprint, createdAt: now(),
+                          expiresIn: expiresIn, data: input.attach).encoded() != nil
+        else { throw .invalidField("attach", "with the idempotency key it exceeds WeChat Pay's 128 bytes; shorten it") }
+        var attempt = input.attempt ?? 1
+        var existing: JSONValue? = nil
+        if input.attempt == nil {
+            if let (no, order) = try Orders.resolve(client, mchid: secrets.mchid, intentID: nil,
+                                                    idempotencyKey: input.idempotency_key)
+            {
+                attempt = IntentIdentity.attempt(ofOutTradeNo: no) ?? 1
+                existing = order
+            }
+        } else {
+            existing = try Orders.query(client, mchid: secrets.mchid, outTradeNo: IntentIdentity.outTradeNo(
+                mchid: secrets.mchid, idempotencyKey: input.idempotency_key, attempt: attempt))
         }
+        let outTradeNo = IntentIdentity.outTradeNo(mchid: secrets.mchid, idempotencyKey: input.idempotency_key,
+                                                   attempt: attempt)
+        func request(_ channel: Channel) -> OrderRequest {
+            OrderRequest(secrets: secrets, channel: channel, input: input, outTradeNo: outTradeNo, notifyURL: notifyURL,
+                         fingerprint: fingerprint, expiresIn: expiresIn)
+        }
+        if let existing {
+            return try resume(existing, order: request(Channel.of(existing, requested: requested)), input: input,
+                              attempt: attempt)
+        }
+        let order = request(requested)
         let createdAt = now()
         do {
-            let answer = try client.post(channel.path, try order.body(createdAt: createdAt))
+            let answer = try client.post(requested.path, try order.body(createdAt: createdAt))
             return try intent(order: order, answer: answer.body, createdAt: createdAt, replayed: false)
         } catch let error where error.wechatCode == "INVALID_REQUEST" || error.wechatCode == "OUT_TRADE_NO_USED"
             || error.wechatCode == "PARAM_ERROR" && error.message.contains("out_trade_no")
         {
             // Another process created the order first (or it exists with other parameters): look again.
             guard let existing = try Orders.query(client, mchid: secrets.mchid, outTradeNo: outTradeNo) else { throw error }
-            return try resume(existing, order: order, input: input, attempt: attempt)
+            return try resume(existing, order: request(Channel.of(existing, requested: requested)), input: input,
+                              attempt: attempt)
         }
     }
 

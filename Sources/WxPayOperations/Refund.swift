@@ -54,15 +54,15 @@ public struct Refund {
         if let amount = input.amount, !(1...10_000_000_000).contains(amount) {
             throw .invalidField("amount", "must be an integer number of fen from 1 to 10000000000")
         }
+        for (i, m) in (input.conversation ?? []).enumerated() where !["user", "assistant", "system", "tool"].contains(m.role) {
+            throw .invalidField("conversation[\(i)].role", "must be user or assistant")
+        }
         let hasReason = input.reason.map { !$0.allSatisfy(\.isWhitespace) } ?? false
         let hasConversation = input.conversation?.contains { $0.role == "user" && !$0.content.isEmpty } ?? false
         guard hasReason || hasConversation else {
             throw .invalidField("reason", "a reason or a conversation with at least one user message is required")
         }
         if let reason = input.reason, reason.count > 2000 { throw .invalidField("reason", "must be at most 2000 characters") }
-        for (i, m) in (input.conversation ?? []).enumerated() where !["user", "assistant", "system", "tool"].contains(m.role) {
-            throw .invalidField("conversation[\(i)].role", "must be user or assistant")
-        }
     }
 
     /// Runs the operation.
@@ -100,7 +100,10 @@ public struct Refund {
                                                           amount: amount, outTradeNo: outTradeNo)
         // A fresh engine per refund: inline scoring has no stream history, only the request itself.
         let risk = RiskEngine(rules: rules).score(RiskTransaction(
-            id: outRefundNo, amount: Int(amount), description: (input.reason ?? "") + " " + reason.text,
+            // Score what the user actually said, before screening: the same words score the same, text or turns.
+            id: outRefundNo, amount: Int(amount),
+            description: input.reason.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 }
+                ?? (input.conversation ?? []).filter { $0.role == "user" }.map(\.content).joined(separator: "\n"),
             userOpenid: order["payer"]?["openid"]?.stringValue ?? "", createdAt: ChinaTime.format(unix: now()),
             type: .refund))
         let riskJSON: JSONValue = (try? JSONCoding.value(from: JSONCoding.encode(risk))) ?? .null

@@ -92,8 +92,10 @@ public struct RefundReason: Sendable {
             let w = String(word)
             let digits = w.filter(\.isNumber).count
             let alnum = w.filter { $0.isASCII && ($0.isLetter || $0.isNumber) }.count
+            // Whole words that are identifiers; digit runs inside other text are cut below, character-wise, so
+            // "充值卡坏了，请打13812345678" keeps its words.
             let looksID = w.contains("@") && w.contains(".")
-                || digits >= 7
+                || (digits >= 7 && w.allSatisfy { $0.isASCII && !$0.isLetter })
                 || (alnum >= 16 && w.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-|*".contains($0)) })
             if looksID {
                 count += 1

@@ -17,7 +17,7 @@ struct AuthenticationTests {
                     signedBody: [UInt8]? = nil) throws -> String {
             let signer = RequestSigner(mchid: mchid ?? emu.secrets.mchid,
                                        serialNumber: serial ?? emu.secrets.merchantSerialNumber,
-                                       key: key ?? emu.secrets.merchantPrivateKey)
+                                       key: try key ?? emu.secrets.merchantPrivateKey)
             return try signer.authorization(method: "POST", canonicalURL: path, body: signedBody ?? body,
                                             timestamp: timestamp ?? now, nonce: SecureRandom.alphanumeric(32))
         }

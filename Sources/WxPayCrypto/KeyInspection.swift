@@ -1,0 +1,181 @@
+/// A structural check of PEM keys in Swift, without OpenSSL.
+///
+/// OpenSSL 3's PEM decoder costs about 10 million instructions per private key (provider and decoder lookups), a
+/// third of a whole `webhook` process. The secrets file is validated on every invocation, but most keys in it are
+/// not used by a given invocation (`webhook` never signs; only the key named by `Wechatpay-Serial` verifies), so
+/// keys are inspected here — armor, base64, DER layout, RSA algorithm, modulus size — and parsed by OpenSSL only
+/// when used.
+public enum KeyInspection {
+    /// What the inspection found.
+    public struct RSAKeyInfo: Sendable, Equatable {
+        /// Modulus size in bits.
+        public let bits: Int
+    }
+
+    /// Checks a private key PEM: PKCS#8 (`PRIVATE KEY`) holding an RSA key, or PKCS#1 (`RSA PRIVATE KEY`).
+    /// - Throws: ``CryptoError`` `.invalidPEM` or `.unsupportedKey` (not RSA, encrypted, or under 2048 bits).
+    public static func privateKey(pem: String) throws(CryptoError) -> RSAKeyInfo {
+        let (label, der) = try decodePEM(pem)
+        var info: RSAKeyInfo
+        switch label {
+        case "PRIVATE KEY":
+            // PrivateKeyInfo ::= SEQUENCE { version INTEGER, algorithm AlgorithmIdentifier, privateKey OCTET STRING }
+            var outer = try DER.outer(der, 0x30)
+            _ = try outer.read(0x02)
+            var algorithm = try outer.enter(0x30)
+            guard try algorithm.read(0x06) == rsaEncryption else {
+                throw CryptoError(.unsupportedKey, "the private key is not an RSA key")
+            }
+            info = try rsaPrivateKey(try outer.read(0x04))
+        case "RSA PRIVATE KEY":
+            info = try rsaPrivateKey(der)
+        case "ENCRYPTED PRIVATE KEY":
+            throw CryptoError(.unsupportedKey, "the private key is encrypted; store it unencrypted in the secrets file")
+        default:
+            throw CryptoError(.unsupportedKey, "the private key is not an RSA key")
+        }
+        guard info.bits >= 2048 else { throw CryptoError(.unsupportedKey, "the RSA key is shorter than 2048 bits") }
+        return info
+    }
+
+    /// Checks a public key PEM: SubjectPublicKeyInfo (`PUBLIC KEY`) holding an RSA key.
+    public static func publicKey(pem: String) throws(CryptoError) -> RSAKeyInfo {
+        let (label, der) = try decodePEM(pem)
+        guard label == "PUBLIC KEY" else { throw CryptoError(.invalidPEM, "not a PEM public key (SubjectPublicKeyInfo)") }
+        var spki = try DER.outer(der, 0x30)
+        var algorithm = try spki.enter(0x30)
+        guard try algorithm.read(0x06) == rsaEncryption else {
+            throw CryptoError(.unsupportedKey, "the public key is not an RSA key")
+        }
+        let bitString = try spki.read(0x03)
+        guard bitString.first == 0 else { throw CryptoError(.invalidPEM, "malformed public key bit string") }
+        var rsa = try DER.outer(Array(bitString.dropFirst()), 0x30)
+        let modulus = try rsa.read(0x02)
+        _ = try rsa.read(0x02)
+        return RSAKeyInfo(bits: bitLength(modulus))
+    }
+
+    /// The OID 1.2.840.113549.1.1.1 (rsaEncryption).
+    static let rsaEncryption: [UInt8] = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01]
+
+    /// RSAPrivateKey ::= SEQUENCE { version, n, e, d, p, q, dP, dQ, qInv }
+    static func rsaPrivateKey(_ der: [UInt8]) throws(CryptoError) -> RSAKeyInfo {
+        var key = try DER.outer(der, 0x30)
+        _ = try key.read(0x02)
+        let modulus = try key.read(0x02)
+        for _ in 0..<7 { _ = try key.read(0x02) }
+        return RSAKeyInfo(bits: bitLength(modulus))
+    }
+
+    static func bitLength(_ integer: [UInt8]) -> Int {
+        var bytes = integer[...]
+        while let first = bytes.first, first == 0 { bytes = bytes.dropFirst() }
+        guard let first = bytes.first else { return 0 }
+        return (bytes.count - 1) * 8 + (8 - first.leadingZeroBitCount)
+    }
+
+    /// Splits `-----BEGIN L-----` base64 `-----END L-----` into the label and the DER bytes.
+    static func decodePEM(_ pem: String) throws(CryptoError) -> (String, [UInt8]) {
+        let lines = pem.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { $0.trimmingWhitespace() }
+            .filter { !$0.isEmpty }
+        guard let begin = lines.firstIndex(where: { $0.hasPrefix("-----BEGIN ") && $0.hasSuffix("-----") }) else {
+            throw CryptoError(.invalidPEM, "no PEM BEGIN line")
+        }
+        let label = String(lines[begin].dropFirst(11).dropLast(5))
+        guard let end = lines[(begin + 1)...].firstIndex(of: "-----END \(label)-----") else {
+            throw CryptoError(.invalidPEM, "no matching PEM END line")
+        }
+        let body = lines[(begin + 1)..<end]
+        guard !body.contains(where: { $0.contains(":") }) else {
+            throw CryptoError(.unsupportedKey, "the PEM block has headers (an encrypted key?)")
+        }
+        guard let der = base64Decode(body.joined()) else { throw CryptoError(.invalidPEM, "the PEM body is not base64") }
+        return (label, der)
+    }
+
+    static func base64Decode(_ text: String) -> [UInt8]? {
+        var values = [UInt8]()
+        values.reserveCapacity(text.utf8.count)
+        var padding = 0
+        for c in text.utf8 {
+            let v: UInt8
+            switch c {
+            case 0x41...0x5A: v = c - 0x41
+            case 0x61...0x7A: v = c - 0x61 + 26
+            case 0x30...0x39: v = c - 0x30 + 52
+            case 0x2B: v = 62
+            case 0x2F: v = 63
+            case 0x3D: padding += 1; continue
+            default: return nil
+            }
+            guard padding == 0 else { return nil }
+            values.append(v)
+        }
+        guard (values.count + padding) % 4 == 0, padding <= 2 else { return nil }
+        var out = [UInt8]()
+        out.reserveCapacity(values.count * 3 / 4)
+        var i = 0
+        while i + 1 < values.count {
+            let chunk = values[i..<min(i + 4, values.count)]
+            let a = chunk[chunk.startIndex], b = chunk[chunk.startIndex + 1]
+            out.append(a << 2 | b >> 4)
+            if chunk.count > 2 {
+                let c = chunk[chunk.startIndex + 2]
+                out.append((b & 0x0F) << 4 | c >> 2)
+                if chunk.count > 3 { out.append((c & 0x03) << 6 | chunk[chunk.startIndex + 3]) }
+            }
+            i += 4
+        }
+        return out
+    }
+}
+
+/// A minimal DER reader: definite lengths, one level at a time.
+struct DER {
+    private let bytes: [UInt8]
+    private(set) var offset = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    /// Reads the next element, which must have `tag`, and returns its content.
+    mutating func read(_ tag: UInt8) throws(CryptoError) -> [UInt8] {
+        guard offset + 2 <= bytes.count, bytes[offset] == tag else {
+            throw CryptoError(.invalidPEM, "unexpected DER structure in the key")
+        }
+        var length = Int(bytes[offset + 1])
+        var header = 2
+        if length & 0x80 != 0 {
+            let count = length & 0x7F
+            guard (1...4).contains(count), offset + 2 + count <= bytes.count else {
+                throw CryptoError(.invalidPEM, "bad DER length in the key")
+            }
+            length = 0
+            for i in 0..<count { length = length << 8 | Int(bytes[offset + 2 + i]) }
+            header += count
+        }
+        let start = offset + header
+        guard start + length <= bytes.count else { throw CryptoError(.invalidPEM, "truncated DER in the key") }
+        offset = start + length
+        return Array(bytes[start..<(start + length)])
+    }
+
+    /// A reader over the content of the single top-level element of `bytes`, which must have `tag`.
+    static func outer(_ bytes: [UInt8], _ tag: UInt8) throws(CryptoError) -> DER {
+        var top = DER(bytes)
+        let reader = try top.enter(tag)
+        guard top.offset == bytes.count else { throw CryptoError(.invalidPEM, "trailing bytes after the key") }
+        return reader
+    }
+
+    /// Reads the next constructed element with `tag` and returns a reader over its content.
+    mutating func enter(_ tag: UInt8) throws(CryptoError) -> DER { DER(try read(tag)) }
+}
+
+extension Substring {
+    func trimmingWhitespace() -> String {
+        var s = self
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}
