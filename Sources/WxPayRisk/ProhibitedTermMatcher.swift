@@ -57,123 +57,235 @@ public struct ProhibitedTermMatcher: Sendable {
     /// The category names, in rule order.
     public let categories: [String]
     let patterns: [Pattern]
-    /// Per BMP scalar: 0 = breaker, 1 = skip, otherwise (symbol + 2) | flags.
-    private let scalarTable: [UInt16]
-    private let symbolCount: Int
+    /// Per BMP scalar: 0 = skip, 1 = breaker, otherwise (symbol + 2) | flags.
+    let scalarTable: [UInt16]
+    let symbolCount: Int
     /// Dense DFA: `transitions[state * symbolCount + symbol]`.
-    private let transitions: [Int32]
+    let transitions: [Int32]
     /// Pattern ids accepted at each state: `outputs[outputStart[s] ..< outputStart[s + 1]]`.
-    private let outputStart: [Int32]
-    private let outputs: [Int32]
+    let outputStart: [Int32]
+    let outputs: [Int32]
 
+    static let skipEntry: UInt16 = 0
+    static let breakerEntry: UInt16 = 1
     static let leetFlag: UInt16 = 0x8000
     static let latinFlag: UInt16 = 0x4000
     static let symbolMask: UInt16 = 0x3FFF
 
     /// Compiles the prohibited terms of `rules`.
     /// - Parameter rules: Validated rules (``RiskRules/validate()``); terms that normalize to fewer than two
-    ///   characters or contain a breaker are ignored.
+    ///   characters or contain a breaker are ignored. Rules whose prohibited section is the default one get the
+    ///   shared ``defaults`` matcher (nothing compiled).
     public init(rules: RiskRules) {
-        categories = rules.prohibited.categories.map(\.name)
-        // Symbols: every latin letter, then every other character of a term.
-        var symbolOf: [UInt32: Int] = [:]
-        for letter in UInt32(0x61)...UInt32(0x7A) where letter != 0x6C { symbolOf[letter] = symbolOf.count }
-        var patterns: [Pattern] = []
-        var sequences: [[Int]] = []
-        var seen = Set<[Int]>()
-        for (categoryIndex, category) in rules.prohibited.categories.enumerated() {
-            for term in category.terms {
-                let normalized = TextNormalizer.normalize(term)
-                guard normalized.count >= 2, normalized.count <= Self.maxTermLength,
-                    !normalized.contains(where: { $0 == nil })
-                else { continue }
-                var sequence: [Int] = []
-                var allLatin = true
-                for case let c? in normalized {
-                    if symbolOf[c] == nil { symbolOf[c] = symbolOf.count }
-                    sequence.append(symbolOf[c]!)
-                    if c < 0x61 || c > 0x7A { allLatin = false }
-                }
-                guard seen.insert(sequence).inserted else { continue }
-                patterns.append(
-                    Pattern(
-                        category: categoryIndex, term: term, length: sequence.count,
-                        needsWordBoundary: allLatin && sequence.count <= rules.prohibited.latinWordBoundaryMaxLength))
-                sequences.append(sequence)
-            }
+        if rules.prohibited == RiskRules.defaults.prohibited {
+            self = .defaults
+        } else {
+            self.init(compiling: rules.prohibited)
         }
-        self.patterns = patterns
-        let symbolCount = max(symbolOf.count, 1)
-        self.symbolCount = symbolCount
-
-        // Lookup table for the Basic Multilingual Plane.
-        var table = [UInt16](repeating: 0, count: 0x10000)
-        for v in 0..<UInt32(0x10000) {
-            switch TextNormalizer.fold(v) {
-            case .skip: table[Int(v)] = 1
-            case .breaker: table[Int(v)] = 0
-            case .char(let c, let leet):
-                guard let symbol = symbolOf[c] else { table[Int(v)] = 0; continue }
-                var entry = UInt16(symbol + 2)
-                if leet { entry |= Self.leetFlag }
-                if c >= 0x61 && c <= 0x7A { entry |= Self.latinFlag }
-                table[Int(v)] = entry
-            }
-        }
-        scalarTable = table
-
-        // Trie, then failure links by breadth-first search, folded into a dense transition table.
-        var goto: [[Int32]] = [[Int32](repeating: -1, count: symbolCount)]
-        var accept: [[Int32]] = [[]]
-        for (id, sequence) in sequences.enumerated() {
-            var state = 0
-            for symbol in sequence {
-                if goto[state][symbol] < 0 {
-                    goto[state][symbol] = Int32(goto.count)
-                    goto.append([Int32](repeating: -1, count: symbolCount))
-                    accept.append([])
-                }
-                state = Int(goto[state][symbol])
-            }
-            accept[state].append(Int32(id))
-        }
-        var fail = [Int](repeating: 0, count: goto.count)
-        var queue: [Int] = []
-        for symbol in 0..<symbolCount {
-            if goto[0][symbol] < 0 {
-                goto[0][symbol] = 0
-            } else {
-                queue.append(Int(goto[0][symbol]))
-            }
-        }
-        var head = 0
-        while head < queue.count {
-            let state = queue[head]
-            head += 1
-            accept[state] += accept[fail[state]]
-            for symbol in 0..<symbolCount {
-                let next = goto[state][symbol]
-                if next < 0 {
-                    goto[state][symbol] = goto[fail[state]][symbol]
-                } else {
-                    fail[Int(next)] = Int(goto[fail[state]][symbol])
-                    queue.append(Int(next))
-                }
-            }
-        }
-        transitions = goto.flatMap { $0 }
-        var starts: [Int32] = [0]
-        var flat: [Int32] = []
-        for list in accept {
-            flat += list.sorted { patterns[Int($0)].length > patterns[Int($1)].length }
-            starts.append(Int32(flat.count))
-        }
-        outputStart = starts
-        outputs = flat
     }
 
     /// The matcher for ``RiskRules/defaults``, built on first use.
-    public static let defaults = ProhibitedTermMatcher(rules: .defaults)
+    public static let defaults = ProhibitedTermMatcher(compiling: RiskRules.defaults.prohibited)
+
+    /// Compiles `prohibited`: the terms into a trie over symbols, the per-scalar table, then the automaton.
+    ///
+    /// Start-up matters (a webhook process builds this once and scores one event), so the build uses flat
+    /// `[Int32]`/`[UInt32]` arrays only: no dictionaries, sets or nested arrays, and it folds only the scalars that
+    /// can matter (see ``makeScalarTable(symbols:)``).
+    init(compiling prohibited: RiskRules.Prohibited) {
+        categories = prohibited.categories.map(\.name)
+        // Symbols: every latin letter, then every other character of a term, in order of first appearance.
+        var symbols = SymbolMap()
+        for letter in UInt32(0x61)...UInt32(0x7A) where letter != 0x6C { _ = symbols.id(adding: letter) }
+        var trie = Trie()
+        var patterns: [Pattern] = []
+        patterns.reserveCapacity(prohibited.categories.reduce(0) { $0 + $1.terms.count })
+        var normalized: [UInt32] = []
+        normalized.reserveCapacity(Self.maxTermLength + 1)
+        for (categoryIndex, category) in prohibited.categories.enumerated() {
+            terms: for term in category.terms {
+                normalized.removeAll(keepingCapacity: true)
+                for scalar in term.unicodeScalars {
+                    switch TextNormalizer.fold(scalar.value) {
+                    case .skip: continue
+                    case .breaker: continue terms  // could never match
+                    case .char(let c, _): normalized.append(c)
+                    }
+                }
+                guard normalized.count >= 2, normalized.count <= Self.maxTermLength else { continue }
+                var state = 0
+                var allLatin = true
+                for c in normalized {
+                    state = trie.child(of: state, symbol: Int32(symbols.id(adding: c)))
+                    if c < 0x61 || c > 0x7A { allLatin = false }
+                }
+                guard trie.pattern[state] < 0 else { continue }  // the same symbols as an earlier term
+                trie.pattern[state] = Int32(patterns.count)
+                patterns.append(
+                    Pattern(
+                        category: categoryIndex, term: term, length: normalized.count,
+                        needsWordBoundary: allLatin && normalized.count <= prohibited.latinWordBoundaryMaxLength))
+            }
+        }
+        self.patterns = patterns
+        symbolCount = max(symbols.count, 1)
+        scalarTable = Self.makeScalarTable(symbols: symbols)
+        (transitions, outputStart, outputs) = Self.automaton(trie, symbolCount: symbolCount)
+    }
+
+    /// Normalized character → symbol, symbols numbered in order of first appearance. A sorted array searched by
+    /// bisection: a rule set has a few hundred characters at most.
+    struct SymbolMap {
+        /// The characters, sorted; `ids[k]` is the symbol of `characters[k]`.
+        private(set) var characters: [UInt32] = []
+        private var ids: [Int32] = []
+
+        var count: Int { characters.count }
+
+        /// The index of the first character not below `c`.
+        private func position(of c: UInt32) -> Int {
+            var low = 0
+            var high = characters.count
+            while low < high {
+                let mid = (low + high) / 2
+                if characters[mid] < c { low = mid + 1 } else { high = mid }
+            }
+            return low
+        }
+
+        /// The symbol of `c`, if it has one.
+        func id(of c: UInt32) -> Int? {
+            let k = position(of: c)
+            return k < characters.count && characters[k] == c ? Int(ids[k]) : nil
+        }
+
+        /// The symbol of `c`, numbering it next if it is new.
+        mutating func id(adding c: UInt32) -> Int {
+            let k = position(of: c)
+            if k < characters.count && characters[k] == c { return Int(ids[k]) }
+            let id = characters.count
+            characters.insert(c, at: k)
+            ids.insert(Int32(id), at: k)
+            return id
+        }
+    }
+
+    /// The trie of the terms: states numbered in creation order (0 = root), each state's children as a linked
+    /// list (`firstChild`, `nextSibling`, `symbolIn`), and the pattern ending at each state (-1 if none).
+    struct Trie {
+        var firstChild: [Int32] = [-1]
+        var nextSibling: [Int32] = [-1]
+        var symbolIn: [Int32] = [-1]
+        var pattern: [Int32] = [-1]
+
+        var count: Int { pattern.count }
+
+        /// The child of `state` on `symbol`, created if missing.
+        mutating func child(of state: Int, symbol: Int32) -> Int {
+            var child = Int(firstChild[state])
+            while child >= 0 {
+                if symbolIn[child] == symbol { return child }
+                child = Int(nextSibling[child])
+            }
+            let new = pattern.count
+            firstChild.append(-1)
+            nextSibling.append(firstChild[state])
+            symbolIn.append(symbol)
+            pattern.append(-1)
+            firstChild[state] = Int32(new)
+            return new
+        }
+    }
+
+    /// The lookup table for the Basic Multilingual Plane: per scalar, what `TextNormalizer.fold` makes of it in
+    /// terms of `symbols` (0 skip, 1 breaker or a letter of no term, otherwise symbol + 2 with flags).
+    ///
+    /// Built without folding every scalar: skips and breakers come from the generated class runs; the only
+    /// scalars that fold to a character other than themselves are ASCII, full-width ASCII and the traditional
+    /// characters, so those and the symbols' own characters are all that can carry a symbol.
+    static func makeScalarTable(symbols: SymbolMap) -> [UInt16] {
+        [UInt16](unsafeUninitializedCapacity: 0x10000) { table, count in
+            TextNormalizer.foldClassRuns.withUnsafeBufferPointer { runs in
+                for k in runs.indices {
+                    let start = Int(runs[k] >> 2)
+                    if start >= 0x10000 { break }
+                    let end = k + 1 < runs.count ? min(Int(runs[k + 1] >> 2), 0x10000) : 0x10000
+                    let entry = runs[k] & 3 == ScalarClass.skip.rawValue ? skipEntry : breakerEntry
+                    UnsafeMutableBufferPointer(rebasing: table[start..<end]).initialize(repeating: entry)
+                }
+            }
+            count = 0x10000
+            func place(_ v: UInt32) {
+                guard case .char(let c, let leet) = TextNormalizer.fold(v), let symbol = symbols.id(of: c) else {
+                    return
+                }
+                var entry = UInt16(symbol + 2)
+                if leet { entry |= leetFlag }
+                if c >= 0x61 && c <= 0x7A { entry |= latinFlag }
+                table[Int(v)] = entry
+            }
+            for v in UInt32(0)..<0x80 { place(v) }
+            for v in UInt32(0xFF01)...0xFF5E { place(v) }
+            for v in TextNormalizer.traditionalScalars { place(v) }
+            for c in symbols.characters where c < 0x10000 { place(c) }
+        }
+    }
+
+    /// The Aho–Corasick automaton over `trie`, as a dense DFA (`transitions[state * symbolCount + symbol]`) and
+    /// the pattern ids accepted at each state (`outputs[outputStart[s] ..< outputStart[s + 1]]`).
+    ///
+    /// Breadth-first, each state's row starts as a copy of its failure state's row (complete: it is shallower)
+    /// and gets the state's own children written over it. A state accepts its own pattern, then those of its
+    /// failure chain: proper suffixes, so the list comes out longest first.
+    static func automaton(_ trie: Trie, symbolCount: Int)
+        -> (transitions: [Int32], outputStart: [Int32], outputs: [Int32])
+    {
+        let stateCount = trie.count
+        var fail = [Int32](repeating: 0, count: stateCount)
+        let transitions = [Int32](unsafeUninitializedCapacity: stateCount * symbolCount) { delta, count in
+            let base = delta.baseAddress!
+            // The root: its children, else back to the root.
+            base.initialize(repeating: 0, count: symbolCount)
+            var queue = [Int32](repeating: 0, count: stateCount)
+            var tail = 0
+            var child = Int(trie.firstChild[0])
+            while child >= 0 {
+                base[Int(trie.symbolIn[child])] = Int32(child)
+                queue[tail] = Int32(child)
+                tail += 1
+                child = Int(trie.nextSibling[child])
+            }
+            var head = 0
+            while head < tail {
+                let state = Int(queue[head])
+                head += 1
+                let row = state * symbolCount
+                let failRow = Int(fail[state]) * symbolCount
+                (base + row).initialize(from: base + failRow, count: symbolCount)
+                var child = Int(trie.firstChild[state])
+                while child >= 0 {
+                    let symbol = Int(trie.symbolIn[child])
+                    fail[child] = base[failRow + symbol]
+                    base[row + symbol] = Int32(child)
+                    queue[tail] = Int32(child)
+                    tail += 1
+                    child = Int(trie.nextSibling[child])
+                }
+            }
+            count = stateCount * symbolCount
+        }
+        var starts = [Int32](repeating: 0, count: stateCount + 1)
+        var flat: [Int32] = []
+        for state in 0..<stateCount {
+            var s = state
+            while s != 0 {
+                if trie.pattern[s] >= 0 { flat.append(trie.pattern[s]) }
+                s = Int(fail[s])
+            }
+            starts[state + 1] = Int32(flat.count)
+        }
+        return (transitions, starts, flat)
+    }
 
     /// Every prohibited term in `text`, in order of where it ends (longer first among those ending together).
     /// Overlapping matches are all reported (`porno` and `pornography` can both be in one text).
@@ -329,19 +441,19 @@ public struct ProhibitedTermMatcher: Sendable {
             if value < 0x10000 {
                 entry = table[Int(value)]
             } else if value == 0xFFFF_FFFF {
-                entry = 0
+                entry = Self.breakerEntry
             } else {
                 switch TextNormalizer.fold(value) {
-                case .skip: entry = 1
-                default: entry = 0  // supplementary-plane letters occur in no term
+                case .skip: entry = Self.skipEntry
+                default: entry = Self.breakerEntry  // supplementary-plane letters occur in no term
                 }
             }
-            if entry == 1 {
+            if entry == Self.skipEntry {
                 gap = true
                 i += length
                 continue
             }
-            if entry == 0 {
+            if entry == Self.breakerEntry {
                 if !flushPending(true) { return }
                 state = 0
                 position = 0

@@ -13,11 +13,11 @@ public final class RiskEngine {
     private var core: EngineCore
 
     /// Creates an engine with empty state.
-    /// - Parameter rules: The rules; ``RiskRules/defaults`` unless given. The default rules' matcher is shared
-    ///   process-wide; other rules are compiled here.
+    /// - Parameter rules: The rules; ``RiskRules/defaults`` unless given. The default prohibited terms' matcher is
+    ///   shared process-wide; other terms are compiled here.
     public init(rules: RiskRules = .defaults) {
         self.rules = rules
-        let matcher = rules == .defaults ? ProhibitedTermMatcher.defaults : ProhibitedTermMatcher(rules: rules)
+        let matcher = ProhibitedTermMatcher(rules: rules)
         self.matcher = matcher
         core = EngineCore(rules: rules, matcher: matcher)
     }

@@ -1,5 +1,12 @@
 // Normalization of text before prohibited-term matching. The same folding is applied to the terms (when the
 // matcher is built) and to the scanned text (through a per-scalar lookup table, see ProhibitedTermMatcher).
+//
+// The rules are written once, in `fold(_:traditional:classify:)`. Two instances run them:
+// - `foldByProperties` asks the standard library's Unicode properties and reads the traditional → simplified pairs
+//   from their source text: the reference, used by the tests and by `scripts/generate-risk-tables.sh`;
+// - `fold` reads the same answers from the generated tables in `TextNormalizer+Tables.swift` (sorted arrays,
+//   binary search): no property lookup, no dictionary, nothing built at start-up. A test checks both agree on
+//   every Unicode scalar.
 
 /// What one Unicode scalar becomes after normalization.
 enum FoldedScalar: Equatable {
@@ -13,6 +20,21 @@ enum FoldedScalar: Equatable {
     case char(UInt32, leet: Bool)
 }
 
+/// How a scalar folds, apart from the character it folds to: the unit of the generated class table.
+enum ScalarClass: UInt32, Equatable {
+    case skip = 0
+    case breaker = 1
+    case char = 2
+
+    init(_ folded: FoldedScalar) {
+        switch folded {
+        case .skip: self = .skip
+        case .breaker: self = .breaker
+        case .char: self = .char
+        }
+    }
+}
+
 /// The folding rules, independent of any term list.
 ///
 /// - Width: full-width ASCII (U+FF01 ... U+FF5E) becomes ASCII; the ideographic space is a space.
@@ -20,7 +42,21 @@ enum FoldedScalar: Equatable {
 /// - Leetspeak: `0`→o, `1`→i, `3`→e, `4`→a, `5`→s, `7`→t, `@`→a, `$`→s (marked, see ``FoldedScalar``).
 /// - Traditional Chinese: the characters of the prohibited vocabulary fold to their simplified forms.
 enum TextNormalizer {
+    /// Folds one scalar (any value; not a scalar → breaker), from the generated tables.
     static func fold(_ value: UInt32) -> FoldedScalar {
+        fold(value, traditional: simplifiedFromTable, classify: classFromTable)
+    }
+
+    /// The same as ``fold(_:)``, from first principles: Unicode general categories and ``traditionalPairs``. Slow
+    /// (a property lookup per scalar, a dictionary): for tests and the table generator only.
+    static func foldByProperties(_ value: UInt32) -> FoldedScalar {
+        fold(value, traditional: { referenceTraditionalMap[$0] }, classify: classFromProperties)
+    }
+
+    @inline(__always)
+    private static func fold(
+        _ value: UInt32, traditional: (UInt32) -> UInt32?, classify: (UInt32) -> ScalarClass
+    ) -> FoldedScalar {
         var v = value
         switch v {
         case 0x0A, 0x0D, 0x3002, 0xFF01, 0xFF1F, 0xFF61: return .breaker
@@ -44,13 +80,22 @@ enum TextNormalizer {
             default: return .skip  // space, punctuation, control characters
             }
         }
-        if let simplified = traditionalToSimplified[v] { return .char(simplified, leet: false) }
-        // Large letter blocks need no property lookup: CJK ideographs, Hangul, Yi.
+        if let simplified = traditional(v) { return .char(simplified, leet: false) }
+        // Large letter blocks need no lookup: CJK ideographs, Hangul, Yi.
         if (0x3400...0x4DBF).contains(v) || (0x4E00...0x9FFF).contains(v) || (0xA000...0xA4CF).contains(v)
             || (0xAC00...0xD7AF).contains(v) || (0x20000...0x3FFFF).contains(v)
         {
             return .char(v, leet: false)
         }
+        switch classify(v) {
+        case .skip: return .skip
+        case .breaker: return .breaker
+        case .char: return .char(v, leet: false)
+        }
+    }
+
+    /// The class of a scalar by its general category (what the other rules leave to it).
+    static func classFromProperties(_ v: UInt32) -> ScalarClass {
         guard let scalar = Unicode.Scalar(v) else { return .breaker }
         switch scalar.properties.generalCategory {
         case .spaceSeparator, .lineSeparator, .paragraphSeparator, .format, .control,
@@ -62,7 +107,43 @@ enum TextNormalizer {
         case .privateUse, .surrogate, .unassigned:
             return .breaker
         default:
-            return .char(v, leet: false)
+            return .char
+        }
+    }
+
+    /// The class of `v` from ``foldClassRuns`` (the last run starting at or before `v`).
+    @inline(__always)
+    static func classFromTable(_ v: UInt32) -> ScalarClass {
+        foldClassRuns.withUnsafeBufferPointer { runs in
+            ScalarClass(rawValue: runs[lastRun(startingAtOrBefore: v, in: runs)] & 3) ?? .breaker
+        }
+    }
+
+    /// Index of the last run whose start (`run >> 2`) is at most `v`; runs are sorted and the first starts at 0.
+    @inline(__always)
+    static func lastRun(startingAtOrBefore v: UInt32, in runs: UnsafeBufferPointer<UInt32>) -> Int {
+        var low = 0
+        var high = runs.count  // invariant: runs[low].start <= v, runs[high].start > v (or high == count)
+        while high - low > 1 {
+            let mid = (low + high) / 2
+            if runs[mid] >> 2 <= v { low = mid } else { high = mid }
+        }
+        return low
+    }
+
+    /// The simplified form of a traditional character of the vocabulary, from the generated sorted arrays.
+    @inline(__always)
+    static func simplifiedFromTable(_ v: UInt32) -> UInt32? {
+        // Every traditional character of the map is a CJK ideograph: nothing else needs the search.
+        guard v >= 0x4E00 && v <= 0x9FFF else { return nil }
+        return traditionalScalars.withUnsafeBufferPointer { keys -> UInt32? in
+            var low = 0
+            var high = keys.count
+            while low < high {
+                let mid = (low + high) / 2
+                if keys[mid] < v { low = mid + 1 } else { high = mid }
+            }
+            return low < keys.count && keys[low] == v ? simplifiedScalars[low] : nil
         }
     }
 
@@ -86,19 +167,40 @@ enum TextNormalizer {
         return normalized.contains(where: { $0 == nil }) ? Int.max : normalized.count
     }
 
-    /// Traditional → simplified for the characters of the prohibited vocabulary (and their common neighbours).
-    static let traditionalToSimplified: [UInt32: UInt32] = {
-        let pairs =
-            "賭赌幣币虛虚擬拟貨货約约時时樂乐機机場场錢钱網网資资盤盘達达萊莱礦矿賣卖黃黄視视頻频註注"
-            + "碼码號号數数區区塊块鏈链體体線线對对帳账賬账開开獎奖莊庄點点雙双買买戲戏電电話话遊游撲扑"
-            + "馬马賽赛輪轮門门務务員员紅红綫线傳传裝装與与為为來来國国際际嫖嫖娛娱聊聊級级無无長长寶宝"
+    /// Traditional → simplified for the characters of the prohibited vocabulary (and their common neighbours),
+    /// as pairs (a pair of equal characters is a no-op). The source of ``traditionalScalars`` and
+    /// ``simplifiedScalars``; edit here, then run `scripts/generate-risk-tables.sh`.
+    static let traditionalPairs =
+        "賭赌幣币虛虚擬拟貨货約约時时樂乐機机場场錢钱網网資资盤盘達达萊莱礦矿賣卖黃黄視视頻频註注"
+        + "碼码號号數数區区塊块鏈链體体線线對对帳账賬账開开獎奖莊庄點点雙双買买戲戏電电話话遊游撲扑"
+        + "馬马賽赛輪轮門门務务員员紅红綫线傳传裝装與与為为來来國国際际嫖嫖娛娱聊聊級级無无長长寶宝"
+
+    /// ``traditionalPairs`` as a map, sorted by traditional character.
+    static func traditionalMapFromPairs() -> [(traditional: UInt32, simplified: UInt32)] {
         var map: [UInt32: UInt32] = [:]
-        let scalars = Array(pairs.unicodeScalars)
+        let scalars = Array(traditionalPairs.unicodeScalars)
         var k = 0
         while k + 1 < scalars.count {
             if scalars[k] != scalars[k + 1] { map[scalars[k].value] = scalars[k + 1].value }
             k += 2
         }
-        return map
-    }()
+        return map.map { ($0.key, $0.value) }.sorted { $0.traditional < $1.traditional }
+    }
+
+    private static let referenceTraditionalMap: [UInt32: UInt32] = Dictionary(
+        uniqueKeysWithValues: traditionalMapFromPairs().map { ($0.traditional, $0.simplified) })
+
+    /// `foldByProperties` as runs over all of Unicode: `start << 2 | class`, one entry where the class changes.
+    static func foldClassRunsByProperties() -> [UInt32] {
+        var runs: [UInt32] = []
+        var previous: ScalarClass?
+        for v in UInt32(0)...0x10FFFF {
+            let c = ScalarClass(foldByProperties(v))
+            if c != previous {
+                runs.append(v << 2 | c.rawValue)
+                previous = c
+            }
+        }
+        return runs
+    }
 }

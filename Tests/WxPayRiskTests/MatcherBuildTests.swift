@@ -1,0 +1,235 @@
+import PropertyBased
+import Testing
+@testable import WxPayRisk
+
+/// The matcher as it was first written: every BMP scalar folded through Unicode properties, symbols in a
+/// dictionary, the trie as nested arrays, failure links filled in symbol by symbol. Slow (tens of millions of
+/// instructions), obviously right: the fast build must produce exactly its tables.
+struct ReferenceMatcher: Equatable {
+    struct Pattern: Equatable {
+        var category: Int
+        var term: String
+        var length: Int
+        var needsWordBoundary: Bool
+    }
+
+    var categories: [String]
+    var patterns: [Pattern]
+    var scalarTable: [UInt16]
+    var symbolCount: Int
+    var transitions: [Int32]
+    var outputStart: [Int32]
+    var outputs: [Int32]
+
+    /// Every BMP scalar folded by properties, computed once.
+    static let foldedBMP: [FoldedScalar] = (0..<UInt32(0x10000)).map(TextNormalizer.foldByProperties)
+
+    init(_ prohibited: RiskRules.Prohibited) {
+        categories = prohibited.categories.map(\.name)
+        var symbolOf: [UInt32: Int] = [:]
+        for letter in UInt32(0x61)...UInt32(0x7A) where letter != 0x6C { symbolOf[letter] = symbolOf.count }
+        var patterns: [Pattern] = []
+        var sequences: [[Int]] = []
+        var seen = Set<[Int]>()
+        for (categoryIndex, category) in prohibited.categories.enumerated() {
+            for term in category.terms {
+                var normalized: [UInt32?] = []
+                for scalar in term.unicodeScalars {
+                    switch TextNormalizer.foldByProperties(scalar.value) {
+                    case .skip: continue
+                    case .breaker: normalized.append(nil)
+                    case .char(let c, _): normalized.append(c)
+                    }
+                }
+                guard normalized.count >= 2, normalized.count <= ProhibitedTermMatcher.maxTermLength,
+                    !normalized.contains(where: { $0 == nil })
+                else { continue }
+                var sequence: [Int] = []
+                var allLatin = true
+                for case let c? in normalized {
+                    if symbolOf[c] == nil { symbolOf[c] = symbolOf.count }
+                    sequence.append(symbolOf[c]!)
+                    if c < 0x61 || c > 0x7A { allLatin = false }
+                }
+                guard seen.insert(sequence).inserted else { continue }
+                patterns.append(
+                    Pattern(
+                        category: categoryIndex, term: term, length: sequence.count,
+                        needsWordBoundary: allLatin && sequence.count <= prohibited.latinWordBoundaryMaxLength))
+                sequences.append(sequence)
+            }
+        }
+        self.patterns = patterns
+        let symbolCount = max(symbolOf.count, 1)
+        self.symbolCount = symbolCount
+
+        var table = [UInt16](repeating: 0, count: 0x10000)
+        for v in 0..<0x10000 {
+            switch Self.foldedBMP[v] {
+            case .skip: table[v] = ProhibitedTermMatcher.skipEntry
+            case .breaker: table[v] = ProhibitedTermMatcher.breakerEntry
+            case .char(let c, let leet):
+                guard let symbol = symbolOf[c] else {
+                    table[v] = ProhibitedTermMatcher.breakerEntry
+                    continue
+                }
+                var entry = UInt16(symbol + 2)
+                if leet { entry |= ProhibitedTermMatcher.leetFlag }
+                if c >= 0x61 && c <= 0x7A { entry |= ProhibitedTermMatcher.latinFlag }
+                table[v] = entry
+            }
+        }
+        scalarTable = table
+
+        var goto: [[Int32]] = [[Int32](repeating: -1, count: symbolCount)]
+        var accept: [[Int32]] = [[]]
+        for (id, sequence) in sequences.enumerated() {
+            var state = 0
+            for symbol in sequence {
+                if goto[state][symbol] < 0 {
+                    goto[state][symbol] = Int32(goto.count)
+                    goto.append([Int32](repeating: -1, count: symbolCount))
+                    accept.append([])
+                }
+                state = Int(goto[state][symbol])
+            }
+            accept[state].append(Int32(id))
+        }
+        var fail = [Int](repeating: 0, count: goto.count)
+        var queue: [Int] = []
+        for symbol in 0..<symbolCount {
+            if goto[0][symbol] < 0 { goto[0][symbol] = 0 } else { queue.append(Int(goto[0][symbol])) }
+        }
+        var head = 0
+        while head < queue.count {
+            let state = queue[head]
+            head += 1
+            accept[state] += accept[fail[state]]
+            for symbol in 0..<symbolCount {
+                let next = goto[state][symbol]
+                if next < 0 {
+                    goto[state][symbol] = goto[fail[state]][symbol]
+                } else {
+                    fail[Int(next)] = Int(goto[fail[state]][symbol])
+                    queue.append(Int(next))
+                }
+            }
+        }
+        transitions = goto.flatMap { $0 }
+        var starts: [Int32] = [0]
+        var flat: [Int32] = []
+        for list in accept {
+            flat += list.sorted { patterns[Int($0)].length > patterns[Int($1)].length }
+            starts.append(Int32(flat.count))
+        }
+        outputStart = starts
+        outputs = flat
+    }
+
+    /// The same view of a built matcher.
+    init(_ matcher: ProhibitedTermMatcher) {
+        categories = matcher.categories
+        patterns = matcher.patterns.map {
+            Pattern(category: $0.category, term: $0.term, length: $0.length, needsWordBoundary: $0.needsWordBoundary)
+        }
+        scalarTable = matcher.scalarTable
+        symbolCount = matcher.symbolCount
+        transitions = matcher.transitions
+        outputStart = matcher.outputStart
+        outputs = matcher.outputs
+    }
+}
+
+/// Rules with these prohibited categories, everything else default.
+private func prohibited(_ categories: [(String, [String])], wordBoundary: Int = 5) -> RiskRules.Prohibited {
+    RiskRules.Prohibited(
+        weight: 100, latinWordBoundaryMaxLength: wordBoundary,
+        categories: categories.map { RiskRules.ProhibitedCategory(name: $0.0, terms: $0.1) })
+}
+
+@Suite("Matcher build: the fast build yields exactly the reference tables")
+struct MatcherBuildTests {
+    @Test("The default terms compile to the reference tables")
+    func defaults() {
+        #expect(ReferenceMatcher(ProhibitedTermMatcher.defaults) == ReferenceMatcher(RiskRules.defaults.prohibited))
+    }
+
+    @Test("Rules with the default terms share the default matcher; other terms are compiled")
+    func sharing() {
+        var rules = RiskRules.defaults
+        rules.velocity.payer.maxCount = 99
+        let shared = ProhibitedTermMatcher(rules: rules)
+        #expect(ReferenceMatcher(shared) == ReferenceMatcher(ProhibitedTermMatcher.defaults))
+        rules.prohibited.categories[0].terms.append("麻将馆")
+        let own = ProhibitedTermMatcher(rules: rules)
+        #expect(own.patterns.count == ProhibitedTermMatcher.defaults.patterns.count + 1)
+        #expect(ReferenceMatcher(own) == ReferenceMatcher(rules.prohibited))
+    }
+
+    @Test(
+        "Edge-case term lists compile to the reference tables",
+        arguments: [
+            // duplicates after folding, traditional and full-width spellings of one term
+            [("a", ["赌博", "賭博", "赌 博", "ｄｕｂｏ", "dubo", "DuBo"])],
+            // suffix chains (outputs longest first), a term inside another, shared prefixes
+            [("a", ["abcd", "bcd", "cd", "abc", "ab"]), ("b", ["bc", "xbcdx", "abcde"])],
+            // ignored: too short, breakers inside, longer than 64; kept: exactly 64
+            [("a", ["x", "赌", "ab2cd", "赌。博", "a\nb", String(repeating: "ab", count: 33),
+                    String(repeating: "ab", count: 32)])],
+            // letters beyond ASCII and CJK: Cyrillic, Greek, Hangul, kana, supplementary ideographs, accents
+            [("a", ["казино", "Казино", "στοίχημα", "도박", "ギャンブル", "𠀀𠀁", "café", "straße"])],
+            // leet and l/i folding inside the terms themselves, symbols and marks dropped
+            [("a", ["c4s1n0", "$lot", "LOL", "i-o-i", "e\u{301}x", "a\u{200B}b", "(ab)"])],
+            // no categories, empty categories
+            [],
+            [("a", []), ("b", ["ok"])],
+        ])
+    func edgeCases(categories: [(String, [String])]) {
+        let rules = prohibited(categories)
+        #expect(ReferenceMatcher(ProhibitedTermMatcher(compiling: rules)) == ReferenceMatcher(rules))
+    }
+
+    @Test("Random term lists compile to the reference tables")
+    func random() async {
+        // Characters that exercise every path of the fold: ASCII letters, leet, breakers, skips, full width,
+        // traditional, CJK, other scripts, supplementary.
+        let alphabet = Array("abcilLOS0134@$ 2-.ＡｂＣ赌賭博币幣钱錢机機казиноé\u{301}𠀀。")
+        let character = Gen.int(in: 0...(alphabet.count - 1)).map { alphabet[$0] }
+        let term = character.array(of: 1...6).map { String($0) }
+        let category = term.array(of: 0...8)
+        await propertyCheck(count: 40, input: category.array(of: 1...3), Gen.int(in: 0...6)) { lists, boundary in
+            let rules = prohibited(lists.enumerated().map { ("c\($0.offset)", $0.element) }, wordBoundary: boundary)
+            #expect(ReferenceMatcher(ProhibitedTermMatcher(compiling: rules)) == ReferenceMatcher(rules))
+        }
+    }
+}
+
+@Suite("Text normalizer tables: generated, and current")
+struct TextNormalizerTablesTests {
+    @Test("The committed class runs are what the Unicode properties give (else run scripts/generate-risk-tables.sh)")
+    func classRuns() {
+        let fresh = TextNormalizer.foldClassRunsByProperties()
+        #expect(TextNormalizer.foldClassRuns == fresh, "stale: run scripts/generate-risk-tables.sh")
+        #expect(fresh.first == 0 << 2 | ScalarClass.skip.rawValue)  // the first run starts at U+0000
+    }
+
+    @Test("The committed traditional → simplified arrays are the pairs (else run scripts/generate-risk-tables.sh)")
+    func traditional() {
+        let map = TextNormalizer.traditionalMapFromPairs()
+        #expect(TextNormalizer.traditionalScalars == map.map(\.traditional))
+        #expect(TextNormalizer.simplifiedScalars == map.map(\.simplified))
+        #expect(map.count > 60)
+        #expect(TextNormalizer.fold(0x8CED) == .char(0x8D4C, leet: false))  // 賭 → 赌
+    }
+
+    @Test("The table-driven fold equals the property-driven fold on every Unicode scalar and beyond")
+    func everyScalar() {
+        var mismatches: [UInt32] = []
+        for v in UInt32(0)...0x10FFFF where TextNormalizer.fold(v) != TextNormalizer.foldByProperties(v) {
+            mismatches.append(v)
+            if mismatches.count > 10 { break }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.map { String($0, radix: 16) })")
+        for v: UInt32 in [0x110000, 0xFFFF_FFFF] { #expect(TextNormalizer.fold(v) == .breaker) }
+    }
+}
