@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The script-driven suites of `make test`, after `swift test`: each must exist and pass.
+#   Tests/interop/run.sh      the Python SDK wechatpayv3 as a client of the emulator, and decrypting its notifications
+#   examples/test.sh          the shell workflows (pay, expiry re-prompt, redaction, MCP) against the emulator
+#   examples/agent/test.sh    the agent loop against a stub OpenAI-compatible server: no raw identifier reaches it
+#   infra/test.sh             release build, Lambda zips run in an empty chroot, OCI image, SAM/OpenFaaS/Knative checks
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export WXPAY_BIN_DIR="${WXPAY_BIN_DIR:-$(swift build --show-bin-path)}"
+suites=(Tests/interop/run.sh examples/test.sh examples/agent/test.sh infra/test.sh)
+failed=()
+for suite in "${suites[@]}"; do
+    printf '\n\033[1m== %s\033[0m\n' "$suite"
+    if [ ! -f "$suite" ]; then echo "missing: $suite" >&2; failed+=("$suite"); continue; fi
+    if bash "$suite"; then echo "ok: $suite"; else echo "FAILED: $suite" >&2; failed+=("$suite"); fi
+done
+if [ ${#failed[@]} -gt 0 ]; then
+    printf '\nfailed suites: %s\n' "${failed[*]}" >&2
+    exit 1
+fi
+echo "all script suites passed"
