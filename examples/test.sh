@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# examples/test.sh: runs every example workflow and the agent loop test against local emulators; ends with
+# examples/test.sh: runs every example workflow (pay, expiry, redact, mcp) against local emulators; ends with
 # "N passed, N failed" and exits non-zero on any failure.
 set -uo pipefail
 dir=$(cd "$(dirname "$0")" && pwd)
 passed=0 failed=0
-for script in pay.sh expiry.sh redact.sh mcp.sh agent/test.sh; do
+for script in pay.sh expiry.sh redact.sh mcp.sh; do  # agent/test.sh runs on its own (make test runs both)
     if out=$(bash "$dir/$script" 2>&1); then
         passed=$((passed + 1)); echo "ok - examples/$script"
     else
