@@ -12,6 +12,12 @@
 #include <openssl/hmac.h>
 #include <openssl/asn1.h>
 #include <openssl/crypto.h>
+#include <openssl/param_build.h>
+#include <openssl/core_names.h>
+
+/* EVP_PKEY_fromdata selections are macro expressions Swift cannot import. */
+static inline int cwx_selection_public_key(void) { return EVP_PKEY_PUBLIC_KEY; }
+static inline int cwx_selection_keypair(void) { return EVP_PKEY_KEYPAIR; }
 
 /* BIO_get_mem_data is a macro; expose it as a function. */
 static inline long cwx_bio_get_mem_data(BIO *bio, char **out) {

@@ -60,11 +60,38 @@ public enum KeyInspection {
 
     /// RSAPrivateKey ::= SEQUENCE { version, n, e, d, p, q, dP, dQ, qInv }
     static func rsaPrivateKey(_ der: [UInt8]) throws(CryptoError) -> RSAKeyInfo {
+        let integers = try rsaPrivateIntegers(der)
+        return RSAKeyInfo(bits: bitLength(integers[0]))
+    }
+
+    /// The eight integers n, e, d, p, q, dP, dQ, qInv of an RSAPrivateKey.
+    static func rsaPrivateIntegers(_ der: [UInt8]) throws(CryptoError) -> [[UInt8]] {
         var key = try DER.outer(der, 0x30)
         _ = try key.read(0x02)
-        let modulus = try key.read(0x02)
-        for _ in 0..<7 { _ = try key.read(0x02) }
-        return RSAKeyInfo(bits: bitLength(modulus))
+        var integers: [[UInt8]] = []
+        for _ in 0..<8 { integers.append(try key.read(0x02)) }
+        return integers
+    }
+
+    /// The RSA private key integers of a PEM private key (PKCS#8 or PKCS#1), after ``privateKey(pem:)``'s checks.
+    static func privateIntegers(pem: String) throws(CryptoError) -> [[UInt8]] {
+        _ = try privateKey(pem: pem)
+        let (label, der) = try decodePEM(pem)
+        if label == "RSA PRIVATE KEY" { return try rsaPrivateIntegers(der) }
+        var outer = try DER.outer(der, 0x30)
+        _ = try outer.read(0x02)
+        _ = try outer.read(0x30)
+        return try rsaPrivateIntegers(try outer.read(0x04))
+    }
+
+    /// (n, e) of a PEM public key, after ``publicKey(pem:)``'s checks.
+    static func publicIntegers(pem: String) throws(CryptoError) -> [[UInt8]] {
+        _ = try publicKey(pem: pem)
+        let (_, der) = try decodePEM(pem)
+        var spki = try DER.outer(der, 0x30)
+        _ = try spki.read(0x30)
+        var rsa = try DER.outer(Array(try spki.read(0x03).dropFirst()), 0x30)
+        return [try rsa.read(0x02), try rsa.read(0x02)]
     }
 
     static func bitLength(_ integer: [UInt8]) -> Int {

@@ -11,12 +11,11 @@ public final class RSAPrivateKey: @unchecked Sendable {
     /// - Throws: ``CryptoError`` `.invalidPEM` when the text is not a private key, `.unsupportedKey` when it is
     ///   not RSA of at least 2048 bits.
     public init(pem: String) throws(CryptoError) {
-        let parsed = try MemoryBIO.reading(pem) { bio throws(CryptoError) in
-            guard let key = PEM_read_bio_PrivateKey(bio, nil, nil, nil) else {
-                throw CryptoError(.invalidPEM, "not a PEM private key (PKCS#8 or PKCS#1)")
-            }
-            return key
-        }
+        // Parsed in Swift and handed over as components: OpenSSL 3's PEM decoder costs ~10M instructions a key.
+        let integers = try KeyInspection.privateIntegers(pem: pem)
+        let names: [StaticString] = ["n", "e", "d", "rsa-factor1", "rsa-factor2", "rsa-exponent1", "rsa-exponent2",
+                                     "rsa-coefficient1"]
+        let parsed = try RSAComponents.pkey(Array(zip(names, integers)), selection: cwx_selection_keypair())
         guard EVP_PKEY_get_base_id(parsed) == EVP_PKEY_RSA else {
             EVP_PKEY_free(parsed)
             throw CryptoError(.unsupportedKey, "the private key is not an RSA key")
@@ -90,12 +89,9 @@ public final class RSAPublicKey: @unchecked Sendable {
 
     /// Parses a PEM SubjectPublicKeyInfo (`BEGIN PUBLIC KEY`).
     public init(pem: String) throws(CryptoError) {
-        let parsed = try MemoryBIO.reading(pem) { bio throws(CryptoError) in
-            guard let key = PEM_read_bio_PUBKEY(bio, nil, nil, nil) else {
-                throw CryptoError(.invalidPEM, "not a PEM public key (SubjectPublicKeyInfo)")
-            }
-            return key
-        }
+        let integers = try KeyInspection.publicIntegers(pem: pem)
+        let parsed = try RSAComponents.pkey([("n", integers[0]), ("e", integers[1])],
+                                            selection: cwx_selection_public_key())
         guard EVP_PKEY_get_base_id(parsed) == EVP_PKEY_RSA else {
             EVP_PKEY_free(parsed)
             throw CryptoError(.unsupportedKey, "the public key is not an RSA key")
@@ -126,5 +122,39 @@ public final class RSAPublicKey: @unchecked Sendable {
     /// PEM encoding (`BEGIN PUBLIC KEY`).
     public func pem() throws(CryptoError) -> String {
         try MemoryBIO.writing { PEM_write_bio_PUBKEY($0, pkey) }
+    }
+}
+
+/// Builds an RSA `EVP_PKEY` from its big-endian integer components with `EVP_PKEY_fromdata`.
+enum RSAComponents {
+    static func pkey(_ components: [(StaticString, [UInt8])], selection: Int32) throws(CryptoError) -> OpaquePointer {
+        guard let builder = OSSL_PARAM_BLD_new() else { throw CryptoError(.internalFailure, "cannot allocate parameters") }
+        defer { OSSL_PARAM_BLD_free(builder) }
+        var numbers: [OpaquePointer] = []
+        defer { numbers.forEach { BN_clear_free($0) } }
+        for (name, bytes) in components {
+            guard let bn = BN_bin2bn(bytes, Int32(bytes.count), nil) else {
+                throw CryptoError(.internalFailure, "cannot allocate a big number")
+            }
+            numbers.append(bn)
+            // StaticString storage lives for the whole program, as OSSL_PARAM_BLD requires until to_param.
+            let key = UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)
+            guard OSSL_PARAM_BLD_push_BN(builder, key, bn) == 1 else {
+                throw CryptoError(.internalFailure, "cannot build key parameters")
+            }
+        }
+        guard let params = OSSL_PARAM_BLD_to_param(builder) else {
+            throw CryptoError(.internalFailure, "cannot build key parameters")
+        }
+        defer { OSSL_PARAM_free(params) }
+        guard let ctx = EVP_PKEY_CTX_new_from_name(nil, "RSA", nil) else {
+            throw CryptoError(.internalFailure, "cannot create an RSA context")
+        }
+        defer { EVP_PKEY_CTX_free(ctx) }
+        var pkey: OpaquePointer? = nil
+        guard EVP_PKEY_fromdata_init(ctx) == 1, EVP_PKEY_fromdata(ctx, &pkey, selection, params) == 1, let pkey else {
+            throw CryptoError(.invalidPEM, "OpenSSL refused the RSA key components")
+        }
+        return pkey
     }
 }
