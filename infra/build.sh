@@ -3,18 +3,20 @@
 #   out/bin/NAME                 stripped release binaries (+ wxpay-http-front)
 #   out/lambda/NAME.zip          Lambda zip for provided.al2023: bootstrap + lib/ (glibc, its loader, OpenSSL,
 #                                libcurl and everything libcurl needs) + ca-certificates.crt; nothing from the host
-#   out/image/rootfs/            root filesystem of the OCI image (all functions + the HTTP front)
-#   out/image/wxpay-agent-kit.oci.tar   the OCI image (buildah), also loaded into buildah's store
+#   out/image/NAME/rootfs/       root filesystem of NAME's OCI image: the function, the HTTP front, their libraries
+#   out/image/wxpay-NAME.oci.tar NAME's OCI image (buildah, from scratch), also kept in buildah's store as
+#                                wxpay-NAME:latest. One image per function: see infra/README.md for why.
 #
-# Usage: infra/build.sh [binaries|zips|rootfs|image|all]     (default: all; each step builds what it needs)
-# Env:   WXPAY_OUT (default ./out), WXPAY_RELEASE_SCRATCH (default ./.build-release), WXPAY_IMAGE (image name,
-#        default wxpay-agent-kit:latest), BUILDAH_ROOT (buildah store, default out/containers)
+# Usage: infra/build.sh [binaries|zips|rootfs|image|all] [NAME]
+#        (default: all, for every function in infra/functions.txt; NAME restricts to one listed function)
+# Env:   WXPAY_OUT (default ./out), WXPAY_RELEASE_SCRATCH (default ./.build-release), BUILDAH_ROOT (buildah store,
+#        default out/containers), WXPAY_IMAGE_TAG (default latest)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=${WXPAY_OUT:-$ROOT/out}
 SCRATCH=${WXPAY_RELEASE_SCRATCH:-$ROOT/.build-release}
-IMAGE=${WXPAY_IMAGE:-wxpay-agent-kit:latest}
+TAG=${WXPAY_IMAGE_TAG:-latest}
 BUILDAH_ROOT=${BUILDAH_ROOT:-$OUT/containers}
 STEP=${1:-all}
 
@@ -35,6 +37,16 @@ while read -r name flag _; do
 done < "$ROOT/infra/functions.txt"
 (( ${#FUNCTIONS[@]} > 0 )) || die "infra/functions.txt lists no function"
 FRONT=wxpay-http-front
+if [[ -n "${2:-}" ]]; then
+    [[ " ${FUNCTIONS[*]} " == *" $2 "* ]] || die "'$2' is not listed in infra/functions.txt"
+    [[ " ${ZIPPED[*]} " == *" $2 "* ]] && ZIPPED=("$2") || ZIPPED=()
+    FUNCTIONS=("$2")
+fi
+
+# Static Swift stdlib; lld with packed relative relocations (DT_RELR: ~1 MB less per binary than .rela.dyn, needs
+# glibc >= 2.36, which the zips and the image carry) and unused sections dropped.
+SWIFT_FLAGS=(--static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs
+             -Xlinker --gc-sections)
 
 [[ "$(uname -m)" == "x86_64" ]] || die "this script packages x86_64 (the Lambda function's Architectures: x86_64)"
 
@@ -44,7 +56,7 @@ build_binaries() {
     local product
     for product in "${FUNCTIONS[@]}" "$FRONT"; do
         say "swift build -c release --static-swift-stdlib --product $product"
-        if ! (cd "$ROOT" && swift build -c release --scratch-path "$SCRATCH" --static-swift-stdlib \
+        if ! (cd "$ROOT" && swift build -c release --scratch-path "$SCRATCH" "${SWIFT_FLAGS[@]}" \
                 --product "$product") >"$OUT/logs/$product.log" 2>&1; then
             tail -n 30 "$OUT/logs/$product.log" >&2
             die "the product '$product' listed in infra/functions.txt does not build (log: $OUT/logs/$product.log)"
@@ -63,8 +75,13 @@ libcurl_path() {
     echo "$path"
 }
 
-# Prints "SONAME<TAB>PATH" for every shared object the given ELF files load, the dynamic loader included.
+# Prints "SONAME<TAB>PATH" for every shared object the given ELF files load, the dynamic loader included
+# (duplicates are harmless: the copies are identical).
 closure() {
+    local file
+    for file in "$@"; do  # a shared object given by path (libcurl) belongs to its own closure
+        [[ "$file" == *.so* ]] && printf '%s\t%s\n' "$(basename "$file")" "$file"
+    done
     ldd "$@" 2>/dev/null | awk '
         $2 == "=>" && $3 ~ /^\// { print $1 "\t" $3 }
         $1 ~ /^\/.*ld-linux/      { n = split($1, p, "/"); print p[n] "\t" $1 }
@@ -104,47 +121,53 @@ build_zips() {
     done
 }
 
-# ---- image root -----------------------------------------------------------------------------------------------------
+# ---- image roots: one per function ---------------------------------------------------------------------------------
 build_rootfs() {
-    local rootfs="$OUT/image/rootfs"
-    rm -rf "$rootfs"
-    mkdir -p "$rootfs"/{usr/local/bin,usr/lib/x86_64-linux-gnu,usr/lib64,etc/ssl/certs,tmp,run/secrets}
-    # Debian's merged-/usr layout, so the loader's default paths (/lib/x86_64-linux-gnu, /lib64) resolve.
-    ln -s usr/lib "$rootfs/lib"
-    ln -s usr/lib64 "$rootfs/lib64"
-    local soname path bins=()
-    for name in "${FUNCTIONS[@]}" "$FRONT"; do
+    local name rootfs soname path
+    for name in "${FUNCTIONS[@]}"; do
+        rootfs="$OUT/image/$name/rootfs"
+        rm -rf "$rootfs"
+        mkdir -p "$rootfs"/{usr/local/bin,usr/lib/x86_64-linux-gnu,usr/lib64,etc/ssl/certs,tmp,run/secrets}
+        # Debian's merged-/usr layout, so the loader's default paths (/lib/x86_64-linux-gnu, /lib64) resolve.
+        ln -s usr/lib "$rootfs/lib"
+        ln -s usr/lib64 "$rootfs/lib64"
         install -m 0755 "$OUT/bin/$name" "$rootfs/usr/local/bin/$name"
-        bins+=("$OUT/bin/$name")
+        install -m 0755 "$OUT/bin/$FRONT" "$rootfs/usr/local/bin/$FRONT"
+        while IFS=$'\t' read -r soname path; do
+            [[ "$soname" == MISSING ]] && die "a needed shared object is not installed: $path"
+            if [[ "$soname" == "$LOADER" ]]; then
+                cp -L "$path" "$rootfs/usr/lib64/$LOADER"
+            else
+                cp -L "$path" "$rootfs/usr/lib/x86_64-linux-gnu/$soname"
+            fi
+        done < <(closure "$OUT/bin/$name" "$OUT/bin/$FRONT" "$(libcurl_path)")
+        # libcurl's compiled-in CA bundle path: HTTPS to WeChat Pay verifies without any setting.
+        cp -L /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
+        printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/tmp:/sbin/nologin\n' \
+            >"$rootfs/etc/passwd"
+        printf 'root:x:0:\nnonroot:x:65532:\n' >"$rootfs/etc/group"
+        printf 'hosts: files dns\n' >"$rootfs/etc/nsswitch.conf"
+        chmod 1777 "$rootfs/tmp"
+        say "image/$name/rootfs: $(du -sb "$rootfs" | cut -f1) bytes"
     done
-    while IFS=$'\t' read -r soname path; do
-        [[ "$soname" == MISSING ]] && die "a needed shared object is not installed: $path"
-        if [[ "$soname" == "$LOADER" ]]; then
-            cp -L "$path" "$rootfs/usr/lib64/$LOADER"
-        else
-            cp -L "$path" "$rootfs/usr/lib/x86_64-linux-gnu/$soname"
-        fi
-    done < <(closure "${bins[@]}" "$(libcurl_path)")
-    # libcurl's compiled-in CA bundle path: HTTPS to WeChat Pay verifies without any setting.
-    cp -L /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
-    printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/tmp:/sbin/nologin\n' >"$rootfs/etc/passwd"
-    printf 'root:x:0:\nnonroot:x:65532:\n' >"$rootfs/etc/group"
-    printf 'hosts: files dns\n' >"$rootfs/etc/nsswitch.conf"
-    chmod 1777 "$rootfs/tmp"
-    say "image/rootfs: $(du -sb "$rootfs" | cut -f1) bytes"
 }
 
-# ---- OCI image (buildah, from scratch) ------------------------------------------------------------------------------
+# ---- OCI images (buildah, from scratch) -----------------------------------------------------------------------------
 buildah_() { buildah --storage-driver vfs --root "$BUILDAH_ROOT" --runroot "$BUILDAH_ROOT/run" "$@"; }
 
 build_image() {
     command -v buildah >/dev/null || die "buildah is missing (apt-get install buildah)"
-    cp "$ROOT/infra/image/Containerfile" "$OUT/image/Containerfile"
-    buildah_ rmi -f "$IMAGE" >/dev/null 2>&1 || true
-    buildah_ bud --isolation chroot --layers=false -q -f "$OUT/image/Containerfile" -t "$IMAGE" "$OUT/image" >/dev/null
-    rm -f "$OUT/image/wxpay-agent-kit.oci.tar"
-    buildah_ push -q "$IMAGE" "oci-archive:$OUT/image/wxpay-agent-kit.oci.tar:$IMAGE" >/dev/null
-    say "image $IMAGE: $(stat -c %s "$OUT/image/wxpay-agent-kit.oci.tar") bytes as an OCI archive"
+    local name image
+    for name in "${FUNCTIONS[@]}"; do
+        image="wxpay-$name:$TAG"
+        cp "$ROOT/infra/image/Containerfile" "$OUT/image/$name/Containerfile"
+        buildah_ rmi -f "$image" >/dev/null 2>&1 || true
+        buildah_ bud --isolation chroot --layers=false -q --build-arg "FUNCTION=$name" \
+            -f "$OUT/image/$name/Containerfile" -t "$image" "$OUT/image/$name" >/dev/null
+        rm -f "$OUT/image/wxpay-$name.oci.tar"
+        buildah_ push -q "$image" "oci-archive:$OUT/image/wxpay-$name.oci.tar:$image" >/dev/null
+        say "image $image: $(stat -c %s "$OUT/image/wxpay-$name.oci.tar") bytes as an OCI archive"
+    done
 }
 
 case "$STEP" in

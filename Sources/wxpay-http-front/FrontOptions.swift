@@ -39,7 +39,8 @@ struct FrontOptions: Equatable {
         --cgi serves one request from the OpenFaaS classic watchdog instead: body on stdin, headers from Http_*
         variables, the answer's body on stdout, exit 1 unless the status is 2xx (the watchdog then answers 500).
 
-        NAME is looked up next to this executable (e.g. --function webhook).
+        NAME is looked up next to this executable (e.g. --function webhook). With AWS_LAMBDA_RUNTIME_API set (a
+        Lambda container image) the front execs the function instead, which runs the Runtime API loop.
         ENV  PORT (default 8080), FUNCTION_BINARY, WXPAY_FRONT_TIMEOUT_MS (default 10000); the function inherits
              the environment (WXPAY_SECRETS_FILE, WXPAY_EVENTS_FILE, LOG_LEVEL, ...).
         Prints {"listening": "HOST:PORT"} on stdout once bound; logs JSON lines on stderr.

@@ -117,6 +117,12 @@ case .cgi:
     // success (WeChat Pay retries a notification only on a non-2xx).
     exit((200..<300).contains(response.status) ? 0 : 1)
 case .serve:
+    if let api = env["AWS_LAMBDA_RUNTIME_API"], !api.isEmpty {
+        // A Lambda container image: no HTTP here. The function runs the Runtime API loop itself.
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(functionPath), nil]
+        execv(functionPath, argv)
+        fail(71, "cannot exec \(functionPath): \(String(cString: strerror(errno)))")
+    }
     let server: HTTPServer
     do throws(FrontFailure) {
         server = try HTTPServer(host: options.host, port: options.port, exchange: exchange)
