@@ -41,10 +41,12 @@ final class FakeRuntimeAPI: @unchecked Sendable {
     private(set) var posts: [ReceivedRequest] = []
     private(set) var handouts: [Handout] = []
     private(set) var nextCalls = 0
+    private var stopped = false
     private var server: TestHTTPServer!
 
     init() throws {
-        server = try TestHTTPServer { [unowned self] request in self.answer(request) }
+        // Weak: a child process may still call after the test let go of the fake.
+        server = try TestHTTPServer { [weak self] request in self?.answer(request) }
     }
 
     /// `host:port`, the value of `AWS_LAMBDA_RUNTIME_API`.
@@ -66,7 +68,14 @@ final class FakeRuntimeAPI: @unchecked Sendable {
         return posts
     }
 
-    func stop() { server.stop() }
+    /// Stops accepting and releases every long-polling `/next`.
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+        server.stop()
+    }
 
     private func answer(_ request: ReceivedRequest) -> CannedResponse? {
         let prefix = "/2018-06-01/runtime"
@@ -76,8 +85,8 @@ final class FakeRuntimeAPI: @unchecked Sendable {
             condition.lock()
             nextCalls += 1
             let limit = Date().addingTimeInterval(60)
-            while queue.isEmpty, condition.wait(until: limit) {}
-            guard !queue.isEmpty else {
+            while queue.isEmpty, !stopped, condition.wait(until: limit) {}
+            guard !queue.isEmpty, !stopped else {
                 condition.unlock()
                 return nil
             }
