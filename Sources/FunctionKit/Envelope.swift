@@ -146,6 +146,10 @@ public struct FunctionRequest: Sendable {
             for (name, v) in object["multiValueHeaders"]?.objectValue ?? [:] where headers[name.lowercased()] == nil {
                 if let first = v.arrayValue?.first?.stringValue { headers[name.lowercased()] = first }
             }
+            // Payload 2.0 moves cookies out of the headers.
+            if headers["cookie"] == nil, let cookies = object["cookies"]?.arrayValue, !cookies.isEmpty {
+                headers["cookie"] = cookies.compactMap(\.stringValue).joined(separator: "; ")
+            }
             var body: [UInt8] = []
             switch object["body"] {
             case .string(let text)?:

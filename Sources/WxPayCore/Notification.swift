@@ -148,16 +148,20 @@ public struct AttachCodec: Sendable, Equatable {
     public var fingerprint: String?
     public var createdAt: Int64?
     public var expiresIn: Int64?
+    /// A per-creation nonce: two processes racing to create the same order send different bodies, so WeChat Pay
+    /// accepts exactly one and the others learn they are replays.
+    public var nonce: String?
     public var data: JSONValue?
 
     /// Creates attach content.
     public init(idempotencyKey: String?, fingerprint: String? = nil, createdAt: Int64? = nil, expiresIn: Int64? = nil,
-                data: JSONValue? = nil)
+                nonce: String? = nil, data: JSONValue? = nil)
     {
         self.idempotencyKey = idempotencyKey
         self.fingerprint = fingerprint
         self.createdAt = createdAt
         self.expiresIn = expiresIn
+        self.nonce = nonce
         self.data = data
     }
 
@@ -168,6 +172,7 @@ public struct AttachCodec: Sendable, Equatable {
         if let fingerprint { o["fp"] = .string(fingerprint) }
         if let createdAt { o["t"] = .int(createdAt) }
         if let expiresIn { o["e"] = .int(expiresIn) }
+        if let nonce { o["n"] = .string(nonce) }
         if let data, !data.isNull { o["d"] = data }
         guard let s = try? JSONCoding.string(JSONValue.object(o)), s.utf8.count <= AttachCodec.maxBytes else { return nil }
         return s
@@ -182,6 +187,7 @@ public struct AttachCodec: Sendable, Equatable {
     public static func decode(_ attach: String) -> AttachCodec? {
         guard let v = try? JSONCoding.value(from: Array(attach.utf8)), let o = v.objectValue else { return nil }
         return AttachCodec(idempotencyKey: o["ik"]?.stringValue, fingerprint: o["fp"]?.stringValue,
-                           createdAt: o["t"]?.intValue, expiresIn: o["e"]?.intValue, data: o["d"])
+                           createdAt: o["t"]?.intValue, expiresIn: o["e"]?.intValue, nonce: o["n"]?.stringValue,
+                           data: o["d"])
     }
 }

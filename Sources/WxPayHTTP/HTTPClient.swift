@@ -22,6 +22,9 @@ public struct HTTPRequest: Sendable {
     public var connectTimeout: Double
     /// Seconds allowed for the whole exchange, connection included.
     public var totalTimeout: Double
+    /// A CA bundle file for TLS verification, when the system default is not where libcurl looks (Lambda zips
+    /// carry their own: `WXPAY_CA_BUNDLE`).
+    public var caBundle: String?
 
     /// Creates a request. Timeouts default to 2 s to connect and 10 s in total.
     public init(
@@ -34,7 +37,11 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
+        self.caBundle = HTTPRequest.defaultCABundle
     }
+
+    /// `WXPAY_CA_BUNDLE` from the environment, read once.
+    static let defaultCABundle: String? = getenv("WXPAY_CA_BUNDLE").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
 }
 
 /// A received HTTP response.
@@ -112,6 +119,7 @@ public enum HTTPClient {
         func long(_ opt: CURLoption, _ value: Int) { _ = cwx_curl_setopt_long(curl.setopt, handle, opt, value) }
         func ptr(_ opt: CURLoption, _ value: UnsafeRawPointer?) { _ = cwx_curl_setopt_ptr(curl.setopt, handle, opt, value) }
 
+        if let bundle = request.caBundle { bundle.withCString { ptr(CURLOPT_CAINFO, $0) } }
         let code: CURLcode = request.url.withCString { url in
             request.method.withCString { method in
                 request.body.withUnsafeBufferPointer { body in

@@ -139,44 +139,48 @@ public struct CreateIntent: Sendable {
             String(expiresIn), (try? JSONCoding.string(input.attach ?? .null)) ?? "",
         ])
         // The attach size is part of validation: checked before any call.
+        let nonce = Hex.encode(SecureRandom.bytes(3))
         guard AttachCodec(idempotencyKey: input.idempotency_key, fingerprint: fingerprint, createdAt: now(),
-                          expiresIn: expiresIn, data: input.attach).encoded() != nil
+                          expiresIn: expiresIn, nonce: nonce, data: input.attach).encoded() != nil
         else { throw .invalidField("attach", "with the idempotency key it exceeds WeChat Pay's 128 bytes; shorten it") }
-        var attempt = input.attempt ?? 1
-        var existing: JSONValue? = nil
-        if input.attempt == nil {
-            if let (no, order) = try Orders.resolve(client, mchid: secrets.mchid, intentID: nil,
-                                                    idempotencyKey: input.idempotency_key)
-            {
-                attempt = IntentIdentity.attempt(ofOutTradeNo: no) ?? 1
-                existing = order
-            }
-        } else {
-            existing = try Orders.query(client, mchid: secrets.mchid, outTradeNo: IntentIdentity.outTradeNo(
-                mchid: secrets.mchid, idempotencyKey: input.idempotency_key, attempt: attempt))
+        func request(_ channel: Channel, attempt: Int) -> OrderRequest {
+            OrderRequest(secrets: secrets, channel: channel, input: input,
+                         outTradeNo: IntentIdentity.outTradeNo(mchid: secrets.mchid, idempotencyKey: input.idempotency_key,
+                                                               attempt: attempt),
+                         notifyURL: notifyURL, fingerprint: fingerprint, expiresIn: expiresIn)
         }
-        let outTradeNo = IntentIdentity.outTradeNo(mchid: secrets.mchid, idempotencyKey: input.idempotency_key,
-                                                   attempt: attempt)
-        func request(_ channel: Channel) -> OrderRequest {
-            OrderRequest(secrets: secrets, channel: channel, input: input, outTradeNo: outTradeNo, notifyURL: notifyURL,
-                         fingerprint: fingerprint, expiresIn: expiresIn)
-        }
-        if let existing {
-            return try resume(existing, order: request(Channel.of(existing, requested: requested)), input: input,
-                              attempt: attempt)
-        }
-        let order = request(requested)
+
+        // Optimistic first call: create the order. A new key (the common case) needs one round trip. If the number
+        // is taken — by an earlier call, a concurrent process (its attach nonce differs from ours), a paid or closed
+        // order — WeChat Pay refuses, and the existing order is looked up and resumed.
+        let attempt = input.attempt ?? 1
+        let order = request(requested, attempt: attempt)
         let createdAt = now()
         do {
-            let answer = try client.post(requested.path, try order.body(createdAt: createdAt))
+            let answer = try client.post(requested.path, try order.body(createdAt: createdAt, nonce: nonce))
             return try intent(order: order, answer: answer.body, createdAt: createdAt, replayed: false)
-        } catch let error where error.wechatCode == "INVALID_REQUEST" || error.wechatCode == "OUT_TRADE_NO_USED"
-            || error.wechatCode == "PARAM_ERROR" && error.message.contains("out_trade_no")
-        {
-            // Another process created the order first (or it exists with other parameters): look again.
-            guard let existing = try Orders.query(client, mchid: secrets.mchid, outTradeNo: outTradeNo) else { throw error }
-            return try resume(existing, order: request(Channel.of(existing, requested: requested)), input: input,
-                              attempt: attempt)
+        } catch let error where CreateIntent.numberTaken(error) {
+            // Without `attempt`, the latest attempt of the key is the intent (so a repeat after a re-prompt or a
+            // fallback link reports that attempt, not the expired first one).
+            let found: (outTradeNo: String, order: JSONValue)?
+            if input.attempt == nil {
+                found = try Orders.resolve(client, mchid: secrets.mchid, intentID: nil, idempotencyKey: input.idempotency_key)
+            } else {
+                found = try Orders.query(client, mchid: secrets.mchid, outTradeNo: order.outTradeNo).map { (order.outTradeNo, $0) }
+            }
+            guard let (no, existing) = found else { throw error }
+            let latest = IntentIdentity.attempt(ofOutTradeNo: no) ?? attempt
+            return try resume(existing, order: request(Channel.of(existing, requested: requested), attempt: latest),
+                              input: input, attempt: latest)
+        }
+    }
+
+    /// WeChat Pay's answers meaning "this out_trade_no already names an order".
+    static func numberTaken(_ error: WxPayError) -> Bool {
+        switch error.wechatCode {
+        case "INVALID_REQUEST"?, "OUT_TRADE_NO_USED"?, "ORDERPAID"?, "ORDER_CLOSED"?: return true
+        case "PARAM_ERROR"?: return error.message.contains("out_trade_no")
+        default: return false
         }
     }
 
@@ -196,7 +200,7 @@ public struct CreateIntent: Sendable {
         switch status {
         case .requiresConfirmation:
             // Repeat the prepay with byte-identical parameters: WeChat answers with the live prepay_id.
-            let answer = try client.post(order.channel.path, try order.body(createdAt: createdAt))
+            let answer = try client.post(order.channel.path, try order.body(createdAt: createdAt, nonce: attach.nonce))
             return try intent(order: order, answer: answer.body, createdAt: createdAt, replayed: true)
         case .expired, .closed:
             return try expired(order: order, status: status, input: input, attempt: attempt, createdAt: createdAt)
@@ -302,20 +306,20 @@ struct OrderRequest: Sendable {
     let fingerprint: String
     let expiresIn: Int64
 
-    func attach(createdAt: Int64) throws(WxPayError) -> String {
+    func attach(createdAt: Int64, nonce: String?) throws(WxPayError) -> String {
         let codec = AttachCodec(idempotencyKey: input.idempotency_key, fingerprint: fingerprint, createdAt: createdAt,
-                                expiresIn: expiresIn, data: input.attach)
+                                expiresIn: expiresIn, nonce: nonce, data: input.attach)
         guard let text = codec.encoded() else {
             throw .invalidField("attach", "with the idempotency key it exceeds WeChat Pay's 128 bytes; shorten it")
         }
         return text
     }
 
-    func body(createdAt: Int64) throws(WxPayError) -> JSONValue {
+    func body(createdAt: Int64, nonce: String?) throws(WxPayError) -> JSONValue {
         var o: [String: JSONValue] = [
             "appid": .string(secrets.appid), "mchid": .string(secrets.mchid), "description": .string(input.description),
             "out_trade_no": .string(outTradeNo), "time_expire": .string(ChinaTime.format(unix: createdAt + expiresIn)),
-            "attach": .string(try attach(createdAt: createdAt)), "notify_url": .string(notifyURL),
+            "attach": .string(try attach(createdAt: createdAt, nonce: nonce)), "notify_url": .string(notifyURL),
             "amount": ["total": .int(input.amount), "currency": "CNY"],
         ]
         switch channel {
