@@ -3,6 +3,7 @@
 // is answered with one {"results": [...], "summary": {...}} object.
 
 import FunctionKit
+import Logging
 import WxPayCore
 import WxPayRisk
 
@@ -18,13 +19,17 @@ let help = """
     risk-batch: score a stream of transactions for prohibited categories, velocity, amount anomalies and refund
     patterns.
 
-    USAGE: risk-batch [--event FILE] [--help] [--version]
+    USAGE: risk-batch [--event FILE] [--lambda] [--help] [--version]
 
     Reads NDJSON (one transaction a line) or a JSON array from stdin (or FILE), streamed, and writes one line per
     transaction, in order: {"id","score","action","reasons"}. A malformed line is answered with
     {"id": <id or null>, "error": {"code": "BAD_TRANSACTION", ...}} and the stream goes on. A batch event
     {"transactions": [...]} is answered with one {"results": [...], "summary": {...}} object. A summary line
     (counts per action and per rule, throughput) goes to stderr.
+
+    LAMBDA: with AWS_LAMBDA_RUNTIME_API set (or --lambda) it serves the Runtime API loop instead: each invocation's
+    event is a batch ({"transactions": [...]}, directly or as an HTTP body) scored by a fresh engine, answered with
+    {"results": [...], "summary": {...}}; the rules file is read anew for each invocation.
 
     ENVIRONMENT:
       WXPAY_RISK_RULES   a JSON rules file that replaces the built-in rules (invalid: exit 78, RISK_RULES_INVALID)
@@ -39,6 +44,38 @@ func fail(_ error: WxPayError) -> Never {
     line.append(0x0A)
     _ = System.writeAll(fd: 1, line)
     terminate(error.exitStatus)
+}
+
+/// One Lambda invocation: a batch event scored by a fresh engine (batches are independent of each other).
+func scoreBatch(_ request: FunctionRequest, _ context: InvocationContext) throws(WxPayError) -> FunctionResult {
+    let rules: RiskRules
+    do throws(RiskRulesError) { rules = try RiskRules.load(environment: context.environment) } catch {
+        throw WxPayError(code: error.code, message: error.message, retryable: false, exitStatus: ExitStatus.config,
+                         httpStatus: 500)
+    }
+    let input = try request.input()
+    guard input["transactions"]?.arrayValue != nil else {
+        throw .invalidField("transactions", "a batch event holds an array of transactions")
+    }
+    let bytes: [UInt8]
+    do { bytes = try JSONCoding.encode(input) } catch { throw .internalError("cannot re-encode the batch") }
+    let processor = RiskStreamProcessor(scorer: RiskBatchScorer(engine: RiskEngine(rules: rules)))
+    var output: [UInt8] = []
+    bytes.withUnsafeBufferPointer { processor.feed($0, output: &output) }
+    processor.finish(output: &output)
+    if let message = processor.invalidEvent { throw .badEvent(message) }
+    guard let answer = try? JSONCoding.value(from: output) else { throw .internalError("the batch answer is not JSON") }
+    return FunctionResult(body: answer)
+}
+
+let lambdaDescriptor = FunctionDescriptor(name: "risk-batch", summary: "Score a batch of transactions.",
+                                          discussion: help, timeBudget: 60)
+let environment = System.environment()
+if CommandLine.arguments.contains("--lambda") || !(environment["AWS_LAMBDA_RUNTIME_API"] ?? "").isEmpty {
+    let level = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+    LambdaRuntimeLoop.run(descriptor: lambdaDescriptor, environment: environment,
+                          logger: Logger(label: "risk-batch") { JSONLogHandler(label: $0, level: level) },
+                          handler: scoreBatch)
 }
 
 var inputFD: Int32 = 0
