@@ -12,7 +12,14 @@ export WXPAY_OUT=$OUT WXPAY_RELEASE_SCRATCH=$SCRATCH
 BUILDAH_ROOT=${BUILDAH_ROOT:-$OUT/containers}
 export BUILDAH_ROOT
 
-[[ $EUID -eq 0 ]] || { echo "infra/test.sh needs root (chroot, buildah)" >&2; exit 1; }
+if [[ $EUID -ne 0 ]]; then
+    # chroot and buildah need root: re-run under sudo when it is there without a password.
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+        exec sudo -n -E env "PATH=$PATH" bash "$0" "$@"
+    fi
+    echo "infra/test.sh needs root (chroot, buildah) and sudo is not available without a password" >&2
+    exit 1
+fi
 
 need=()
 command -v patchelf >/dev/null || need+=(patchelf)
