@@ -167,28 +167,36 @@ let package = Package(
         ),
 
         // MARK: Tests
+        // Shared test support (finding built executables, child processes, temporary directories, an emulator
+        // process, a recording HTTP server); a library the test targets depend on, not a test target itself.
+        .target(
+            name: "WxPayTestSupport",
+            dependencies: ["WxPayCore", "WxPayHTTP"],
+            path: "Tests/Support",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "LambdaTests",
             dependencies: [
-                "FunctionKit", "WxPayCore", "WxPayHTTP", "WxPaySandbox",
+                "WxPayTestSupport", "FunctionKit", "WxPayCore", "WxPayHTTP", "WxPaySandbox",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PrivacyTests",
-            dependencies: ["WxPayPrivacy", "WxPayCore", "WxPayCrypto"],
+            dependencies: ["WxPayTestSupport", "WxPayPrivacy", "WxPayCore", "WxPayCrypto"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EmulatorTests",
-            dependencies: ["WxPayEmulator", "WxPayCore", "WxPaySandbox", "WxPayCrypto", "WxPayHTTP"],
+            dependencies: ["WxPayTestSupport", "WxPayEmulator", "WxPayCore", "WxPaySandbox", "WxPayCrypto", "WxPayHTTP"],
             swiftSettings: swiftSettings
         ),
         // Client functions as processes against a wxpay-emulator process (no link to the emulator's code).
         .testTarget(
             name: "ClientFunctionTests",
-            dependencies: ["WxPayCore", "WxPaySandbox", "WxPayHTTP", "WxPayCrypto"],
+            dependencies: ["WxPayTestSupport", "WxPayCore", "WxPaySandbox", "WxPayHTTP", "WxPayCrypto"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -208,7 +216,7 @@ let package = Package(
         .testTarget(
             name: "FunctionTests",
             dependencies: [
-                "FunctionKit", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPaySandbox",
+                "WxPayTestSupport", "FunctionKit", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPaySandbox",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -216,7 +224,7 @@ let package = Package(
         .testTarget(
             name: "MCPTests",
             dependencies: [
-                "WxPayCore", "WxPayHTTP",
+                "WxPayTestSupport", "WxPayCore", "WxPayHTTP",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WxPayCore
+import WxPayTestSupport
 
 extension ClientFunctionTests {
     @Suite("Bad events and missing secrets: refused before any call")

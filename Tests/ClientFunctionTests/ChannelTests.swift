@@ -1,6 +1,7 @@
 import Testing
 import WxPayCore
 import WxPayCrypto
+import WxPayTestSupport
 
 extension ClientFunctionTests {
     @Suite("create-intent: channels")

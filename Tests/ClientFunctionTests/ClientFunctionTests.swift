@@ -1,4 +1,5 @@
 import Testing
+import WxPayTestSupport
 
 /// The four client functions (`create-intent`, `intent-status`, `close-intent`, `refund`) as built executables,
 /// each run as its own process against its own `wxpay-emulator` process over loopback: the contract of SPEC §3,

@@ -1,5 +1,6 @@
 import Testing
 import WxPayCore
+import WxPayTestSupport
 
 extension ClientFunctionTests {
     @Suite("create-intent: idempotency")

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
 import WxPayCore
+import WxPayTestSupport
 
 extension ClientFunctionTests {
     /// The files in `functions/` are what agents and deployers copy: they must validate and they must work.
     @Suite("functions/: schemas, samples and tool definitions")
     struct SampleEvents {
-        static let root = Binaries.packageRoot + "/functions"
+        static let root = Executables.packageRoot + "/functions"
         /// The intent the create-intent, intent-status and refund samples name (key `thread_01JD7X4K2M9Q`).
         static let sampleKey = "thread_01JD7X4K2M9Q"
         static let sampleIntent = "aid5386e1df69538cb55e8a27d-1"
@@ -144,7 +145,7 @@ extension ClientFunctionTests {
                 #expect(try stale.json()["statusCode"] == 401)
                 record("webhook", sample + " (as committed)", try stale.json())
 
-                let fresh = try runProcess(try Binaries.simulator(), [
+                let fresh = try runProcess(try Executables.require("wxpay-simulate"), [
                     "notify", "--sandbox", emulator.directory + "/sandbox.json", "--out-trade-no", Self.sampleIntent,
                     "--idempotency-key", Self.sampleKey, "--attach", #"{"plan":"annual"}"#,
                 ], environment: [:])
@@ -183,7 +184,7 @@ extension ClientFunctionTests {
             let inputs = try String(decoding: ndjson, as: UTF8.self).split(separator: "\n").map {
                 try JSONCoding.value(from: Array($0.utf8))
             }
-            let run = try runProcess(try Binaries.function("risk-batch"), stdin: ndjson, environment: [:])
+            let run = try runProcess(try Executables.require("risk-batch"), stdin: ndjson, environment: [:])
             #expect(run.status == 0, "\(run)")
             let lines = try run.stdoutText.split(separator: "\n").map { try JSONCoding.value(from: Array($0.utf8)) }
             #expect(lines.map { $0["id"] } == inputs.map { $0["id"] }, "one answer per line, in order")
@@ -191,7 +192,7 @@ extension ClientFunctionTests {
             for (i, line) in lines.enumerated() { record("risk-batch", "transactions.ndjson:\(i + 1)", line) }
 
             let batch = try System.readFile(Self.root + "/risk-batch/batch.json")
-            let batchRun = try runProcess(try Binaries.function("risk-batch"), stdin: batch, environment: [:])
+            let batchRun = try runProcess(try Executables.require("risk-batch"), stdin: batch, environment: [:])
             #expect(batchRun.status == 0, "\(batchRun)")
             let answer = try batchRun.json()
             #expect(answer["results"]?.arrayValue?.count == inputs.count)

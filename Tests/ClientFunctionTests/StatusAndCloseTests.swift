@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WxPayCore
+import WxPayTestSupport
 
 extension ClientFunctionTests {
     @Suite("intent-status and close-intent")

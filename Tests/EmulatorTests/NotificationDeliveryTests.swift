@@ -2,15 +2,16 @@ import Foundation
 import Testing
 import WxPayCore
 import WxPayHTTP
+import WxPayTestSupport
 
 /// Delivery like WeChat: retried with back-off until a 2xx, every attempt signed anew; or printed on stdout.
 @Suite("Notification delivery")
 struct NotificationDeliveryTests {
     @Test("non-2xx answers are retried on the back-off schedule until one succeeds")
     func retriesUntilSuccess() throws {
-        let sink = try NotificationSink(answering: [500, 503, 200])
+        let sink = try RecordingHTTPServer(answering: [500, 503, 200])
         defer { sink.stop() }
-        let emu = try RunningEmulator(notifyURL: sink.url, extra: ["--notify-backoff", "0.2,0.2,0.2,5"])
+        let emu = try RunningEmulator(notifyURL: sink.url(path: "/wxpay/notify"), extra: ["--notify-backoff", "0.2,0.2,0.2,5"])
         let no = uniqueTradeNo()
         _ = try emu.call("POST", "/v3/pay/transactions/native", json: emu.nativeOrder(no))
         try emu.control("POST", "/_emulator/orders/\(no)/pay")

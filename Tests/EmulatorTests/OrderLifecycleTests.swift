@@ -3,6 +3,7 @@ import Testing
 import WxPayCore
 import WxPayCrypto
 import WxPayHTTP
+import WxPayTestSupport
 
 /// Opens a received notification the way a merchant must: verify the signature, then decrypt the resource.
 func openNotification(headers: (String) -> String?, body: [UInt8], secrets: Secrets) throws -> (JSONValue, JSONValue) {
@@ -22,9 +23,9 @@ func openNotification(headers: (String) -> String?, body: [UInt8], secrets: Secr
 struct OrderLifecycleTests {
     @Test("paying an order POSTs a signed, encrypted TRANSACTION.SUCCESS with the order's real fields")
     func payAndNotify() throws {
-        let sink = try NotificationSink()
+        let sink = try RecordingHTTPServer()
         defer { sink.stop() }
-        let emu = try RunningEmulator(notifyURL: sink.url)
+        let emu = try RunningEmulator(notifyURL: sink.url(path: "/wxpay/notify"))
         let no = uniqueTradeNo()
         _ = try emu.call("POST", "/v3/pay/transactions/native", json: emu.nativeOrder(no, total: 2500, attach: "ik:conv-42"))
         let notPaid = try emu.verifiedJSON(try emu.call("GET", "/v3/pay/transactions/out-trade-no/\(no)?mchid=\(emu.secrets.mchid)"))

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WxPayCore
 import WxPayHTTP
+import WxPayTestSupport
 
 /// Domestic refunds: limits per order, idempotency by out_refund_no, PROCESSING → SUCCESS and REFUND.SUCCESS.
 @Suite("Refunds")
@@ -86,9 +87,9 @@ struct RefundTests {
 
     @Test("a refund succeeds after the configured delay and REFUND.SUCCESS reaches notify_url")
     func automaticSuccess() throws {
-        let sink = try NotificationSink()
+        let sink = try RecordingHTTPServer()
         defer { sink.stop() }
-        let emu = try RunningEmulator(notifyURL: sink.url, extra: ["--refund-delay", "0.3"])
+        let emu = try RunningEmulator(notifyURL: sink.url(path: "/wxpay/notify"), extra: ["--refund-delay", "0.3"])
         let (no, tid) = try Self.paidOrder(emu)
         let created = try emu.verifiedJSON(try emu.call("POST", "/v3/refund/domestic/refunds",
                                                         json: Self.refundBody(no, "RA-\(no)", refund: 250)))

@@ -3,6 +3,7 @@ import Testing
 import WxPayCore
 import WxPayCrypto
 import WxPaySandbox
+import WxPayTestSupport
 
 /// The built `webhook` executable, run as a process per event (SPEC §5), with secrets from a fresh key set.
 @Suite("webhook process")
@@ -17,12 +18,12 @@ struct WebhookProcessTests {
 
     /// One test's world: a temp dir with `secrets.json`, an events file path, and the webhook runner.
     struct World {
-        let dir: TempDir
+        let dir: TemporaryDirectory
         var secretsPath: String { dir.path + "/secrets.json" }
         var eventsPath: String { dir.path + "/events.ndjson" }
 
         init(_ secrets: JSONValue) throws {
-            dir = try TempDir()
+            dir = try TemporaryDirectory(prefix: "wxpay-fn-tests")
             try write(secrets)
         }
 
@@ -41,7 +42,7 @@ struct WebhookProcessTests {
         func webhook(_ event: [UInt8], arguments: [String] = [], environment: [String: String]? = nil,
                      sourceLocation: SourceLocation = #_sourceLocation) throws -> ProcessResult
         {
-            let result = try run(BinDir.executable("webhook"), arguments, stdin: event,
+            let result = try runProcess(Executables.path("webhook"), arguments, stdin: event,
                                  environment: environment ?? self.environment())
             WebhookProcessTests.expectCleanStderr(result, sourceLocation: sourceLocation)
             return result
@@ -200,9 +201,9 @@ struct WebhookProcessTests {
           arguments: rejections.map { ($0.0.rawValue, $0.1) })
     func rejected(_ fault: String, _ code: String) throws {
         #expect(Set(Self.rejections.map(\.0)) == Set(NotificationBuilder.Fault.allCases))
-        let listener = try LocalHTTPListener()
+        let listener = try RecordingHTTPServer()
         defer { listener.stop() }
-        let world = try World(Self.secrets(mode: .both, forwardURL: listener.url))
+        let world = try World(Self.secrets(mode: .both, forwardURL: listener.url(path: "/hooks/wxpay")))
         defer { world.dir.remove() }
         for (style, mode) in [("plain", SandboxKeySet.VerificationMode.publicKey), ("apigw-v1", .certificate),
                               ("apigw-v2", .publicKey)] {
@@ -280,7 +281,7 @@ struct WebhookProcessTests {
 
     @Test("forward_url to a closed port: 500 HANDOFF_FAILED, exit 69")
     func forwardFailure() throws {
-        let port = try closedPort()
+        let port = try RecordingHTTPServer.closedPort()
         let world = try World(Self.secrets(forwardURL: "http://127.0.0.1:\(port)/hooks"))
         defer { world.dir.remove() }
         let result = try world.webhook(Self.notification(style: "apigw-v1"), environment: world.environment(events: false))
@@ -292,9 +293,9 @@ struct WebhookProcessTests {
 
     @Test("forward_url answering 5xx: 500 HANDOFF_FAILED, exit 69")
     func forwardRefused() throws {
-        let listener = try LocalHTTPListener(status: 503)
+        let listener = try RecordingHTTPServer(answering: [503])
         defer { listener.stop() }
-        let world = try World(Self.secrets(forwardURL: listener.url))
+        let world = try World(Self.secrets(forwardURL: listener.url(path: "/hooks/wxpay")))
         defer { world.dir.remove() }
         let result = try world.webhook(Self.notification(style: "apigw-v2"), environment: world.environment(events: false))
         #expect(result.status == 69)
@@ -304,9 +305,9 @@ struct WebhookProcessTests {
 
     @Test("forward_url: one POST of the event, signed with Wxpay-Agent-Signature")
     func forwardSuccess() throws {
-        let listener = try LocalHTTPListener()
+        let listener = try RecordingHTTPServer()
         defer { listener.stop() }
-        let world = try World(Self.secrets(forwardURL: listener.url))
+        let world = try World(Self.secrets(forwardURL: listener.url(path: "/hooks/wxpay")))
         defer { world.dir.remove() }
         let before = System.unixTime()
         let result = try world.webhook(Self.notification(style: "apigw-v2"), environment: world.environment(events: false))

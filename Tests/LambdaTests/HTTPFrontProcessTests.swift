@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WxPayCore
 import WxPayHTTP
+import WxPayTestSupport
 
 /// A running `wxpay-http-front` on an ephemeral loopback port.
 final class RunningFront {
@@ -49,7 +50,7 @@ struct RawNotification {
     init(sandbox: String, fault: String? = nil) throws {
         let result = try Child.run(Executables.path("wxpay-simulate"),
                                    ["notify", "--sandbox", sandbox, "--style", "raw"] + (fault.map { ["--fault", $0] } ?? []))
-        let value = try JSONCoding.value(from: Array(result.stdout.utf8))
+        let value = try JSONCoding.value(from: result.stdout)
         headers = (value["headers"]?.objectValue ?? [:]).compactMap { name, v in v.stringValue.map { (name, $0) } }
         body = Array((value["body"]?.stringValue ?? "").utf8)
     }
@@ -172,7 +173,7 @@ struct HTTPFrontProcessTests {
         let scratch = try Scratch()
         defer { scratch.cleanup() }
         try keys(scratch)
-        func run(_ notification: RawNotification) throws -> Finished {
+        func run(_ notification: RawNotification) throws -> ProcessResult {
             var env = ["WXPAY_SECRETS_FILE": scratch.file("keys/secrets.json"), "Http_Method": "POST",
                        "Http_Path": "/wxpay/notify", "Http_ContentLength": "\(notification.body.count)"]
             for (name, value) in notification.headers {
@@ -184,11 +185,11 @@ struct HTTPFrontProcessTests {
         }
         let accepted = try run(try RawNotification(sandbox: scratch.file("keys/sandbox.json")))
         #expect(accepted.status == 0, "\(accepted.stderr)")
-        #expect(try JSONCoding.value(from: Array(accepted.stdout.utf8))["code"] == "SUCCESS")
+        #expect(try JSONCoding.value(from: accepted.stdout)["code"] == "SUCCESS")
 
         let refused = try run(try RawNotification(sandbox: scratch.file("keys/sandbox.json"), fault: "stale"))
         #expect(refused.status == 1, "the watchdog must answer 500, not 200, for a refused notification")
-        #expect(try JSONCoding.value(from: Array(refused.stdout.utf8))["code"] == "FAIL")
+        #expect(try JSONCoding.value(from: refused.stdout)["code"] == "FAIL")
     }
 
     @Test("bad command lines are refused with 64; a missing function with 78")
@@ -197,6 +198,6 @@ struct HTTPFrontProcessTests {
         #expect(try Child.run(front, ["--port", "x", "--function", "/bin/cat"]).status == 64)
         #expect(try Child.run(front, []).status == 64, "no function named")
         #expect(try Child.run(front, ["--function", "/nonexistent/fn"]).status == 78)
-        #expect(try Child.run(front, ["--help"]).stdout.contains("USAGE"))
+        #expect(try Child.run(front, ["--help"]).stdoutText.contains("USAGE"))
     }
 }

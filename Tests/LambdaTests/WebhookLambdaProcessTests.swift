@@ -3,6 +3,7 @@ import Testing
 import WxPayCore
 import WxPayHTTP
 import WxPaySandbox
+import WxPayTestSupport
 
 /// A merchant key set and notifications signed by its WeChat Pay side.
 struct Merchant {

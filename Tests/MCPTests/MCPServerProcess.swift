@@ -10,6 +10,7 @@ import Logging
 import MCP
 import SystemPackage
 import WxPayCore
+import WxPayTestSupport
 
 /// A `wxpay-mcp` child process whose stdin and stdout are pipes held by the test, and whose stderr goes to a file.
 final class MCPServerProcess: @unchecked Sendable {
@@ -19,10 +20,10 @@ final class MCPServerProcess: @unchecked Sendable {
     let stderrPath: String
 
     /// Starts `wxpay-mcp` with exactly `environment` (plus `PATH`) and `arguments`.
-    init(environment: [String: String], arguments: [String] = [], in directory: TempDir) throws {
+    init(environment: [String: String], arguments: [String] = [], in directory: TemporaryDirectory) throws {
         stderrPath = directory.path + "/mcp-\(UUID().uuidString).err"
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: BinDir.executable("wxpay-mcp"))
+        process.executableURL = URL(fileURLWithPath: Executables.path("wxpay-mcp"))
         process.arguments = arguments
         process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { mine, _ in mine }
         process.standardInput = toServer

@@ -2,6 +2,7 @@ import Foundation
 import MCP
 import Testing
 import WxPayCore
+import WxPayTestSupport
 
 /// `wxpay-mcp` as an MCP host sees it: the real binary, driven over its stdin/stdout by the SDK's client (or by
 /// hand, for the wire format), against a real emulator process.
@@ -10,11 +11,11 @@ struct MCPSessionTests {
     /// An emulator, a scratch directory and the environment a host would give the server.
     final class Fixture: @unchecked Sendable {
         let emulator: EmulatorProcess
-        let directory: TempDir
+        let directory: TemporaryDirectory
 
         init() throws {
-            emulator = try EmulatorProcess()
-            directory = try TempDir()
+            emulator = try EmulatorProcess.forMCP()
+            directory = try TemporaryDirectory(prefix: "wxpay-mcp-tests")
         }
 
         deinit { directory.remove() }
@@ -74,9 +75,9 @@ struct MCPSessionTests {
     }
 
     @Test("the input schemas are the OpenAI tool definitions' parameters (functions/tools.json)",
-          .enabled(if: FileManager.default.fileExists(atPath: BinDir.packageRoot + "/functions/tools.json")))
+          .enabled(if: FileManager.default.fileExists(atPath: Executables.packageRoot + "/functions/tools.json")))
     func schemasMatchToolsFile() async throws {
-        let file = try JSONCoding.value(from: System.readFile(BinDir.packageRoot + "/functions/tools.json"))
+        let file = try JSONCoding.value(from: System.readFile(Executables.packageRoot + "/functions/tools.json"))
         let definitions = file.arrayValue ?? file["tools"]?.arrayValue ?? []
         var expected: [String: (description: JSONValue?, parameters: JSONValue?)] = [:]
         for d in definitions {

@@ -1,5 +1,6 @@
 import Testing
 import WxPayCore
+import WxPayTestSupport
 
 /// The built `pii-redact` and `pii-restore` executables, end to end, with a secrets file from
 /// `wxpay-simulate keys --sm4`.
@@ -7,8 +8,8 @@ import WxPayCore
 struct ExecutableTests {
     /// DIR/secrets.json with an sm4_key, and DIR-nosm4/secrets.json without one; made once.
     static let keyDirectories: Result<(withKey: String, withoutKey: String), any Error> = Result {
-        let dir = try ScratchDirectory()
-        let simulate = try Executables.path("wxpay-simulate")
+        let dir = try TemporaryDirectory(prefix: "wxpay-pii-tests")
+        let simulate = try Executables.require("wxpay-simulate")
         for (sub, extra) in [("sm4", ["--sm4"]), ("plain", [])] {
             let r = try runProcess(simulate, ["keys", "--out", dir.path + "/" + sub] + extra, environment: [:])
             guard r.status == 0 else { throw SetupFailure("wxpay-simulate keys failed: \(r.stderr)") }
@@ -27,11 +28,11 @@ struct ExecutableTests {
         return ["WXPAY_SECRETS_FILE": withKey ? dirs.withKey : dirs.withoutKey]
     }
 
-    func run(_ name: String, _ input: JSONValue, withKey: Bool = true) throws -> ProcessOutcome {
-        try runProcess(Executables.path(name), stdin: JSONCoding.encode(input), environment: environment(withKey: withKey))
+    func run(_ name: String, _ input: JSONValue, withKey: Bool = true) throws -> ProcessResult {
+        try runProcess(Executables.require(name), stdin: JSONCoding.encode(input), environment: environment(withKey: withKey))
     }
 
-    func expectNoRawIdentifier(_ outcome: ProcessOutcome, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectNoRawIdentifier(_ outcome: ProcessResult, sourceLocation: SourceLocation = #_sourceLocation) {
         for id in Self.rawIdentifiers {
             #expect(!outcome.stdoutText.contains(id), "stdout leaks \(id)", sourceLocation: sourceLocation)
             #expect(!outcome.stderr.contains(id), "stderr leaks \(id)", sourceLocation: sourceLocation)
@@ -108,9 +109,9 @@ struct ExecutableTests {
 
     @Test("--help and --version answer without reading stdin", arguments: ["pii-redact", "pii-restore"])
     func helpAndVersion(name: String) throws {
-        let help = try runProcess(Executables.path(name), ["--help"], environment: [:])
+        let help = try runProcess(Executables.require(name), ["--help"], environment: [:])
         #expect(help.status == 0 && help.stdoutText.contains("mapping"))
-        let version = try runProcess(Executables.path(name), ["--version"], environment: [:])
+        let version = try runProcess(Executables.require(name), ["--version"], environment: [:])
         #expect(version.status == 0 && version.stdoutText.hasPrefix(name + " "))
     }
 }

@@ -2,13 +2,14 @@ import Foundation
 import Testing
 import WxPayCore
 import WxPayPrivacy
+import WxPayTestSupport
 
 /// The sample events in functions/pii-redact and functions/pii-restore are real: their mappings are sealed under
 /// the demo key 0123456789abcdeffedcba9876543210 (the GB/T 32907 example key) and form one conversation.
 @Suite("functions/ sample events")
 struct SampleEventTests {
     static let sealer = try! Sealer(key: hex("0123456789abcdeffedcba9876543210"))
-    static let root = Executables.parent(Executables.parent(Executables.parent("\(#filePath)")))
+    static let root = Executables.packageRoot
 
     /// The function input inside a sample: the object itself, or an HTTP envelope's body.
     func input(_ function: String, _ sample: String) throws -> JSONValue {

@@ -1,63 +1,31 @@
 import Foundation
 import WxPayCore
-import WxPayHTTP
+import WxPayTestSupport
 
-/// One `wxpay-emulator serve` process with its own freshly generated key set in a temporary directory, and the
+/// One `wxpay-emulator serve` process with its own freshly generated key set (``EmulatorProcess``), and the
 /// secrets file the functions use to talk to it over loopback.
-///
-/// `init --out DIR` writes the key set; `serve --port 0` picks a free port and prints it; the secrets file's
-/// `api_base` is then rewritten to that port (no port race).
 final class Emulator: @unchecked Sendable {
-    let directory: String
-    let baseURL: String
-    let secretsPath: String
+    /// The process, its key set and the rewritten secrets file.
+    let process: EmulatorProcess
+    /// The merchant's secrets (`api_base` is ``baseURL``).
     let secrets: Secrets
-    private let process: ChildProcess
+    /// The key set's directory.
+    var directory: String { process.directory.path }
+    /// `http://127.0.0.1:<port>`.
+    var baseURL: String { process.baseURL }
+    /// The merchant's secrets file.
+    var secretsPath: String { process.secretsPath }
 
-    /// Starts an emulator. `extra` are more `serve` options.
+    /// Starts an emulator. `extra` are more `serve` options. Notifications go to port 9, where nothing listens (the
+    /// functions under test do not need them), and are not retried.
     init(extra: [String] = []) throws {
-        let executable = try Binaries.emulator()
-        directory = try TempDirectory.make("wxpay-client-emu")
-        secretsPath = directory + "/secrets.json"
-        // Nothing listens on port 9: payment notifications go nowhere (the functions under test do not need them).
-        let initRun = try runProcess(executable, ["init", "--out", directory, "--notify-url",
-                                                  "http://127.0.0.1:9/wxpay/notify"], environment: [:])
-        guard initRun.status == 0 else { throw SetupError("wxpay-emulator init failed: \(initRun)") }
-
-        process = try ChildProcess(executable, ["serve", "--sandbox", directory + "/sandbox.json", "--port", "0",
-                                                "--notify-backoff", ""] + extra, environment: [:])
-        var url: String? = nil
-        let limit = Clock.now() + 30
-        while url == nil && Clock.now() < limit {
-            if let line = process.stdoutSoFar.split(separator: "\n").first,
-               let value = try? JSONCoding.value(from: Array(line.utf8))
-            {
-                url = value["listening"]?.stringValue
-            }
-            guard url == nil else { break }
-            guard process.isRunning else { break }
-            usleep(20_000)
-        }
-        guard let url else {
-            let err = process.stderrSoFar
-            process.terminate()
-            throw SetupError("the emulator printed no listening line; stderr: \(err.suffix(2000))")
-        }
-        baseURL = url
-
-        var file = try JSONCoding.value(from: try System.readFile(secretsPath)).objectValue ?? [:]
-        file["api_base"] = .string(url)
-        try Data(JSONCoding.encode(JSONValue.object(file))).write(to: URL(fileURLWithPath: secretsPath))
-        secrets = try Secrets.parse(try System.readFile(secretsPath))
+        process = try EmulatorProcess(notifyURL: "http://127.0.0.1:9/wxpay/notify",
+                                      serveArguments: ["--notify-backoff", ""] + extra)
+        secrets = try process.secrets()
     }
-
-    deinit { stop() }
 
     /// Stops the emulator (SIGTERM to its own pid) and removes its key set.
-    func stop() {
-        process.terminate()
-        try? FileManager.default.removeItem(atPath: directory)
-    }
+    func stop() { process.stop() }
 
     // MARK: Running functions against it
 
@@ -73,12 +41,12 @@ final class Emulator: @unchecked Sendable {
 
     /// Runs the function executable `name` on raw event bytes.
     func run(_ name: String, bytes: [UInt8], env extra: [String: String] = [:]) throws -> ProcessResult {
-        try ChildProcess(try Binaries.function(name), stdin: bytes, environment: environment(extra)).wait()
+        try ChildProcess(try Executables.require(name), stdin: bytes, environment: environment(extra)).wait()
     }
 
     /// Starts the function executable `name` on `event` without waiting.
     func spawn(_ name: String, _ event: JSONValue, env extra: [String: String] = [:]) throws -> ChildProcess {
-        try ChildProcess(try Binaries.function(name), stdin: try JSONCoding.encode(event), environment: environment(extra))
+        try ChildProcess(try Executables.require(name), stdin: try JSONCoding.encode(event), environment: environment(extra))
     }
 
     // MARK: Control API
@@ -86,13 +54,9 @@ final class Emulator: @unchecked Sendable {
     /// Calls `/_emulator/...`; a non-200 answer is a setup error.
     @discardableResult
     func control(_ method: String, _ path: String, _ body: JSONValue? = nil) throws -> JSONValue {
-        let bytes = try body.map { try JSONCoding.encode($0) } ?? []
-        let response = try HTTPClient.send(HTTPRequest(
-            method: method, url: baseURL + path, headers: [("Content-Type", "application/json")], body: bytes,
-            totalTimeout: 10))
-        let value = try JSONCoding.value(from: response.body)
-        guard response.status == 200 else {
-            throw SetupError("\(method) \(path) answered \(response.status): \(String(decoding: response.body, as: UTF8.self))")
+        let (status, value) = try process.control(method, path, body)
+        guard status == 200 else {
+            throw SetupFailure("\(method) \(path) answered \(status): \(value)")
         }
         return value
     }

@@ -1,6 +1,7 @@
 import Foundation
 import WxPayCore
 import WxPayCrypto
+import WxPayTestSupport
 
 /// Events as the functions receive them.
 enum Event {
@@ -48,26 +49,26 @@ enum SchemaCheck {
         var label: String
     }
 
-    static var script: String { Binaries.packageRoot + "/Tests/tools/validate.py" }
+    static var script: String { Executables.packageRoot + "/Tests/tools/validate.py" }
 
     /// The validator's complaints about `items` (empty when every instance is valid).
     static func errors(_ items: [Item]) throws -> [String] {
         let list = JSONValue.array(items.map { ["schema": .string($0.schema), "instance": $0.instance, "label": .string($0.label)] })
-        let result = try runProcess(try Binaries.python(), [script, "instances"], stdin: try JSONCoding.encode(list),
+        let result = try runProcess(try Executables.python(), [script, "instances"], stdin: try JSONCoding.encode(list),
                                     environment: ProcessInfo.processInfo.environment)
         return try report(result)
     }
 
     /// The validator's complaints about the sample events, schemas and tool definitions in `functions/`.
     static func sampleErrors() throws -> [String] {
-        let result = try runProcess(try Binaries.python(), [script, "samples"],
+        let result = try runProcess(try Executables.python(), [script, "samples"],
                                     environment: ProcessInfo.processInfo.environment)
         return try report(result)
     }
 
     private static func report(_ result: ProcessResult) throws -> [String] {
         guard result.status == 0 || result.status == 1, let value = try? result.json(), value["ok"] != nil else {
-            throw SetupError("validate.py failed: \(result)")
+            throw SetupFailure("validate.py failed: \(result)")
         }
         return (value["errors"]?.arrayValue ?? []).map {
             "\($0["label"]?.stringValue ?? ""): \($0["message"]?.stringValue ?? "")"

@@ -1,45 +1,14 @@
 import Foundation
-
-/// Built executables of this package, found next to the test bundle (`<scratch>/debug/`), or in `WXPAY_BIN_DIR`.
-enum Executables {
-    static let directory: String = {
-        if let dir = ProcessInfo.processInfo.environment["WXPAY_BIN_DIR"], !dir.isEmpty { return dir }
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return (exe as NSString).deletingLastPathComponent
-    }()
-
-    static func path(_ name: String) -> String { directory + "/" + name }
-}
-
-/// The result of a finished child process.
-struct Finished {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
+import WxPayTestSupport
 
 /// Starts and talks to child processes.
 enum Child {
     /// Runs `executable` to completion with `stdin` and `environment` (added to a minimal base).
     static func run(_ executable: String, _ arguments: [String] = [], stdin: String = "",
-                    environment: [String: String] = [:]) throws -> Finished
+                    environment: [String: String] = [:]) throws -> ProcessResult
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = baseEnvironment.merging(environment) { _, new in new }
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Finished(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                        stderr: String(decoding: err, as: UTF8.self))
+        try runProcess(executable, arguments, stdin: Array(stdin.utf8),
+                       environment: baseEnvironment.merging(environment) { _, new in new })
     }
 
     /// Starts `executable` in the background; stdout and stderr are collected to files under `directory`.
@@ -50,8 +19,8 @@ enum Child {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = baseEnvironment.merging(environment) { _, new in new }
-        FileManager.default.createFile(atPath: directory + "/stdout", contents: nil)
-        FileManager.default.createFile(atPath: directory + "/stderr", contents: nil)
+        _ = FileManager.default.createFile(atPath: directory + "/stdout", contents: nil)
+        _ = FileManager.default.createFile(atPath: directory + "/stderr", contents: nil)
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/stdout"))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/stderr"))
