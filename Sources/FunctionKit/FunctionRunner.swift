@@ -177,7 +177,7 @@ struct FunctionOptions: ParsableArguments {
     static func exit(withError error: any Error, descriptor: FunctionDescriptor) -> Never {
         let code = exitCode(for: error)
         if code == .success {
-            let usage = helpMessage().replacingFirst("USAGE: function", with: "USAGE: \(descriptor.name)")
+            let usage = helpMessage().replacing("USAGE: function", with: "USAGE: \(descriptor.name)", maxReplacements: 1)
             let help = "\(descriptor.name): \(descriptor.summary)\n\n\(usage)\n\n\(descriptor.discussion)\n"
             System.writeAll(fd: 1, Array(help.utf8))
             terminate(0)
@@ -186,14 +186,5 @@ struct FunctionOptions: ParsableArguments {
                                  exitStatus: ExitStatus.usage, httpStatus: 400)
         FunctionRunner.emit(failure.jsonObject)
         terminate(ExitStatus.usage)
-    }
-}
-
-extension String {
-    func replacingFirst(_ target: String, with replacement: String) -> String {
-        guard let r = range(of: target) else { return self }
-        var copy = self
-        copy.replaceSubrange(r, with: replacement)
-        return copy
     }
 }

@@ -26,11 +26,11 @@ public struct JSONLogHandler: LogHandler {
             "ts": .int(System.unixTimeMillis()),
             "level": .string(event.level.rawValue),
             "fn": .string(label),
-            "msg": .string(Redactor.scrub(event.message.description)),
+            "msg": .string(LogRedactor.scrub(event.message.description)),
         ]
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
         for (key, value) in merged {
-            o[key] = Redactor.isSensitive(key: key) ? "[redacted]" : JSONLogHandler.json(value)
+            o[key] = LogRedactor.isSensitive(key: key) ? "[redacted]" : JSONLogHandler.json(value)
         }
         guard var line = try? JSONCoding.encode(JSONValue.object(o)) else { return }
         line.append(0x0A)
@@ -39,19 +39,19 @@ public struct JSONLogHandler: LogHandler {
 
     static func json(_ value: Logger.Metadata.Value) -> JSONValue {
         switch value {
-        case .string(let s): return .string(Redactor.scrub(s))
-        case .stringConvertible(let c): return .string(Redactor.scrub(c.description))
+        case .string(let s): return .string(LogRedactor.scrub(s))
+        case .stringConvertible(let c): return .string(LogRedactor.scrub(c.description))
         case .array(let a): return .array(a.map(json))
         case .dictionary(let d):
             var o: [String: JSONValue] = [:]
-            for (k, v) in d { o[k] = Redactor.isSensitive(key: k) ? "[redacted]" : json(v) }
+            for (k, v) in d { o[k] = LogRedactor.isSensitive(key: k) ? "[redacted]" : json(v) }
             return .object(o)
         }
     }
 }
 
 /// Decides what must never reach a log line.
-public enum Redactor {
+public enum LogRedactor {
     private static let sensitiveFragments = ["authorization", "signature", "secret", "private", "apiv3", "password",
                                              "token", "sm4_key", "apiv3_key"]
 
@@ -64,33 +64,18 @@ public enum Redactor {
     /// Cuts PEM blocks and authorization header values out of free text.
     public static func scrub(_ text: String) -> String {
         var out = text
-        while let begin = out.range(of: "-----BEGIN") {
-            if let end = out.range(of: "-----END", range: begin.upperBound..<out.endIndex),
-               let close = out.range(of: "-----", range: end.upperBound..<out.endIndex)
+        while let begin = out.firstRange(of: "-----BEGIN") {
+            if let end = out[begin.upperBound...].firstRange(of: "-----END"),
+               let close = out[end.upperBound...].firstRange(of: "-----")
             {
                 out.replaceSubrange(begin.lowerBound..<close.upperBound, with: "[redacted PEM]")
             } else {
                 out.replaceSubrange(begin.lowerBound..<out.endIndex, with: "[redacted PEM]")
             }
         }
-        if let scheme = out.range(of: "WECHATPAY2-SHA256-RSA2048 ") {
+        if let scheme = out.firstRange(of: "WECHATPAY2-SHA256-RSA2048 ") {
             out.replaceSubrange(scheme.upperBound..<out.endIndex, with: "[redacted]")
         }
         return out
-    }
-}
-
-extension String {
-    func range(of needle: String, range: Range<String.Index>? = nil) -> Range<String.Index>? {
-        let hay = range.map { self[$0] } ?? self[...]
-        guard !needle.isEmpty, let first = needle.first else { return nil }
-        var i = hay.startIndex
-        while i < hay.endIndex {
-            if hay[i] == first, hay[i...].hasPrefix(needle) {
-                return i..<(hay.index(i, offsetBy: needle.count))
-            }
-            i = hay.index(after: i)
-        }
-        return nil
     }
 }

@@ -108,7 +108,7 @@ public struct NotificationBuilder: Sendable {
         switch fault {
         case .tampered?:
             // Raise the amount after signing: exactly the attack the signature exists to stop.
-            body = Array(String(decoding: body, as: UTF8.self).replacingFirst("\"summary\":\"", with: "\"summary\":\"X").utf8)
+            body = Array(String(decoding: body, as: UTF8.self).replacing("\"summary\":\"", with: "\"summary\":\"X", maxReplacements: 1).utf8)
         case .probe?:
             headers = headers.map { $0.name == "Wechatpay-Signature" ? ($0.name, "WECHATPAY/SIGNTEST/" + $0.value) : $0 }
         case .unsupportedSignatureType?:
@@ -159,13 +159,5 @@ public enum UUIDText {
         let c = Array(h)
         return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-"
             + String(c[20..<32])
-    }
-}
-
-extension String {
-    func replacingFirst(_ target: String, with replacement: String) -> String {
-        var result = self
-        if let r = result.firstRange(of: target) { result.replaceSubrange(r, with: replacement) }
-        return result
     }
 }
