@@ -41,6 +41,9 @@ public struct InvocationContext: Sendable {
     public var environment: [String: String]
     /// No outgoing call may outlive this.
     public var deadline: Deadline
+    /// Whether `deadline` is imposed from outside (Lambda's `Lambda-Runtime-Deadline-Ms`) and must not be extended,
+    /// e.g. by `intent-status`'s `wait`.
+    public var deadlineIsFixed: Bool = false
     /// JSON-lines logger on stderr.
     public var logger: Logger
     /// Wall clock, Unix seconds.

@@ -248,8 +248,9 @@ public struct LambdaRuntimeLoop: Sendable {
         }
         var invocationLogger = logger
         invocationLogger[metadataKey: "request_id"] = .string(invocation.requestID)
-        let context = InvocationContext(environment: env, deadline: deadline(for: invocation),
+        var context = InvocationContext(environment: env, deadline: deadline(for: invocation),
                                         logger: invocationLogger)
+        context.deadlineIsFixed = true
         let (answer, status) = FunctionRunner.invoke(invocation.event, descriptor: descriptor, context: context,
                                                      handler: handler)
         return LambdaReply.choose(answer: answer, exitStatus: status)

@@ -17,7 +17,8 @@ public struct WxPayAnswer: Sendable {
 public struct WxPayClient: Sendable {
     let secrets: Secrets
     let signer: RequestSigner
-    let deadline: Deadline
+    /// No attempt starts, and none runs, past this.
+    public let deadline: Deadline
     let retry: RetryPolicy
     let now: @Sendable () -> Int64
     /// Called after each attempt with (method, path, status or nil, milliseconds) for logging.

@@ -35,7 +35,9 @@ public struct GetIntentStatus: Sendable {
     /// Runs the operation: polls with back-off (0.5 s doubling to 5 s) until terminal or `wait` elapses.
     public func run(_ input: Input) throws(WxPayError) -> JSONValue {
         try GetIntentStatus.validate(input)
-        let waitUntil = Deadline.after(seconds: Double(input.wait ?? 0))
+        // Never wait past the invocation: keep a second for the last query.
+        let waitUntil = min(Deadline.after(seconds: Double(input.wait ?? 0)),
+                            Deadline(instant: client.deadline.instant - 1))
         var pause = 0.5
         while true {
             guard let (no, order) = try Orders.resolve(client, mchid: secrets.mchid, intentID: input.intent_id,

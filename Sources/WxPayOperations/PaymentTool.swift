@@ -75,8 +75,8 @@ public enum PaymentFunction {
                                             tools: [tool.rawValue], timeBudget: timeBudget)
         FunctionRunner.main(descriptor) { request, context throws(WxPayError) in
             var ctx = context
-            if tool == .getStatus, let wait = try? request.input()["wait"]?.intValue, wait > 0 {
-                // `wait` extends the budget: the poll plus time for its last query.
+            if tool == .getStatus, !context.deadlineIsFixed, let wait = try? request.input()["wait"]?.intValue, wait > 0 {
+                // `wait` extends the CLI budget (the poll plus time for its last query); Lambda's deadline is fixed.
                 ctx.deadline = .after(seconds: Double(min(wait, GetIntentStatus.maxWait)) + timeBudget)
             }
             return FunctionResult(body: try tool.run(arguments: try request.input(), context: ctx))
