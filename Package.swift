@@ -9,10 +9,14 @@
 // and no function binary depends on it.
 import PackageDescription
 
-let swiftSettings: [SwiftSetting] = [
+let speedSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
+
+/// Release builds optimize for size: each function binary must stay under 15 MB (static Swift stdlib included), and
+/// these targets are dominated by process start and I/O, not by loops. The risk engine's hot path keeps `-O`.
+let swiftSettings: [SwiftSetting] = speedSettings + [.unsafeFlags(["-Osize"], .when(configuration: .release))]
 
 /// A function executable: one small binary per job, built on FunctionKit.
 func function(_ name: String, _ extra: [Target.Dependency] = []) -> Target {
@@ -84,7 +88,7 @@ let package = Package(
         ),
 
         // MARK: Risk engine (standard library only: no Foundation, no C)
-        .target(name: "WxPayRisk", swiftSettings: swiftSettings),
+        .target(name: "WxPayRisk", swiftSettings: speedSettings),
 
         // MARK: Privacy proxy (PIPL): PII detection, placeholders, SM4/SM3 sealing (no C: crypto via WxPayCrypto)
         .target(name: "WxPayPrivacy", dependencies: ["WxPayCore", "WxPayCrypto"], swiftSettings: swiftSettings),
