@@ -5,9 +5,9 @@ Reads the same direct event `create-intent` reads (stdin), loads the merchant's 
 (WXPAY_SECRETS_FILE) every time, places the native order with `WeChatPay.pay(...)` (signed request, answer signature
 verified with the platform public key) against `api_base`, and prints an intent like create-intent's.
 
-What it does NOT do that create-intent does (so the comparison favours Python): no input validation, no
-idempotency query before ordering (create-intent makes two signed, verified calls for a fresh key: query, then
-prepay; this script makes one), no fingerprint in attach, no retries, no error mapping.
+What it does NOT do that create-intent does (so the comparison favours Python): no input validation, no idempotency
+handling (create-intent's single prepay call carries a parameter fingerprint and falls back to a query only when the
+order number is taken), no retries, no error mapping.
 """
 import datetime
 import hashlib
