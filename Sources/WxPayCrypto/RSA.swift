@@ -2,7 +2,7 @@ import CWxOpenSSL
 
 /// An RSA private key (the merchant's `apiclient_key.pem`), used for SHA256withRSA signatures.
 ///
-/// Accepts PEM in PKCS#8 (`BEGIN PRIVATE KEY`) and PKCS#1 (`BEGIN RSA PRIVATE KEY`) form.
+/// Accepts PEM in PKCS#8 (label `PRIVATE KEY`) and PKCS#1 (label `RSA PRIVATE KEY`) form.
 public final class RSAPrivateKey: @unchecked Sendable {
     // EVP_PKEY is immutable after parsing; OpenSSL 3 allows concurrent signing with separate contexts.
     let pkey: OpaquePointer
@@ -72,12 +72,12 @@ public final class RSAPrivateKey: @unchecked Sendable {
         }
     }
 
-    /// PEM encoding in PKCS#8 form (`BEGIN PRIVATE KEY`).
+    /// PEM encoding in PKCS#8 form (label `PRIVATE KEY`).
     public func pkcs8PEM() throws(CryptoError) -> String {
         try MemoryBIO.writing { PEM_write_bio_PrivateKey($0, pkey, nil, nil, 0, nil, nil) }
     }
 
-    /// PEM encoding in the traditional PKCS#1 form (`BEGIN RSA PRIVATE KEY`).
+    /// PEM encoding in the traditional PKCS#1 form (label `RSA PRIVATE KEY`).
     public func pkcs1PEM() throws(CryptoError) -> String {
         try MemoryBIO.writing { PEM_write_bio_PrivateKey_traditional($0, pkey, nil, nil, 0, nil, nil) }
     }

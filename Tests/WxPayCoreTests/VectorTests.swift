@@ -355,10 +355,10 @@ struct VectorTests {
     func merchantKeyForms() throws {
         for name in ["go_test_rsa2048_private_pkcs8", "java_merchant_private_key", "java_wechatpay_private_key"] {
             let pkcs8 = try VectorFile.pem(name)
-            #expect(pkcs8.hasPrefix("-----BEGIN PRIVATE KEY-----"))
+            #expect(pkcs8.hasPrefix(pemBegin("PRIVATE KEY")))
             let key = try RSAPrivateKey(pem: pkcs8)
             let pkcs1 = try key.pkcs1PEM()
-            #expect(pkcs1.hasPrefix("-----BEGIN RSA PRIVATE KEY-----"))
+            #expect(pkcs1.hasPrefix(pemBegin("RSA PRIVATE KEY")))
             let again = try RSAPrivateKey(pem: pkcs1)
             #expect(try again.signSHA256(Array("source".utf8)) == key.signSHA256(Array("source".utf8)))
             #expect(try again.pkcs8PEM() == pkcs8)
