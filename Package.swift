@@ -222,7 +222,7 @@ let package = Package(
             name: "FunctionTests",
             dependencies: [
                 "WxPayTestSupport", "FunctionKit", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPaySandbox",
-                .product(name: "Logging", package: "swift-log"),
+                "WxPayPrivacy", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

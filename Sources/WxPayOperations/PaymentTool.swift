@@ -48,6 +48,18 @@ public enum PaymentTool: String, Sendable, CaseIterable {
         }
     }
 
+    /// The endpoint template of a request path, without the order or refund number it names (logs carry no
+    /// payment identifiers): `/v3/pay/transactions/out-trade-no/ai…-1?mchid=…` → `/v3/pay/transactions/out-trade-no/{no}`.
+    static func endpoint(of path: String) -> String {
+        let parts = path.prefix(while: { $0 != "?" }).split(separator: "/", omittingEmptySubsequences: false)
+        var out: [Substring] = []
+        for (i, part) in parts.enumerated() {
+            let previous = i > 0 ? parts[i - 1] : ""
+            out.append(["out-trade-no", "id", "refunds"].contains(previous) ? "{no}" : part)
+        }
+        return out.joined(separator: "/")
+    }
+
     /// Reads the secrets anew and makes a client bounded by the invocation's deadline.
     static func connect(_ context: InvocationContext) throws(WxPayError) -> (Secrets, WxPayClient) {
         let secrets = try context.loadSecrets()
@@ -57,7 +69,7 @@ public enum PaymentTool: String, Sendable, CaseIterable {
             secrets: secrets, deadline: context.deadline, retry: RetryPolicy(maxAttempts: attempts), now: context.now,
             observe: { method, path, status, ms in
                 logger.info("wechat call", metadata: [
-                    "method": .string(method), "path": .string(String(path.prefix(while: { $0 != "?" }))),
+                    "method": .string(method), "endpoint": .string(PaymentTool.endpoint(of: path)),
                     "status": .string(status.map(String.init) ?? "transport-error"), "ms": .stringConvertible(ms),
                 ])
             })

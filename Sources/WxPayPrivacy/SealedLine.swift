@@ -58,6 +58,17 @@ public struct SealedLine: Sendable {
         return Array("{\"\(SealedLine.member)\":\"\(text)\"}".utf8)
     }
 
+    /// The purpose label of identifiers sealed inside log lines.
+    public static let logContext = "wxpay-agent-kit/log-field/v1"
+
+    /// Seals one identifier for a log line (`wxs1.…`), so logs that must keep it carry it only under SM4.
+    /// - Throws: `INTERNAL` (exit 70) only if OpenSSL fails.
+    public func sealField(_ value: String) throws(WxPayError) -> String {
+        do { return try sealer.seal(Array(value.utf8), context: SealedLine.logContext) } catch {
+            throw .internalError("sealing a log field failed: \(error.message)")
+        }
+    }
+
     /// Opens a line written by ``seal(_:)``, returning the original line bytes.
     /// - Throws: ``SealError`` `.malformed` if the line is not a sealed line, or any ``Sealer/open(_:context:)``
     ///   failure (altered, truncated, another key, another purpose).

@@ -47,7 +47,8 @@ FunctionRunner.main(descriptor) { request, context throws(WxPayError) in
     }
     let secrets = try context.loadSecrets()
     var handoff = EventHandoff(environment: context.environment, secrets: secrets)
-    if let sealer = try SealedLine.configured(environment: context.environment, secrets: secrets) {
+    let sealer = try SealedLine.configured(environment: context.environment, secrets: secrets)
+    if let sealer {
         handoff.lineTransform = { line throws(WxPayError) in try sealer.seal(line) }
     }
     if gateway && !handoff.isConfigured {
@@ -66,9 +67,11 @@ FunctionRunner.main(descriptor) { request, context throws(WxPayError) in
     event.risk = score(event, rules: rules, now: now)
     let json = event.json
     try handoff.deliver(json, now: now, deadline: context.deadline)
+    // The order number identifies a payment: logged only under SM4 when sealing is on (PIPL), else as is.
+    let orderField = try event.outTradeNo.map { no throws(WxPayError) in try sealer?.sealField(no) ?? no } ?? ""
     context.logger.info("notification accepted", metadata: [
         "event_id": .string(event.id), "type": .string(event.type),
-        "out_trade_no": .string(event.outTradeNo ?? ""),
+        sealer == nil ? "out_trade_no" : "out_trade_no_sealed": .string(orderField),
     ])
     return FunctionResult(body: ["code": "SUCCESS", "message": "成功"], extras: ["event": json])
 }

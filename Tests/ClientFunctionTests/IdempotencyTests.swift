@@ -39,6 +39,10 @@ extension ClientFunctionTests {
             #expect(a["expires_at"] == b["expires_at"])
             #expect(a["confirmation"]?["package"] == b["confirmation"]?["package"])
             #expect(try emulator.stats()["orders_created"] == 1)
+            // Logs name endpoints, never the order number (the replay queried the order by it).
+            let no = try #require(a["intent_id"]?.stringValue)
+            #expect(!first.stderr.contains(no) && !second.stderr.contains(no), "a log line carries the order number")
+            #expect(second.stderr.contains("/v3/pay/transactions/out-trade-no/{no}"), "\(second.stderr)")
         }
 
         @Test("The same key with another amount: IDEMPOTENCY_CONFLICT (exit 65) and never a second order")
