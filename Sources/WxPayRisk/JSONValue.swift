@@ -239,22 +239,7 @@ enum JSONStringDecoder {
                 case UInt8(ascii: "r"): output.append(0x0D)
                 case UInt8(ascii: "t"): output.append(0x09)
                 case UInt8(ascii: "u"):
-                    var scalar = try hex4(bytes, at: i)
-                    i += 4
-                    if scalar >= 0xD800 && scalar <= 0xDBFF {
-                        guard i + 6 <= end, bytes[i] == 0x5C, bytes[i + 1] == UInt8(ascii: "u") else {
-                            throw JSONStringError(message: "unpaired surrogate in a \\u escape")
-                        }
-                        let low = try hex4(bytes, at: i + 2)
-                        guard low >= 0xDC00 && low <= 0xDFFF else {
-                            throw JSONStringError(message: "unpaired surrogate in a \\u escape")
-                        }
-                        i += 6
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    } else if scalar >= 0xDC00 && scalar <= 0xDFFF {
-                        throw JSONStringError(message: "unpaired surrogate in a \\u escape")
-                    }
-                    appendUTF8(scalar, to: &output)
+                    appendUTF8(try unicodeEscape(bytes, at: &i), to: &output)
                 default:
                     throw JSONStringError(message: "invalid escape sequence in a string")
                 }
@@ -312,21 +297,7 @@ enum JSONStringDecoder {
                 case UInt8(ascii: "r"): put(0x0D)
                 case UInt8(ascii: "t"): put(0x09)
                 case UInt8(ascii: "u"):
-                    var scalar = try hex4(bytes, at: i)
-                    i += 4
-                    if scalar >= 0xD800 && scalar <= 0xDBFF {
-                        guard i + 6 <= end, input[i] == 0x5C, input[i + 1] == UInt8(ascii: "u") else {
-                            throw JSONStringError(message: "unpaired surrogate in a \\u escape")
-                        }
-                        let low = try hex4(bytes, at: i + 2)
-                        guard low >= 0xDC00 && low <= 0xDFFF else {
-                            throw JSONStringError(message: "unpaired surrogate in a \\u escape")
-                        }
-                        i += 6
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    } else if scalar >= 0xDC00 && scalar <= 0xDFFF {
-                        throw JSONStringError(message: "unpaired surrogate in a \\u escape")
-                    }
+                    let scalar = try unicodeEscape(bytes, at: &i)
                     switch scalar {
                     case 0..<0x80:
                         put(UInt8(scalar))
@@ -355,6 +326,30 @@ enum JSONStringDecoder {
             i += length
         }
         throw JSONStringError(message: "unterminated string")
+    }
+
+    /// The scalar of a `\\uXXXX` escape whose hex digits start at `i` (a UTF-16 surrogate pair taking a second
+    /// escape), advancing `i` past it. Unpaired surrogates are errors.
+    @inline(__always)
+    private static func unicodeEscape(_ bytes: UnsafeBufferPointer<UInt8>, at i: inout Int) throws(JSONStringError)
+        -> UInt32
+    {
+        var scalar = try hex4(bytes, at: i)
+        i += 4
+        if scalar >= 0xD800 && scalar <= 0xDBFF {
+            guard i + 6 <= bytes.count, bytes[i] == 0x5C, bytes[i + 1] == UInt8(ascii: "u") else {
+                throw JSONStringError(message: "unpaired surrogate in a \\u escape")
+            }
+            let low = try hex4(bytes, at: i + 2)
+            guard low >= 0xDC00 && low <= 0xDFFF else {
+                throw JSONStringError(message: "unpaired surrogate in a \\u escape")
+            }
+            i += 6
+            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+        } else if scalar >= 0xDC00 && scalar <= 0xDFFF {
+            throw JSONStringError(message: "unpaired surrogate in a \\u escape")
+        }
+        return scalar
     }
 
     @inline(__always)
