@@ -12,23 +12,10 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
-import time
 import urllib.request
-
-
-def run_once(argv, data, env):
-    """(wall seconds, CPU seconds, peak RSS KiB, exit status, stdout bytes) of one process."""
-    start = time.perf_counter_ns()
-    p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-    p.stdin.write(data)
-    p.stdin.close()
-    out = p.stdout.read()
-    _, status, usage = os.wait4(p.pid, 0)
-    elapsed = (time.perf_counter_ns() - start) / 1e9
-    p.stdout.close()
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, os.waitstatus_to_exitcode(status), out
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from harness import percentile, print_load, report, run_once  # noqa: E402
 
 
 def check(name, status, out, key):
@@ -41,13 +28,6 @@ def check(name, status, out, key):
           and str(answer.get("confirmation_url", "")).startswith("weixin://wxpay/bizpayurl"))
     if not ok:
         raise SystemExit(f"{name}: not a fresh native intent (exit {status}): {out[:300]!r}")
-
-
-def percentile(values, p):
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * p
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def control(api_base, path):
@@ -105,11 +85,7 @@ def main():
 
     print(f"\n{args.n} calls per side (after {args.warmup} warm-up), one process per call, a new idempotency key "
           f"(a new native order) each time; {created} orders created\n")
-    try:
-        load = os.getloadavg()[0]
-    except OSError:
-        load = float("nan")
-    print(f"load average at the end: {load:.1f} on {os.cpu_count()} CPUs (wall times include waiting for a CPU)\n")
+    print_load()
     print(f"{'':24} {'median':>10} {'p90':>10} {'mean':>10} {'min':>10} {'CPU median':>11} {'peak RSS':>12}")
     for name in sides:
         s = samples[name]
@@ -128,13 +104,7 @@ def main():
         ("create-intent median < 15 ms a process", statistics.median(swift) < 0.015),
         ("create-intent >= 20x faster than the Python process (medians)", ratio >= 20),
     ]
-    for label, ok in checks:
-        print(f"  [{'PASS' if ok else 'MISS'}] {label}")
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump({"samples_s": samples, "cpu_s": cpu, "peak_rss_kib": rss, "ratio": ratio}, f)
-    return 0 if all(ok for _, ok in checks) else 1
-
+    return report(checks, args.json, samples, cpu, rss, ratio)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -14,20 +14,8 @@ import statistics
 import subprocess
 import sys
 import time
-
-
-def run_once(argv, data, env):
-    """(wall seconds, CPU seconds, peak RSS KiB, exit status, stdout bytes) of one process."""
-    start = time.perf_counter_ns()
-    p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-    p.stdin.write(data)
-    p.stdin.close()
-    out = p.stdout.read()
-    _, status, usage = os.wait4(p.pid, 0)
-    elapsed = (time.perf_counter_ns() - start) / 1e9
-    p.returncode = os.waitstatus_to_exitcode(status)
-    p.stdout.close()
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, p.returncode, out
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from harness import percentile, print_load, report, run_once  # noqa: E402
 
 
 def check(name, status, out, expected_trade_no):
@@ -39,13 +27,6 @@ def check(name, status, out, expected_trade_no):
     trade_no = event.get("out_trade_no") or (event.get("resource") or {}).get("out_trade_no")
     if status != 0 or answer.get("statusCode") != 200 or trade_no != expected_trade_no:
         raise SystemExit(f"{name}: not accepted (exit {status}): {out[:300]!r}")
-
-
-def percentile(values, p):
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * p
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def gnu_time_rss(argv, data, env):
@@ -109,11 +90,7 @@ def main():
     cross = {name: gnu_time_rss(argv, data, env) for name, argv in sides.items()}
 
     print(f"\n{args.n} events, one process per event, same bytes on stdin for both sides\n")
-    try:
-        load = os.getloadavg()[0]
-    except OSError:
-        load = float("nan")
-    print(f"load average at the end: {load:.1f} on {os.cpu_count()} CPUs (wall times include waiting for a CPU)\n")
+    print_load()
     print(f"{'':24} {'median':>10} {'p90':>10} {'mean':>10} {'min':>10} {'CPU median':>11} {'peak RSS':>12} "
           f"{'/usr/bin/time':>14}")
     for name in sides:
@@ -133,13 +110,7 @@ def main():
         ("webhook >= 50x faster than the Python process (medians)", ratio >= 50),
         ("webhook peak RSS < 10 MiB", max(rss["webhook (Swift)"]) < 10 * 1024),
     ]
-    for label, ok in checks:
-        print(f"  [{'PASS' if ok else 'MISS'}] {label}")
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump({"samples_s": samples, "cpu_s": cpu, "peak_rss_kib": rss, "ratio": ratio}, f)
-    return 0 if all(ok for _, ok in checks) else 1
-
+    return report(checks, args.json, samples, cpu, rss, ratio)
 
 if __name__ == "__main__":
     sys.exit(main())
