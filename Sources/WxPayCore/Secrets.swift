@@ -273,5 +273,5 @@ public enum Base64 {
     /// Encodes `bytes`.
     public static func encode(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
     /// Decodes strictly: `nil` for anything that is not padded standard base64.
-    public static func decode(_ text: String) -> [UInt8]? { Data(base64Encoded: text).map { Array($0) } }
+    public static func decode(_ text: String) -> [UInt8]? { Base64Text.decode(text) }
 }
