@@ -24,8 +24,9 @@ demo: build
 	bash scripts/demo.sh
 
 ## Unit, contract and process-level tests, then the script-driven suites (interop, agent loop, packaging).
+## The build refuses an import that Package.swift does not declare, and (Package.swift) any warning in our targets.
 test: build
-	swift build --build-tests
+	swift build --build-tests --explicit-target-dependency-import-check error
 	swift test --skip-build
 	bash scripts/test-scripts.sh
 

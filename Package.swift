@@ -1,17 +1,24 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 //
 // wxpay-agent-kit: WeChat Pay v3 for AI agents, as small stdin/stdout JSON functions sharing one core.
 //
-// Layering (each arrow is "may import"):
-//   functions (create-intent, webhook, ...) -> FunctionKit -> WxPayCore -> WxPayCrypto -> CWxOpenSSL
-//                                                            \-> WxPayHTTP   -> CWxCurl (dlopen, not linked)
-// Only WxPayCrypto and WxPayHTTP touch C. The emulator (Hummingbird) is the only target that links SwiftNIO,
-// and no function binary depends on it.
+// Layering (each arrow is "may import"; every import is declared below, and `make test` builds with
+// `--explicit-target-dependency-import-check error`):
+//   function executables (create-intent, webhook, ...) glue the two sides:
+//     FunctionKit (envelopes, exits, logs; nothing of WeChat Pay) -> KitCore, WxPayHTTP
+//     WxPayOperations (WeChat Pay; nothing of envelopes) -> WxPayCore -> WxPayCrypto -> CWxOpenSSL
+//                                                                    \-> WxPayHTTP   -> CWxCurl (dlopen, not linked)
+//     PaymentFunctions: the glue the four payment executables share (FunctionKit + WxPayOperations).
+//   KitCore (JSON values, the function error and exit statuses, base64, POSIX helpers) is under everything but
+//   WxPayRisk, which stands on the standard library and the C library alone.
+// Only WxPayCrypto and WxPayHTTP touch C libraries. The emulator (Hummingbird) is the only target that links
+// SwiftNIO, and no function binary depends on it. The project's own targets build with warnings as errors.
 import PackageDescription
 
 let speedSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    .treatAllWarnings(as: .error),
 ]
 
 /// Release builds optimize for size: each function binary must stay under 15 MB (static Swift stdlib included), and
@@ -22,9 +29,14 @@ let swiftSettings: [SwiftSetting] = speedSettings + [.unsafeFlags(["-Osize"], .w
 func function(_ name: String, _ extra: [Target.Dependency] = []) -> Target {
     .executableTarget(
         name: name,
-        dependencies: ["FunctionKit", "WxPayCore", .product(name: "Logging", package: "swift-log")] + extra,
+        dependencies: ["FunctionKit", "KitCore", "WxPayCore", .product(name: "Logging", package: "swift-log")] + extra,
         swiftSettings: swiftSettings
     )
+}
+
+/// A payment function executable: one of the four payment tools behind FunctionKit (all glue in PaymentFunctions).
+func paymentFunction(_ name: String) -> Target {
+    .executableTarget(name: name, dependencies: ["PaymentFunctions", "WxPayOperations"], swiftSettings: swiftSettings)
 }
 
 let package = Package(
@@ -61,20 +73,24 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
 
-        // MARK: Swift wrappers over C
-        .target(name: "WxPayCrypto", dependencies: ["CWxOpenSSL"], swiftSettings: swiftSettings),
-        .target(name: "WxPayHTTP", dependencies: ["CWxCurl"], swiftSettings: swiftSettings),
+        // MARK: What everything shares: JSON values, the function error, exit statuses, base64, POSIX helpers
+        .target(name: "KitCore", swiftSettings: swiftSettings),
 
-        // MARK: Core and function kit
+        // MARK: Swift wrappers over C
+        .target(name: "WxPayCrypto", dependencies: ["CWxOpenSSL", "KitCore"], swiftSettings: swiftSettings),
+        .target(name: "WxPayHTTP", dependencies: ["CWxCurl", "KitCore"], swiftSettings: swiftSettings),
+
+        // MARK: WeChat Pay core, and the function kit (which knows nothing of WeChat Pay)
         .target(
             name: "WxPayCore",
-            dependencies: ["WxPayCrypto", "WxPayHTTP"],
+            dependencies: ["KitCore", "WxPayCrypto", "WxPayHTTP"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "FunctionKit",
             dependencies: [
-                "WxPayCore",
+                "KitCore",
+                "WxPayHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -83,7 +99,7 @@ let package = Package(
 
         .target(
             name: "WxPaySandbox",
-            dependencies: ["WxPayCore", "WxPayCrypto"],
+            dependencies: ["KitCore", "WxPayCore", "WxPayCrypto"],
             swiftSettings: swiftSettings
         ),
 
@@ -91,20 +107,26 @@ let package = Package(
         .target(name: "WxPayRisk", swiftSettings: speedSettings),
 
         // MARK: Privacy proxy (PIPL): PII detection, placeholders, SM4/SM3 sealing (no C: crypto via WxPayCrypto)
-        .target(name: "WxPayPrivacy", dependencies: ["WxPayCore", "WxPayCrypto"], swiftSettings: swiftSettings),
+        .target(name: "WxPayPrivacy", dependencies: ["KitCore", "WxPayCore", "WxPayCrypto"],
+                swiftSettings: swiftSettings),
 
         .target(
             name: "WxPayOperations",
-            dependencies: ["WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayRisk", "FunctionKit",
+            dependencies: ["KitCore", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayRisk",
                            .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PaymentFunctions",
+            dependencies: ["FunctionKit", "KitCore", "WxPayHTTP", "WxPayOperations"],
             swiftSettings: swiftSettings
         ),
 
         // MARK: Functions
-        function("create-intent", ["WxPayOperations"]),
-        function("intent-status", ["WxPayOperations"]),
-        function("close-intent", ["WxPayOperations"]),
-        function("refund", ["WxPayOperations"]),
+        paymentFunction("create-intent"),
+        paymentFunction("intent-status"),
+        paymentFunction("close-intent"),
+        paymentFunction("refund"),
         function("webhook", ["WxPayRisk", "WxPayPrivacy"]),
         function("risk-batch", ["WxPayRisk"]),
         function("pii-redact", ["WxPayPrivacy"]),
@@ -114,7 +136,7 @@ let package = Package(
         .executableTarget(
             name: "wxpay-simulate",
             dependencies: [
-                "WxPayCore",
+                "KitCore", "WxPayCore",
                 "WxPaySandbox",
                 "WxPayCrypto",
                 "FunctionKit",
@@ -130,7 +152,7 @@ let package = Package(
         .target(
             name: "WxPayEmulator",
             dependencies: [
-                "WxPayCore",
+                "KitCore", "WxPayCore",
                 "WxPaySandbox",
                 "WxPayCrypto",
                 "WxPayHTTP",
@@ -145,7 +167,7 @@ let package = Package(
         .executableTarget(
             name: "wxpay-emulator",
             dependencies: [
-                "WxPayEmulator",
+                "KitCore", "WxPayEmulator",
                 "WxPayCore",
                 "WxPaySandbox",
                 "WxPayCrypto",
@@ -162,7 +184,7 @@ let package = Package(
         .executableTarget(
             name: "wxpay-mcp",
             dependencies: [
-                "WxPayOperations", "FunctionKit", "WxPayCore", "WxPayHTTP",
+                "KitCore", "WxPayOperations", "FunctionKit", "WxPayCore", "WxPayHTTP",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -175,32 +197,32 @@ let package = Package(
         // process, a recording HTTP server); a library the test targets depend on, not a test target itself.
         .target(
             name: "WxPayTestSupport",
-            dependencies: ["WxPayCore", "WxPayHTTP"],
+            dependencies: ["KitCore", "WxPayCore", "WxPayHTTP"],
             path: "Tests/Support",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LambdaTests",
             dependencies: [
-                "WxPayTestSupport", "FunctionKit", "WxPayCore", "WxPayHTTP", "WxPaySandbox",
+                "KitCore", "WxPayTestSupport", "FunctionKit", "WxPayCore", "WxPayHTTP", "WxPaySandbox",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PrivacyTests",
-            dependencies: ["WxPayTestSupport", "WxPayPrivacy", "WxPayCore", "WxPayCrypto"],
+            dependencies: ["KitCore", "WxPayTestSupport", "WxPayPrivacy", "WxPayCore", "WxPayCrypto"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EmulatorTests",
-            dependencies: ["WxPayTestSupport", "WxPayEmulator", "WxPayCore", "WxPaySandbox", "WxPayCrypto", "WxPayHTTP"],
+            dependencies: ["KitCore", "WxPayTestSupport", "WxPayEmulator", "WxPayCore", "WxPaySandbox", "WxPayCrypto", "WxPayHTTP"],
             swiftSettings: swiftSettings
         ),
         // Client functions as processes against a wxpay-emulator process (no link to the emulator's code).
         .testTarget(
             name: "ClientFunctionTests",
-            dependencies: ["WxPayTestSupport", "WxPayCore", "WxPaySandbox", "WxPayHTTP", "WxPayCrypto"],
+            dependencies: ["KitCore", "WxPayTestSupport", "WxPayCore", "WxPaySandbox", "WxPayHTTP", "WxPayCrypto"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -214,14 +236,14 @@ let package = Package(
         ),
         .testTarget(
             name: "WxPayCoreTests",
-            dependencies: ["WxPayCore", "WxPayCrypto", "WxPaySandbox"],
+            dependencies: ["KitCore", "WxPayCore", "WxPayCrypto", "WxPaySandbox"],
             exclude: ["Vectors"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FunctionTests",
             dependencies: [
-                "WxPayTestSupport", "FunctionKit", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPaySandbox",
+                "KitCore", "WxPayTestSupport", "FunctionKit", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPaySandbox",
                 "WxPayPrivacy", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -229,7 +251,7 @@ let package = Package(
         .testTarget(
             name: "MCPTests",
             dependencies: [
-                "WxPayTestSupport", "WxPayCore", "WxPayHTTP",
+                "KitCore", "WxPayTestSupport", "WxPayCore", "WxPayHTTP",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),

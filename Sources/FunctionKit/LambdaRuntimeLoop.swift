@@ -1,5 +1,5 @@
 import Logging
-import WxPayCore
+import KitCore
 import WxPayHTTP
 
 #if canImport(Glibc)
@@ -42,7 +42,7 @@ public struct LambdaInvocation: Sendable, Equatable {
 public struct LambdaErrorReport: Sendable, Equatable {
     /// A stable code, e.g. `INVALID_FIELD` (a Step Functions `Catch` can match it).
     public var errorType: String
-    /// A human sentence; never holds secrets (it comes from ``WxPayError/message``).
+    /// A human sentence; never holds secrets (it comes from ``FunctionError/message``).
     public var errorMessage: String
 
     /// Creates a report.
@@ -206,8 +206,8 @@ public struct LambdaRuntimeAPI: Sendable {
 /// The AWS Lambda Runtime API loop (`2018-06-01`): next → handle → response or error, until killed.
 ///
 /// Every invocation gets a fresh ``InvocationContext`` whose deadline is the earlier of the function's own budget
-/// and `Lambda-Runtime-Deadline-Ms` less ``answerMargin``, so no call to WeChat Pay outlives the invocation; the
-/// handler reads the secrets file anew each time (``InvocationContext/loadSecrets()``).
+/// and `Lambda-Runtime-Deadline-Ms` less ``answerMargin``, so no outgoing call outlives the invocation; the
+/// handler is called anew for each invocation (a function that reads its secrets there picks up rotated keys).
 public struct LambdaRuntimeLoop: Sendable {
     /// Time kept back from Lambda's deadline to post the answer.
     public static let answerMargin = 0.15

@@ -1,3 +1,5 @@
+import KitCore
+
 /// A WeChat Pay notification turned into the event the agent consumes (SPEC §5).
 public struct PaymentEvent: Sendable, Equatable {
     /// WeChat's notification id.

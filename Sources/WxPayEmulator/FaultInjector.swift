@@ -1,3 +1,4 @@
+import KitCore
 import WxPayCore
 
 /// A fault to inject into the next matching merchant API calls.

@@ -1,3 +1,4 @@
+import KitCore
 import WxPayCore
 
 /// The emulator's books: orders and refunds, their state machines and counters. An actor, so concurrent requests

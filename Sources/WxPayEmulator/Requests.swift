@@ -1,3 +1,4 @@
+import KitCore
 import WxPayCore
 
 /// The four prepay endpoints and the `trade_type` each produces (the mini-program uses `jsapi`).

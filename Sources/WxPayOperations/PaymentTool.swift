@@ -1,4 +1,4 @@
-import FunctionKit
+import KitCore
 import Logging
 import WxPayCore
 import WxPayHTTP
@@ -12,27 +12,50 @@ public enum PaymentTool: String, Sendable, CaseIterable {
     case cancelIntent = "cancel_payment_intent"
     case refund = "refund_payment"
 
+    /// What a tool may use besides its arguments: environment, deadline, logger, clock (a function executable or
+    /// the MCP server supplies them).
+    public struct Context: Sendable {
+        /// Process environment at call time.
+        public var environment: [String: String]
+        /// No call to WeChat Pay may outlive this.
+        public var deadline: Deadline
+        /// Where the tool logs its calls to WeChat Pay.
+        public var logger: Logger
+        /// Wall clock, Unix seconds.
+        public var now: @Sendable () -> Int64
+
+        /// Creates a context.
+        public init(environment: [String: String], deadline: Deadline, logger: Logger,
+                    now: @escaping @Sendable () -> Int64 = { System.unixTime() })
+        {
+            self.environment = environment
+            self.deadline = deadline
+            self.logger = logger
+            self.now = now
+        }
+    }
+
     /// Runs the tool on decoded `arguments`.
-    public func run(arguments: JSONValue, context: InvocationContext) throws(WxPayError) -> JSONValue {
+    public func run(arguments: JSONValue, context: Context) throws(WxPayError) -> JSONValue {
         // Validate the input before reading secrets or calling anyone: a bad event has no effect.
         switch self {
         case .createIntent:
-            let input = try FunctionRequest.decode(CreateIntent.Input.self, from: arguments)
+            let input = try JSONCoding.decodeInput(CreateIntent.Input.self, from: arguments)
             _ = try CreateIntent.validate(input)
             let (secrets, client) = try PaymentTool.connect(context)
             return try CreateIntent(secrets: secrets, client: client, now: context.now).run(input)
         case .getStatus:
-            let input = try FunctionRequest.decode(GetIntentStatus.Input.self, from: arguments)
+            let input = try JSONCoding.decodeInput(GetIntentStatus.Input.self, from: arguments)
             try GetIntentStatus.validate(input)
             let (secrets, client) = try PaymentTool.connect(context)
             return try GetIntentStatus(secrets: secrets, client: client, now: context.now).run(input)
         case .cancelIntent:
-            let input = try FunctionRequest.decode(CloseIntent.Input.self, from: arguments)
+            let input = try JSONCoding.decodeInput(CloseIntent.Input.self, from: arguments)
             try IntentLookupInput.validate(intentID: input.intent_id, idempotencyKey: input.idempotency_key)
             let (secrets, client) = try PaymentTool.connect(context)
             return try CloseIntent(secrets: secrets, client: client, now: context.now).run(input)
         case .refund:
-            let input = try FunctionRequest.decode(Refund.Input.self, from: arguments)
+            let input = try JSONCoding.decodeInput(Refund.Input.self, from: arguments)
             try Refund.validate(input)
             let rules = try PaymentTool.riskRules(context)
             let (secrets, client) = try PaymentTool.connect(context)
@@ -41,7 +64,7 @@ public enum PaymentTool: String, Sendable, CaseIterable {
     }
 
     /// The risk rules (`WXPAY_RISK_RULES` or the defaults); a bad rules file is a configuration error (exit 78).
-    public static func riskRules(_ context: InvocationContext) throws(WxPayError) -> RiskRules {
+    public static func riskRules(_ context: Context) throws(WxPayError) -> RiskRules {
         do { return try RiskRules.load(environment: context.environment) } catch {
             throw WxPayError(code: error.code, message: error.message, retryable: false,
                              exitStatus: ExitStatus.config, httpStatus: 500)
@@ -61,8 +84,8 @@ public enum PaymentTool: String, Sendable, CaseIterable {
     }
 
     /// Reads the secrets anew and makes a client bounded by the invocation's deadline.
-    static func connect(_ context: InvocationContext) throws(WxPayError) -> (Secrets, WxPayClient) {
-        let secrets = try context.loadSecrets()
+    static func connect(_ context: Context) throws(WxPayError) -> (Secrets, WxPayClient) {
+        let secrets = try Secrets.load(environment: context.environment)
         let attempts = context.environment["WXPAY_MAX_ATTEMPTS"].flatMap(Int.init).map { max(1, min($0, 10)) } ?? 3
         let logger = context.logger
         let client = WxPayClient(
@@ -74,24 +97,5 @@ public enum PaymentTool: String, Sendable, CaseIterable {
                 ])
             })
         return (secrets, client)
-    }
-}
-
-/// The function executables' shared entry: the tool the executable serves, any envelope.
-public enum PaymentFunction {
-    /// Runs `tool` as a function executable (stdin event → stdout answer). Never returns.
-    public static func main(_ tool: PaymentTool, name: String, summary: String, discussion: String,
-                            timeBudget: Double = 10) -> Never
-    {
-        let descriptor = FunctionDescriptor(name: name, summary: summary, discussion: discussion,
-                                            tools: [tool.rawValue], timeBudget: timeBudget)
-        FunctionRunner.main(descriptor) { request, context throws(WxPayError) in
-            var ctx = context
-            if tool == .getStatus, !context.deadlineIsFixed, let wait = try? request.input()["wait"]?.intValue, wait > 0 {
-                // `wait` extends the CLI budget (the poll plus time for its last query); Lambda's deadline is fixed.
-                ctx.deadline = .after(seconds: Double(min(wait, GetIntentStatus.maxWait)) + timeBudget)
-            }
-            return FunctionResult(body: try tool.run(arguments: try request.input(), context: ctx))
-        }
     }
 }

@@ -1,3 +1,4 @@
+import KitCore
 import WxPayCore
 
 /// The `pii-redact` and `pii-restore` contracts (SPEC §9) as pure functions of the input object and the sealing

@@ -3,6 +3,7 @@
 // is answered with one {"results": [...], "summary": {...}} object.
 
 import FunctionKit
+import KitCore
 import Logging
 import WxPayCore
 import WxPayRisk

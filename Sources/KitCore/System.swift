@@ -1,0 +1,100 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Small POSIX helpers (no full Foundation in function binaries).
+public enum System {
+    /// A file read failure with the `errno` reason.
+    public struct FileError: Error, Sendable {
+        /// `errno` at the failure.
+        public let errno: Int32
+        /// `strerror(errno)`, or a size message.
+        public let reason: String
+    }
+
+    /// Reads a whole file, refusing anything larger than `limit` bytes.
+    public static func readFile(_ path: String, limit: Int = 1 << 20) throws(FileError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError(errno: errno, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        return try readAll(fd: fd, limit: limit)
+    }
+
+    /// Reads a descriptor to its end, refusing more than `limit` bytes (reads `limit + 1` at most, to tell).
+    public static func readAll(fd: Int32, limit: Int) throws(FileError) -> [UInt8] {
+        var out = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileError(errno: errno, reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<n])
+            if out.count > limit { throw FileError(errno: EFBIG, reason: "larger than \(limit) bytes") }
+        }
+        return out
+    }
+
+    /// Writes all of `bytes` to `fd`, retrying on short writes.
+    @discardableResult
+    public static func writeAll(fd: Int32, _ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            offset += n
+        }
+        return true
+    }
+
+    /// Appends one line to a file atomically with respect to other appenders (`O_APPEND`, one `write`), then
+    /// `fsync`s it, so an acknowledged event is on disk.
+    public static func appendLine(path: String, _ line: [UInt8]) throws(FileError) {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw FileError(errno: errno, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var data = line
+        data.append(0x0A)
+        // O_APPEND writes of one buffer are not interleaved with other appenders on local filesystems.
+        let n = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard n == data.count else {
+            throw FileError(errno: errno, reason: n < 0 ? String(cString: strerror(errno)) : "short write")
+        }
+        guard fsync(fd) == 0 else { throw FileError(errno: errno, reason: String(cString: strerror(errno))) }
+    }
+
+    /// The environment as a dictionary.
+    public static func environment() -> [String: String] {
+        var env: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let s = String(cString: entry)
+            if let eq = s.firstIndex(of: "=") { env[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+            p += 1
+        }
+        return env
+    }
+
+    /// Wall-clock Unix time in seconds.
+    public static func unixTime() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec)
+    }
+
+    /// Wall-clock Unix time in milliseconds.
+    public static func unixTimeMillis() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+}
