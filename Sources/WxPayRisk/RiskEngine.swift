@@ -82,8 +82,9 @@ struct PayerRecord {
         historyMean: 0, lastPaymentTime: Int64.min, historyCount: 0, paymentCount: 0, refundCount: 0)
 }
 
-/// The rules, the matcher and the bounded per-key state of one engine, scored as one value.
-struct EngineCore {
+/// The rules, the matcher and the bounded per-key state of one engine, scored as one value (non-copyable: it owns
+/// its tables).
+struct EngineCore: ~Copyable {
     let rules: RiskRules
     let matcher: ProhibitedTermMatcher
     private(set) var payers: KeyTable

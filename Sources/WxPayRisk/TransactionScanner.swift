@@ -127,7 +127,7 @@ struct ScannedTransaction {
 
 /// Reads one transaction object (SPEC §7) from UTF-8 bytes without building any intermediate value. Strings are
 /// decoded (all escapes, surrogate pairs, UTF-8 validated) into one reusable buffer.
-struct TransactionScanner {
+struct TransactionScanner: ~Copyable {
     /// Decoded strings of the last transaction (written through a pointer: a decoded string is never longer
     /// than its JSON literal, so a capacity of the record's length is enough for all of them).
     private var storage = PlainTable<UInt8>(capacity: 1024)
