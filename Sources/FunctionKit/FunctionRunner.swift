@@ -1,6 +1,6 @@
 import ArgumentParser
-import Logging
 import KitCore
+import Logging
 import WxPayHTTP
 
 /// What a function executable is: its name, the tools it serves, and how it documents itself.

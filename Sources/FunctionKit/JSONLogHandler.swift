@@ -1,5 +1,5 @@
-import Logging
 import KitCore
+import Logging
 
 /// A swift-log handler that writes one JSON object per line to stderr, never to stdout, with secrets redacted.
 ///

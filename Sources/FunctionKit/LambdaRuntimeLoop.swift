@@ -1,5 +1,5 @@
-import Logging
 import KitCore
+import Logging
 import WxPayHTTP
 
 #if canImport(Glibc)
@@ -83,29 +83,16 @@ public enum LambdaReply: Sendable, Equatable {
 }
 
 /// A failure to talk to the Runtime API itself (not a failure of the function).
-public struct LambdaRuntimeError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// What went wrong.
-    public enum Code: String, Sendable {
-        /// `AWS_LAMBDA_RUNTIME_API` is not a `host:port`.
-        case invalidAddress
-        /// The Runtime API could not be reached (connection refused, broken, libcurl unavailable).
-        case unreachable
-        /// The Runtime API answered something the protocol does not allow (status, missing or unsafe request id).
-        case protocolViolation
-    }
+public typealias LambdaRuntimeError = CodedError<LambdaRuntimeErrorCode>
 
-    /// What went wrong.
-    public let code: Code
-    /// A human sentence.
-    public let message: String
-
-    /// Creates an error.
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { "\(code.rawValue): \(message)" }
+/// The closed set of things that can go wrong, as ``LambdaRuntimeError``'s code.
+public enum LambdaRuntimeErrorCode: String, ErrorCode {
+    /// `AWS_LAMBDA_RUNTIME_API` is not a `host:port`.
+    case invalidAddress
+    /// The Runtime API could not be reached (connection refused, broken, libcurl unavailable).
+    case unreachable
+    /// The Runtime API answered something the protocol does not allow (status, missing or unsafe request id).
+    case protocolViolation
 }
 
 // MARK: - Client

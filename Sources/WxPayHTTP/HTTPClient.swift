@@ -1,4 +1,5 @@
 import CWxCurl
+import KitCore
 
 #if canImport(Glibc)
 import Glibc
@@ -67,34 +68,22 @@ public struct HTTPResponse: Sendable {
     }
 }
 
-/// A transport failure: the request may or may not have reached the server.
-public struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// What kind of failure.
-    public enum Code: String, Sendable {
-        /// libcurl could not be loaded.
-        case transportUnavailable
-        /// The URL is malformed or uses an unsupported scheme.
-        case invalidURL
-        /// The connection could not be established (refused, DNS, TLS handshake).
-        case connectFailed
-        /// The connect or total timeout elapsed.
-        case timedOut
-        /// The connection broke mid-exchange (reset, empty reply, partial body).
-        case connectionLost
-    }
+/// A transport failure: the request may or may not have reached the server. The message is libcurl's reason,
+/// never request headers or bodies.
+public typealias HTTPError = CodedError<HTTPErrorCode>
 
-    /// What kind of failure.
-    public let code: Code
-    /// A human sentence (libcurl's reason), never containing request headers or bodies.
-    public let message: String
-
-    /// Creates an error.
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { "\(code.rawValue): \(message)" }
+/// The closed set of things that can go wrong, as ``HTTPError``'s code.
+public enum HTTPErrorCode: String, ErrorCode {
+    /// libcurl could not be loaded.
+    case transportUnavailable
+    /// The URL is malformed or uses an unsupported scheme.
+    case invalidURL
+    /// The connection could not be established (refused, DNS, TLS handshake).
+    case connectFailed
+    /// The connect or total timeout elapsed.
+    case timedOut
+    /// The connection broke mid-exchange (reset, empty reply, partial body).
+    case connectionLost
 }
 
 /// A blocking HTTP/1.1 client over libcurl. One easy handle per request: the functions make one or a few calls
