@@ -146,7 +146,11 @@ let package = Package(
         ),
 
         // MARK: HTTP front for Knative / Cloud Run / OpenFaaS (POSIX sockets + posix_spawn; no SwiftNIO)
-        .executableTarget(name: "wxpay-http-front", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "wxpay-http-front",
+            dependencies: ["KitCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Local WeChat Pay v3 emulator (the only target that links Hummingbird / SwiftNIO)
         .target(

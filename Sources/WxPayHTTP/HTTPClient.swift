@@ -42,7 +42,7 @@ public struct HTTPRequest: Sendable {
     }
 
     /// `WXPAY_CA_BUNDLE` from the environment, read once.
-    static let defaultCABundle: String? = getenv("WXPAY_CA_BUNDLE").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+    static let defaultCABundle: String? = System.environment()["WXPAY_CA_BUNDLE"].flatMap { $0.isEmpty ? nil : $0 }
 }
 
 /// A received HTTP response.
