@@ -103,7 +103,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // MARK: Risk engine (standard library only: no Foundation, no C)
+        // MARK: Risk engine (the standard library, and libc's open/read to load the WXPAY_RISK_RULES file; no
+        // Foundation, no other target)
         .target(name: "WxPayRisk", swiftSettings: speedSettings),
 
         // MARK: Privacy proxy (PIPL): PII detection, placeholders, SM4/SM3 sealing (no C: crypto via WxPayCrypto)
