@@ -20,9 +20,8 @@ public enum PaymentFunction {
                 // `wait` extends the CLI budget (the poll plus time for its last query); Lambda's deadline is fixed.
                 deadline = .after(seconds: Double(min(wait, GetIntentStatus.maxWait)) + timeBudget)
             }
-            let toolContext = PaymentTool.Context(environment: context.environment, deadline: deadline,
-                                                  logger: context.logger, now: context.now)
-            return FunctionResult(body: try tool.run(arguments: try request.input(), context: toolContext))
+            return FunctionResult(body: try tool.run(arguments: try request.input(), environment: context.environment,
+                                                     deadline: deadline, logger: context.logger, now: context.now))
         }
     }
 }

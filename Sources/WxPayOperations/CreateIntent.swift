@@ -71,16 +71,10 @@ public struct CreateIntent: Sendable {
         }
     }
 
+    // One invocation's secrets, client and clock: PaymentTool makes the operation (memberwise init).
     let secrets: Secrets
     let client: WxPayClient
     let now: @Sendable () -> Int64
-
-    /// Creates the operation for one invocation.
-    public init(secrets: Secrets, client: WxPayClient, now: @escaping @Sendable () -> Int64) {
-        self.secrets = secrets
-        self.client = client
-        self.now = now
-    }
 
     /// Validates `input` completely before any call (a bad event never reaches WeChat Pay).
     public static func validate(_ input: Input) throws(WxPayError) -> Channel {

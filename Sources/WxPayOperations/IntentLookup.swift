@@ -16,16 +16,10 @@ public struct GetIntentStatus: Sendable {
         public var wait: Int64?
     }
 
+    // One invocation's secrets, client and clock: PaymentTool makes the operation (memberwise init).
     let secrets: Secrets
     let client: WxPayClient
     let now: @Sendable () -> Int64
-
-    /// Creates the operation for one invocation.
-    public init(secrets: Secrets, client: WxPayClient, now: @escaping @Sendable () -> Int64) {
-        self.secrets = secrets
-        self.client = client
-        self.now = now
-    }
 
     /// Validates the input before any call.
     public static func validate(_ input: Input) throws(WxPayError) {
@@ -66,16 +60,10 @@ public struct CloseIntent: Sendable {
         public var idempotency_key: String?
     }
 
+    // One invocation's secrets, client and clock: PaymentTool makes the operation (memberwise init).
     let secrets: Secrets
     let client: WxPayClient
     let now: @Sendable () -> Int64
-
-    /// Creates the operation for one invocation.
-    public init(secrets: Secrets, client: WxPayClient, now: @escaping @Sendable () -> Int64) {
-        self.secrets = secrets
-        self.client = client
-        self.now = now
-    }
 
     /// Runs the operation.
     public func run(_ input: Input) throws(WxPayError) -> JSONValue {

@@ -12,60 +12,45 @@ public enum PaymentTool: String, Sendable, CaseIterable {
     case cancelIntent = "cancel_payment_intent"
     case refund = "refund_payment"
 
-    /// What a tool may use besides its arguments: environment, deadline, logger, clock (a function executable or
-    /// the MCP server supplies them).
-    public struct Context: Sendable {
-        /// Process environment at call time.
-        public var environment: [String: String]
-        /// No call to WeChat Pay may outlive this.
-        public var deadline: Deadline
-        /// Where the tool logs its calls to WeChat Pay.
-        public var logger: Logger
-        /// Wall clock, Unix seconds.
-        public var now: @Sendable () -> Int64
-
-        /// Creates a context.
-        public init(environment: [String: String], deadline: Deadline, logger: Logger,
-                    now: @escaping @Sendable () -> Int64 = { System.unixTime() })
-        {
-            self.environment = environment
-            self.deadline = deadline
-            self.logger = logger
-            self.now = now
+    /// Runs the tool on decoded `arguments`. The caller (a function executable or the MCP server) supplies the
+    /// environment (secrets file, retry limit, risk rules), the deadline no call to WeChat Pay may outlive, the
+    /// logger of those calls, and the wall clock (Unix seconds).
+    public func run(
+        arguments: JSONValue, environment: [String: String], deadline: Deadline, logger: Logger,
+        now: @escaping @Sendable () -> Int64 = { System.unixTime() }
+    ) throws(WxPayError) -> JSONValue {
+        func connect() throws(WxPayError) -> (Secrets, WxPayClient) {
+            try PaymentTool.connect(environment: environment, deadline: deadline, logger: logger, now: now)
         }
-    }
-
-    /// Runs the tool on decoded `arguments`.
-    public func run(arguments: JSONValue, context: Context) throws(WxPayError) -> JSONValue {
         // Validate the input before reading secrets or calling anyone: a bad event has no effect.
         switch self {
         case .createIntent:
             let input = try JSONCoding.decodeInput(CreateIntent.Input.self, from: arguments)
             _ = try CreateIntent.validate(input)
-            let (secrets, client) = try PaymentTool.connect(context)
-            return try CreateIntent(secrets: secrets, client: client, now: context.now).run(input)
+            let (secrets, client) = try connect()
+            return try CreateIntent(secrets: secrets, client: client, now: now).run(input)
         case .getStatus:
             let input = try JSONCoding.decodeInput(GetIntentStatus.Input.self, from: arguments)
             try GetIntentStatus.validate(input)
-            let (secrets, client) = try PaymentTool.connect(context)
-            return try GetIntentStatus(secrets: secrets, client: client, now: context.now).run(input)
+            let (secrets, client) = try connect()
+            return try GetIntentStatus(secrets: secrets, client: client, now: now).run(input)
         case .cancelIntent:
             let input = try JSONCoding.decodeInput(CloseIntent.Input.self, from: arguments)
             try IntentLookupInput.validate(intentID: input.intent_id, idempotencyKey: input.idempotency_key)
-            let (secrets, client) = try PaymentTool.connect(context)
-            return try CloseIntent(secrets: secrets, client: client, now: context.now).run(input)
+            let (secrets, client) = try connect()
+            return try CloseIntent(secrets: secrets, client: client, now: now).run(input)
         case .refund:
             let input = try JSONCoding.decodeInput(Refund.Input.self, from: arguments)
             try Refund.validate(input)
-            let rules = try PaymentTool.riskRules(context)
-            let (secrets, client) = try PaymentTool.connect(context)
-            return try Refund(secrets: secrets, client: client, rules: rules, now: context.now).run(input)
+            let rules = try PaymentTool.riskRules(environment: environment)
+            let (secrets, client) = try connect()
+            return try Refund(secrets: secrets, client: client, rules: rules, now: now).run(input)
         }
     }
 
     /// The risk rules (`WXPAY_RISK_RULES` or the defaults); a bad rules file is a configuration error (exit 78).
-    public static func riskRules(_ context: Context) throws(WxPayError) -> RiskRules {
-        do { return try RiskRules.load(environment: context.environment) } catch {
+    public static func riskRules(environment: [String: String]) throws(WxPayError) -> RiskRules {
+        do { return try RiskRules.load(environment: environment) } catch {
             throw WxPayError(code: error.code, message: error.message, retryable: false,
                              exitStatus: ExitStatus.config, httpStatus: 500)
         }
@@ -84,12 +69,13 @@ public enum PaymentTool: String, Sendable, CaseIterable {
     }
 
     /// Reads the secrets anew and makes a client bounded by the invocation's deadline.
-    static func connect(_ context: Context) throws(WxPayError) -> (Secrets, WxPayClient) {
-        let secrets = try Secrets.load(environment: context.environment)
-        let attempts = context.environment["WXPAY_MAX_ATTEMPTS"].flatMap(Int.init).map { max(1, min($0, 10)) } ?? 3
-        let logger = context.logger
+    static func connect(
+        environment: [String: String], deadline: Deadline, logger: Logger, now: @escaping @Sendable () -> Int64
+    ) throws(WxPayError) -> (Secrets, WxPayClient) {
+        let secrets = try Secrets.load(environment: environment)
+        let attempts = environment["WXPAY_MAX_ATTEMPTS"].flatMap(Int.init).map { max(1, min($0, 10)) } ?? 3
         let client = WxPayClient(
-            secrets: secrets, deadline: context.deadline, retry: RetryPolicy(maxAttempts: attempts), now: context.now,
+            secrets: secrets, deadline: deadline, retry: RetryPolicy(maxAttempts: attempts), now: now,
             observe: { method, path, status, ms in
                 logger.info("wechat call", metadata: [
                     "method": .string(method), "endpoint": .string(PaymentTool.endpoint(of: path)),
