@@ -52,13 +52,12 @@ public struct JSONLogHandler: LogHandler {
 
 /// Decides what must never reach a log line.
 public enum LogRedactor {
-    private static let sensitiveFragments = ["authorization", "signature", "secret", "private", "apiv3", "password",
-                                             "token", "sm4_key", "apiv3_key"]
+    private static let sensitiveFragments = ["authorization", "signature", "secret", "private", "password", "token"]
 
-    /// Whether a metadata key names something secret.
+    /// Whether a metadata key names something secret: it contains a sensitive word, or names a key (`*_key`).
     public static func isSensitive(key: String) -> Bool {
         let k = key.lowercased()
-        return sensitiveFragments.contains { k.contains($0) }
+        return k.hasSuffix("_key") || sensitiveFragments.contains { k.contains($0) }
     }
 
     /// Cuts PEM blocks and authorization header values out of free text.

@@ -2,22 +2,26 @@
 
 extension JSONCoding {
     /// Decodes a JSON value into `T` with `INVALID_FIELD` errors that name the field (tool arguments, MCP calls).
-    public static func decodeInput<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(FunctionError) -> T {
+    /// - Parameter integerHint: said after "must be an integer" when a number with a fraction stands where an
+    ///   integer belongs (e.g. what unit the amounts are in).
+    public static func decodeInput<T: Decodable>(_ type: T.Type, from value: JSONValue, integerHint: String? = nil)
+        throws(FunctionError) -> T
+    {
         guard value.objectValue != nil else { throw .badEvent("the input must be a JSON object") }
         do {
             return try JSONCoding.decode(T.self, from: JSONCoding.encode(value))
         } catch let error as DecodingError {
-            throw describe(error, input: value)
+            throw describe(error, input: value, integerHint: integerHint)
         } catch {
             throw .badEvent("the input could not be read")
         }
     }
 
-    private static func describe(_ error: DecodingError, input: JSONValue) -> FunctionError {
-        // JSONDecoder reports a fractional number for an integer field (19.99 for fen) without a coding path:
-        // name the field by finding the fractional number in the input.
+    private static func describe(_ error: DecodingError, input: JSONValue, integerHint: String?) -> FunctionError {
+        // JSONDecoder reports a fractional number for an integer field (19.99 for an amount in cents) without a
+        // coding path: name the field by finding the fractional number in the input.
         if case .dataCorrupted(let ctx) = error, ctx.codingPath.isEmpty, let field = fractionalField(in: input) {
-            return .invalidField(field, "must be an integer (amounts are in fen: 19.99 CNY is 1999)")
+            return .invalidField(field, "must be an integer" + (integerHint.map { " (\($0))" } ?? ""))
         }
         return describe(error)
     }

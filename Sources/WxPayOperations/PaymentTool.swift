@@ -25,27 +25,32 @@ public enum PaymentTool: String, Sendable, CaseIterable {
         // Validate the input before reading secrets or calling anyone: a bad event has no effect.
         switch self {
         case .createIntent:
-            let input = try JSONCoding.decodeInput(CreateIntent.Input.self, from: arguments)
+            let input = try PaymentTool.decode(CreateIntent.Input.self, from: arguments)
             _ = try CreateIntent.validate(input)
             let (secrets, client) = try connect()
             return try CreateIntent(secrets: secrets, client: client, now: now).run(input)
         case .getStatus:
-            let input = try JSONCoding.decodeInput(GetIntentStatus.Input.self, from: arguments)
+            let input = try PaymentTool.decode(GetIntentStatus.Input.self, from: arguments)
             try GetIntentStatus.validate(input)
             let (secrets, client) = try connect()
             return try GetIntentStatus(secrets: secrets, client: client, now: now).run(input)
         case .cancelIntent:
-            let input = try JSONCoding.decodeInput(CloseIntent.Input.self, from: arguments)
+            let input = try PaymentTool.decode(CloseIntent.Input.self, from: arguments)
             try IntentLookupInput.validate(intentID: input.intent_id, idempotencyKey: input.idempotency_key)
             let (secrets, client) = try connect()
             return try CloseIntent(secrets: secrets, client: client, now: now).run(input)
         case .refund:
-            let input = try JSONCoding.decodeInput(Refund.Input.self, from: arguments)
+            let input = try PaymentTool.decode(Refund.Input.self, from: arguments)
             try Refund.validate(input)
             let rules = try PaymentTool.riskRules(environment: environment)
             let (secrets, client) = try connect()
             return try Refund(secrets: secrets, client: client, rules: rules, now: now).run(input)
         }
+    }
+
+    /// Decodes a tool's arguments; a fractional amount is refused with what amounts are in.
+    static func decode<T: Decodable>(_ type: T.Type, from arguments: JSONValue) throws(WxPayError) -> T {
+        try JSONCoding.decodeInput(T.self, from: arguments, integerHint: "amounts are in fen: 19.99 CNY is 1999")
     }
 
     /// The risk rules (`WXPAY_RISK_RULES` or the defaults); a bad rules file is a configuration error (exit 78).
