@@ -3,14 +3,15 @@
 // wxpay-agent-kit: WeChat Pay v3 for AI agents, as small stdin/stdout JSON functions sharing one core.
 //
 // Layering (each arrow is "may import"; every import is declared below, and `make test` builds with
-// `--explicit-target-dependency-import-check error`):
-//   function executables (create-intent, webhook, ...) glue the two sides:
-//     FunctionKit (envelopes, exits, logs; nothing of WeChat Pay) -> KitCore, WxPayHTTP
-//     WxPayOperations (WeChat Pay; nothing of envelopes) -> WxPayCore -> WxPayCrypto -> CWxOpenSSL
-//                                                                    \-> WxPayHTTP   -> CWxCurl (dlopen, not linked)
-//     PaymentFunctions: the glue the four payment executables share (FunctionKit + WxPayOperations).
-//   KitCore (JSON values, the function error and exit statuses, base64, POSIX helpers) is under everything but
-//   WxPayRisk, which stands on the standard library and the C library alone.
+// `--explicit-target-dependency-import-check error`, so an undeclared one fails the build):
+//   executables (create-intent, webhook, wxpay-mcp, ...): the glue, the only code that knows both sides
+//     |-> FunctionKit (envelopes, exits, logs, the Lambda loop; nothing of WeChat Pay) -> KitCore, WxPayHTTP
+//     |-> WxPayOperations (the payment tools; nothing of envelopes) -> WxPayCore, WxPayRisk
+//     `-> PaymentFunctions (the glue the four payment executables share) -> FunctionKit, WxPayOperations
+//   WxPayCore (WeChat Pay: secrets, signatures, notifications, client) -> WxPayCrypto -> CWxOpenSSL
+//                                                                     \-> WxPayHTTP   -> CWxCurl (dlopen, not linked)
+//   KitCore (JSON values, the function error, exit statuses, base64, POSIX helpers) is under all of these;
+//   WxPayRisk stands on the standard library and libc alone.
 // Only WxPayCrypto and WxPayHTTP touch C libraries. The emulator (Hummingbird) is the only target that links
 // SwiftNIO, and no function binary depends on it. The project's own targets build with warnings as errors.
 import PackageDescription
