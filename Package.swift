@@ -222,7 +222,9 @@ let package = Package(
         ),
         .testTarget(
             name: "EmulatorTests",
-            dependencies: ["KitCore", "WxPayTestSupport", "WxPayEmulator", "WxPayCore", "WxPaySandbox", "WxPayCrypto", "WxPayHTTP"],
+            dependencies: [
+                "KitCore", "WxPayTestSupport", "WxPayEmulator", "WxPayCore", "WxPaySandbox", "WxPayCrypto", "WxPayHTTP",
+            ],
             swiftSettings: swiftSettings
         ),
         // Client functions as processes against a wxpay-emulator process (no link to the emulator's code).
