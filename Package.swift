@@ -105,7 +105,7 @@ let package = Package(
         function("intent-status", ["WxPayOperations"]),
         function("close-intent", ["WxPayOperations"]),
         function("refund", ["WxPayOperations"]),
-        function("webhook", ["WxPayRisk", "WxPayPrivacy"]),
+        function("webhook", ["WxPayRisk", "WxPayPrivacy", "WxPayOperations"]),
         function("risk-batch", ["WxPayRisk"]),
         function("pii-redact", ["WxPayPrivacy"]),
         function("pii-restore", ["WxPayPrivacy"]),
@@ -124,7 +124,7 @@ let package = Package(
         ),
 
         // MARK: HTTP front for Knative / Cloud Run / OpenFaaS (POSIX sockets + posix_spawn; no SwiftNIO)
-        .executableTarget(name: "wxpay-http-front", swiftSettings: swiftSettings),
+        .executableTarget(name: "wxpay-http-front", dependencies: ["WxPayHTTP"], swiftSettings: swiftSettings),
 
         // MARK: Local WeChat Pay v3 emulator (the only target that links Hummingbird / SwiftNIO)
         .target(
@@ -167,6 +167,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Fuzzing (libFuzzer): one executable holds every target; Fuzz/README.md, `make fuzz`
+        .executableTarget(
+            name: "wxpay-fuzz",
+            dependencies: [
+                "FunctionKit", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayOperations", "WxPayPrivacy",
+                "WxPayRisk", "WxPaySandbox", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Fuzz/Targets",
             swiftSettings: swiftSettings
         ),
 

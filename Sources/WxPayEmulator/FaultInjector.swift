@@ -1,4 +1,5 @@
 import WxPayCore
+import WxPaySandbox
 
 /// A fault to inject into the next matching merchant API calls.
 public struct FaultRule: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import WxPayCore
+import WxPaySandbox
 
 /// The four prepay endpoints and the `trade_type` each produces (the mini-program uses `jsapi`).
 public enum TradeType: String, Sendable, CaseIterable {

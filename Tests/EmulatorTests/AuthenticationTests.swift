@@ -1,5 +1,6 @@
 import Testing
 import WxPayCore
+import WxPaySandbox
 import WxPayCrypto
 import WxPayEmulator
 import WxPayHTTP

@@ -1,5 +1,6 @@
 import Testing
 import WxPayCore
+import WxPaySandbox
 import WxPayEmulator
 
 /// The books in-process, without HTTP: the state machine the merchant API and the control API share.

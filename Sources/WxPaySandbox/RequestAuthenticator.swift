@@ -14,9 +14,16 @@ public struct AuthorizationHeader: Sendable, Equatable {
     /// `signature` (base64).
     public var signature: String
 
+    /// The longest header accepted (a real one is about 600 bytes).
+    public static let maxBytes = 4096
+
     /// Parses a header value.
     /// - Throws: 401 `SIGN_ERROR` naming the missing or malformed part.
     public init(parsing value: String) throws(WeChatAPIError) {
+        guard value.utf8.count <= AuthorizationHeader.maxBytes else {
+            throw .signError("the Authorization header is longer than \(AuthorizationHeader.maxBytes) bytes",
+                             field: "authorization")
+        }
         let prefix = RequestSigner.scheme + " "
         guard value.hasPrefix(prefix) else {
             throw .signError("Authorization scheme must be \(RequestSigner.scheme)", field: "schema")
@@ -30,10 +37,14 @@ public struct AuthorizationHeader: Sendable, Equatable {
             let key = String(item[..<eq]).trimmingSpaces()
             var raw = String(item[item.index(after: eq)...]).trimmingSpaces()[...]
             guard raw.count >= 2, raw.first == "\"", raw.last == "\"" else {
-                throw .signError("Authorization parameter \(key) must be double-quoted", field: key)
+                throw .signError("Authorization parameter \"\(Untrusted.excerpt(key))\" must be double-quoted",
+                                 field: Untrusted.excerpt(key))
             }
             raw = raw.dropFirst().dropLast()
-            guard fields[key] == nil else { throw .signError("duplicate Authorization parameter \(key)", field: key) }
+            guard fields[key] == nil else {
+                throw .signError("duplicate Authorization parameter \"\(Untrusted.excerpt(key))\"",
+                                 field: Untrusted.excerpt(key))
+            }
             fields[key] = String(raw)
         }
         func required(_ key: String) throws(WeChatAPIError) -> String {
@@ -79,15 +90,16 @@ public struct RequestAuthenticator: Sendable {
         }
         let header = try AuthorizationHeader(parsing: authorization)
         guard header.mchid == mchid else {
-            throw .signError("mchid \(header.mchid) is not a merchant known to this emulator", field: "mchid")
+            throw .signError("mchid \"\(Untrusted.excerpt(header.mchid))\" is not a merchant known to this emulator",
+                             field: "mchid")
         }
         guard header.serialNumber.uppercased() == certificate.serialNumber.uppercased() else {
             throw .signError("serial_no is not the merchant API certificate serial", field: "serial_no")
         }
-        guard let ts = Int64(header.timestamp) else {
+        guard let ts = Untrusted.unixSeconds(header.timestamp) else {
             throw .signError("timestamp is not Unix seconds", field: "timestamp")
         }
-        guard abs(now - ts) <= RequestAuthenticator.window else {
+        guard Untrusted.within(now, ts, window: RequestAuthenticator.window) else {
             throw .signError("timestamp is more than \(RequestAuthenticator.window) s from now", field: "timestamp")
         }
         let message = RequestSigner.message(method: method, canonicalURL: target, timestamp: ts, nonce: header.nonce,
