@@ -16,8 +16,11 @@
    a new way of building codes must not escape the documentation silently.
 2. Outside references. No file tracked by git (`git ls-files`) may refer to the material this repository was once
    specified from outside itself (a sibling `shared` directory, its SPEC file, its section numbers).
+3. Links into the documentation. Every relative Markdown link in a tracked `.md` file must name a file that exists,
+   and every `docs/<page>.md#anchor` (in Markdown or in source comments) a heading that exists, so the contract
+   stays reachable from README.md.
 
-Exit status: 0 when both hold; 1 otherwise, listing every missing code and every offending line; 2 on bad usage.
+Exit status: 0 when all three hold; 1 otherwise, listing every missing code and every offending line; 2 on bad usage.
 """
 import os
 import re
@@ -234,6 +237,55 @@ def outside_references(root):
     return problems
 
 
+def heading_anchors(path):
+    """GitHub's anchors for the headings of a Markdown file: lower case, punctuation dropped, spaces to `-`."""
+    anchors = set()
+    in_code = False
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("```"):
+                in_code = not in_code
+            m = None if in_code else re.match(r"^#+\s+(.*)", line)
+            if m:
+                anchors.add(re.sub(r"[^\w\- ]", "", m.group(1).strip().lower()).replace(" ", "-"))
+    return anchors
+
+
+def broken_links(root):
+    try:
+        listed = subprocess.run(["git", "ls-files", "-z"], cwd=root, check=True, capture_output=True).stdout
+    except (OSError, subprocess.CalledProcessError) as error:
+        return [f"git ls-files failed: {error}"]
+    problems, cache = [], {}
+    for name in listed.decode("utf-8", "replace").split("\0"):
+        if not name.endswith((".md", ".swift", ".py", ".sh")):
+            continue
+        try:
+            with open(os.path.join(root, name), encoding="utf-8", errors="replace") as f:
+                text = f.read()
+        except OSError:
+            continue
+        if name.endswith(".md"):
+            text = re.sub(r"```.*?```", "", text, flags=re.S)
+            links = [(m.group(1), os.path.dirname(name)) for m in re.finditer(r"\]\(([^)\s]+)\)", text)]
+        else:
+            links = [(m.group(1), "") for m in re.finditer(r"\b(docs/[\w-]+\.md(?:#[\w-]+)?)", text)]
+        for link, base in links:
+            if re.match(r"^[a-z]+:", link) or link.startswith("#") and not name.endswith(".md"):
+                continue
+            path, _, anchor = link.partition("#")
+            target = os.path.normpath(os.path.join(base, path)) if path else name
+            if not os.path.exists(os.path.join(root, target)):
+                problems.append(f"{name}: link to {link}: {target} does not exist")
+                continue
+            if anchor and target.startswith("docs/") and target.endswith(".md"):
+                if target not in cache:
+                    cache[target] = heading_anchors(os.path.join(root, target))
+                if anchor not in cache[target]:
+                    problems.append(f"{name}: link to {link}: {target} has no heading #{anchor}")
+    return problems
+
+
 def main(argv):
     root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
     show = False
@@ -260,6 +312,7 @@ def main(argv):
     for code in missing:
         problems.append(f"{code}: emitted at {', '.join(codes[code][:3])} but not documented in docs/errors.md")
     problems += outside_references(root)
+    problems += broken_links(root)
 
     if problems:
         for problem in problems:
@@ -268,7 +321,7 @@ def main(argv):
               file=sys.stderr)
         return 1
     print(f"check_error_codes: all {len(codes)} error codes derived from Sources/ are documented in docs/errors.md; "
-          "no tracked file refers outside the repository")
+          "no tracked file refers outside the repository; every link into the repository resolves")
     return 0
 
 
