@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The script-driven suites of `make test`, after `swift test`: each must exist and pass.
 #   Tests/tools/check_error_codes.py
-#                             every error code Sources/ can emit is in docs/errors.md; no file refers outside the repo
+#                             every error code Sources/ can emit is in docs/errors.md; no file refers outside the
+#                             repository; links into the repository resolve
 #   Tests/interop/run.sh      the Python SDK wechatpayv3 as a client of the emulator, and decrypting its notifications
 #   examples/test.sh          the shell workflows (pay, expiry re-prompt, redaction, MCP) against the emulator
 #   examples/agent/test.sh    the agent loop against a stub OpenAI-compatible server: no raw identifier reaches it
