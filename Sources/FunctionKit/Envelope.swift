@@ -1,7 +1,7 @@
 import FoundationEssentials
 import WxPayCore
 
-/// How an event arrived (SPEC §1, "Event envelopes").
+/// How an event arrived (docs/envelopes.md).
 public enum Envelope: Sendable, Equatable {
     /// The function's own input object.
     case direct

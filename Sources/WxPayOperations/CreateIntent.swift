@@ -1,7 +1,7 @@
 import WxPayCore
 import WxPayCrypto
 
-/// `create-intent` (SPEC §3): creates, or finds again, the WeChat Pay order for an agent conversation.
+/// `create-intent` (docs/functions.md): creates, or finds again, the WeChat Pay order for an agent conversation.
 ///
 /// Idempotency without a database: the order number derives from the idempotency key (and attempt), and the
 /// order's `attach` carries a fingerprint of its parameters plus the creation time that fixes `time_expire`. A repeat

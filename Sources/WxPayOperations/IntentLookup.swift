@@ -1,7 +1,7 @@
 import WxPayCore
 import WxPayHTTP
 
-/// `intent-status` (SPEC §4): the intent's state, optionally waiting until it is terminal.
+/// `intent-status` (docs/functions.md#intent-status): the intent's state, optionally waiting until it is terminal.
 public struct GetIntentStatus: Sendable {
     /// The OpenAI tool name.
     public static let toolName = "get_payment_status"
@@ -54,7 +54,7 @@ public struct GetIntentStatus: Sendable {
     }
 }
 
-/// `close-intent` (SPEC §4): closes an unpaid intent; closing a closed one is a no-op, a paid one is refused.
+/// `close-intent` (docs/functions.md): closes an unpaid intent; closing a closed one is a no-op, a paid one is refused.
 public struct CloseIntent: Sendable {
     /// The OpenAI tool name.
     public static let toolName = "cancel_payment_intent"

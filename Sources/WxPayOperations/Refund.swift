@@ -1,7 +1,7 @@
 import WxPayCore
 import WxPayRisk
 
-/// `refund` (SPEC §6): full or partial refund with a factual, screened reason and an inline risk score.
+/// `refund` (docs/functions.md): full or partial refund with a factual, screened reason and an inline risk score.
 ///
 /// `out_refund_no` derives from the order and the idempotency key, so a retried or duplicated call names the same
 /// refund and WeChat Pay executes it at most once. Before any refund call the order is read: it must be paid and the

@@ -125,7 +125,7 @@ struct ScannedTransaction {
     var attach: Range<Int>?
 }
 
-/// Reads one transaction object (SPEC §7) from UTF-8 bytes without building any intermediate value. Strings are
+/// Reads one transaction object (docs/functions.md) from UTF-8 bytes, building no intermediate value. Strings are
 /// decoded (all escapes, surrogate pairs, UTF-8 validated) into one reusable buffer.
 struct TransactionScanner {
     /// Decoded strings of the last transaction (written through a pointer: a decoded string is never longer

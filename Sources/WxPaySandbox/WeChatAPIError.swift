@@ -2,7 +2,7 @@ import WxPayCore
 
 /// An error answer shaped like WeChat Pay's: an HTTP status and the body `{"code","message","detail"}`.
 ///
-/// The codes and statuses follow WeChat Pay APIv3's published error tables (`shared/reference/wechatpay-v3.md` §7).
+/// The codes and statuses follow WeChat Pay APIv3's published error tables (see docs/errors.md, "Emulator codes").
 public struct WeChatAPIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// HTTP status of the answer.
     public let status: Int

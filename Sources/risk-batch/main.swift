@@ -1,4 +1,4 @@
-// risk-batch: score a stream of transactions (SPEC §7). NDJSON or a JSON array on stdin, streamed; one NDJSON
+// risk-batch: score a stream of transactions (docs/functions.md). NDJSON or a JSON array on stdin, streamed; one NDJSON
 // answer per record on stdout, in order; a summary JSON line on stderr. A batch event {"transactions": [...]}
 // is answered with one {"results": [...], "summary": {...}} object.
 

@@ -5,7 +5,7 @@ import WxPayOperations
 import WxPayPrivacy
 import WxPayRisk
 
-// webhook: receive a WeChat Pay notification — verify, decrypt, normalize, hand on, answer WeChat (SPEC §5).
+// webhook: receive a WeChat Pay notification: verify, decrypt, normalize, hand on, answer WeChat (docs/functions.md).
 
 let descriptor = FunctionDescriptor(
     name: "webhook",

@@ -6,7 +6,7 @@ import WxPayCrypto
 import WxPayEmulator
 import WxPaySandbox
 
-/// The local WeChat Pay v3 emulator (SPEC §8): the sandbox that can call back.
+/// The local WeChat Pay v3 emulator (docs/functions.md#developer-tools): the sandbox that can call back.
 ///
 /// `@main` (not top-level code in main.swift, which would pick ArgumentParser's synchronous entry point).
 @main

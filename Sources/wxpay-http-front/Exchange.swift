@@ -36,7 +36,7 @@ struct OutgoingResponse {
     }
 }
 
-/// The plain HTTP envelope a function reads on stdin (SPEC §1): `{"httpMethod","path","headers","body",
+/// The plain HTTP envelope a function reads on stdin (docs/envelopes.md): `{"httpMethod","path","headers","body",
 /// "isBase64Encoded"}`, plus `queryStringParameters` when the URL has a query.
 struct PlainHTTPEnvelope: Encodable {
     var httpMethod: String

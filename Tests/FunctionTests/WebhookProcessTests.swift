@@ -5,7 +5,7 @@ import WxPayCrypto
 import WxPaySandbox
 import WxPayTestSupport
 
-/// The built `webhook` executable, run as a process per event (SPEC §5), with secrets from a fresh key set.
+/// The built `webhook` executable, run as a process per event (docs/functions.md), with secrets from a fresh key set.
 @Suite("webhook process")
 struct WebhookProcessTests {
     static let keys: SandboxKeySet = {
@@ -64,7 +64,7 @@ struct WebhookProcessTests {
         }
     }
 
-    /// stderr holds only JSON lines and never a secret (SPEC §1).
+    /// stderr holds only JSON lines and never a secret (docs/functions.md).
     static func expectCleanStderr(_ result: ProcessResult, sourceLocation: SourceLocation) {
         for line in result.stderrLines {
             let parsed = try? JSONCoding.value(from: Array(line.utf8))
@@ -188,7 +188,7 @@ struct WebhookProcessTests {
         #expect(try world.events.count == 1)
     }
 
-    // MARK: The rejection table (SPEC §5), as processes
+    // MARK: The rejection table (docs/functions.md#webhook), as processes
 
     static let rejections: [(NotificationBuilder.Fault, String)] = [
         (.unsigned, "SIGNATURE_MISSING"), (.tampered, "SIGNATURE_INVALID"), (.wrongKey, "SIGNATURE_INVALID"),

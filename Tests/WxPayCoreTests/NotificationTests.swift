@@ -3,7 +3,7 @@ import WxPayCore
 import WxPayCrypto
 import WxPaySandbox
 
-/// `NotificationProcessor` against SPEC §5: every rejection, the normalized event, attach, China time.
+/// `NotificationProcessor` against docs/functions.md: every rejection, the normalized event, attach, China time.
 @Suite("Notifications")
 struct NotificationTests {
     let keys = Fixtures.keys
@@ -25,7 +25,7 @@ struct NotificationTests {
         } catch { return .failure(error) }
     }
 
-    // MARK: The rejection table (SPEC §5)
+    // MARK: The rejection table (docs/functions.md#webhook)
 
     /// Each fault of the simulator and the code the webhook must refuse it with (all 401, exit 77).
     static let rejections: [(NotificationBuilder.Fault, String)] = [
@@ -45,7 +45,7 @@ struct NotificationTests {
         #expect(Set(Self.rejections.map(\.0)) == Set(NotificationBuilder.Fault.allCases))
     }
 
-    @Test("every rejection of SPEC §5 is a 401, exit 77, with its own code and no event",
+    @Test("every webhook rejection (docs/functions.md#webhook) is a 401, exit 77, with its own code and no event",
           arguments: rejections.map { ($0.0.rawValue, $0.1) })
     func rejection(_ fault: String, _ code: String) throws {
         let now = System.unixTime()

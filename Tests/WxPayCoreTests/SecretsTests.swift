@@ -3,7 +3,7 @@ import WxPayCore
 import WxPayCrypto
 import WxPaySandbox
 
-/// The secrets file (SPEC §2): every way it can be missing or invalid, and that no value is ever echoed.
+/// The secrets file (docs/secrets.md): every way it can be missing or invalid, and that no value is ever echoed.
 @Suite("Secrets file")
 struct SecretsTests {
     static let forwardSecret = "fwd_Zq81xkP0aLm3Vn7Rt2Yw9Bc4Ee6Gh"

@@ -9,7 +9,8 @@ import WxPayCore
 import WxPayCrypto
 import WxPaySandbox
 
-/// The known-answer vectors copied from `../shared/vectors` next to this file, so a clean clone can run them.
+/// The known-answer vectors in `Vectors/` next to this file: data from the test fixtures of WeChat Pay's official Go
+/// and Java SDKs (provenance per file and per vector: `Vectors/README.md`).
 enum VectorFile {
     /// `Tests/WxPayCoreTests/Vectors`, found from this source file's own path.
     static let directory: String = {

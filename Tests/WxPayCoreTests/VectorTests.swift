@@ -3,7 +3,8 @@ import WxPayCore
 import WxPayCrypto
 import WxPaySandbox
 
-/// Known answers from WeChat Pay's official SDKs (`Vectors/`, copied from `../shared/vectors`).
+/// Known answers from WeChat Pay's official SDKs, wechatpay-go and wechatpay-java (`Vectors/`; provenance in
+/// `Vectors/README.md`).
 @Suite("Known-answer vectors")
 struct VectorTests {
     // MARK: Inventory
