@@ -3,6 +3,8 @@
 #   Tests/tools/check_error_codes.py
 #                             every error code Sources/ can emit is in docs/errors.md; no file refers outside the
 #                             repository; links into the repository resolve
+#   Tests/hostile/campaign.py every function as a process on hostile inputs: ends by itself, contract exit status,
+#                             one JSON object, no secret, no unbounded echo
 #   Tests/interop/run.sh      the Python SDK wechatpayv3 as a client of the emulator, and decrypting its notifications
 #   examples/test.sh          the shell workflows (pay, expiry re-prompt, redaction, MCP) against the emulator
 #   examples/agent/test.sh    the agent loop against a stub OpenAI-compatible server: no raw identifier reaches it
@@ -10,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export WXPAY_BIN_DIR="${WXPAY_BIN_DIR:-$(swift build --show-bin-path)}"
-suites=(Tests/tools/check_error_codes.py Tests/interop/run.sh examples/test.sh examples/agent/test.sh infra/test.sh)
+suites=(Tests/tools/check_error_codes.py Tests/hostile/campaign.py Tests/interop/run.sh examples/test.sh examples/agent/test.sh infra/test.sh)
 failed=()
 for suite in "${suites[@]}"; do
     printf '\n\033[1m== %s\033[0m\n' "$suite"
