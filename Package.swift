@@ -233,7 +233,7 @@ let package = Package(
             name: "FunctionTests",
             dependencies: [
                 "WxPayTestSupport", "FunctionKit", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPaySandbox",
-                "WxPayPrivacy", .product(name: "Logging", package: "swift-log"),
+                "WxPayPrivacy", "WxPayOperations", "WxPayRisk", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

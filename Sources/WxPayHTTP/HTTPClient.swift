@@ -63,7 +63,7 @@ public struct HTTPResponse: Sendable {
     /// The first value of the header `name` (case-insensitive).
     public func header(_ name: String) -> String? {
         let lower = name.lowercased()
-        return headers.first { $0.name == lower }?.value
+        return headers.first { $0.name == lower || $0.name.lowercased() == lower }?.value
     }
 }
 

@@ -340,24 +340,30 @@ struct OrderRequest: Sendable {
 enum Orders {
     /// The order, or `nil` when WeChat Pay does not know it.
     static func query(_ client: WxPayClient, mchid: String, outTradeNo: String) throws(WxPayError) -> JSONValue? {
+        let order: JSONValue
         do {
-            return try client.get("/v3/pay/transactions/out-trade-no/\(PathSegment.escape(outTradeNo))?mchid=\(mchid)").body
+            order = try client.get("/v3/pay/transactions/out-trade-no/\(PathSegment.escape(outTradeNo))?mchid=\(mchid)").body
         } catch let error where error.wechatCode == "ORDER_NOT_EXIST" || error.wechatCode == "ORDERNOTEXIST"
             || error.wechatCode == "RESOURCE_NOT_EXISTS"
         {
             return nil
         }
+        try AnswerMatch.require(order, ["out_trade_no": outTradeNo, "mchid": mchid], about: "order query")
+        return order
     }
 
     /// The order by WeChat's transaction id, or `nil`.
     static func query(_ client: WxPayClient, mchid: String, transactionID: String) throws(WxPayError) -> JSONValue? {
+        let order: JSONValue
         do {
-            return try client.get("/v3/pay/transactions/id/\(PathSegment.escape(transactionID))?mchid=\(mchid)").body
+            order = try client.get("/v3/pay/transactions/id/\(PathSegment.escape(transactionID))?mchid=\(mchid)").body
         } catch let error where error.wechatCode == "ORDER_NOT_EXIST" || error.wechatCode == "ORDERNOTEXIST"
             || error.wechatCode == "RESOURCE_NOT_EXISTS"
         {
             return nil
         }
+        try AnswerMatch.require(order, ["transaction_id": transactionID, "mchid": mchid], about: "order query")
+        return order
     }
 
     /// Resolves `intent_id` or `idempotency_key` to the latest order: for a key, attempts 1, 2, ... are
