@@ -328,7 +328,9 @@ struct MCPSessionTests {
         #expect(failed["result"]?["structuredContent"]?["error"]?["code"] == "INVALID_FIELD")
 
         #expect(server.finish() == 0)
-        for line in server.readAllStdout() {
+        let stdout = server.readAllStdout()
+        #expect(stdout.count >= 4, "the four responses at least: \(stdout)")
+        for line in stdout {
             let message = try JSONCoding.value(from: Array(line.utf8))
             #expect(message["jsonrpc"] == "2.0", "stdout line is JSON-RPC: \(line)")
         }
