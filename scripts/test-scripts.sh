@@ -9,10 +9,12 @@
 #   examples/test.sh          the shell workflows (pay, expiry re-prompt, redaction, MCP) against the emulator
 #   examples/agent/test.sh    the agent loop against a stub OpenAI-compatible server: no raw identifier reaches it
 #   infra/test.sh             release build, Lambda zips run in an empty chroot, OCI image, SAM/OpenFaaS/Knative checks
+#   scripts/test-demo.sh      `make demo` with ports 8780/8781 taken: free ports picked; a taken EMU_PORT refused plainly
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export WXPAY_BIN_DIR="${WXPAY_BIN_DIR:-$(swift build --show-bin-path)}"
-suites=(Tests/tools/check_error_codes.py Tests/hostile/campaign.py Tests/interop/run.sh examples/test.sh examples/agent/test.sh infra/test.sh)
+suites=(Tests/tools/check_error_codes.py Tests/hostile/campaign.py Tests/interop/run.sh examples/test.sh examples/agent/test.sh
+        infra/test.sh scripts/test-demo.sh)
 failed=()
 for suite in "${suites[@]}"; do
     printf '\n\033[1m== %s\033[0m\n' "$suite"

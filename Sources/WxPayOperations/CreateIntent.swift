@@ -213,12 +213,25 @@ public struct CreateIntent: Sendable {
         }
     }
 
-    /// The answer for an expired or closed intent: what the agent should do next.
+    /// What became of an intent that was never paid, as the hints say it: the real state, so an agent never tells
+    /// a user whose intent was cancelled that their time ran out (or the other way round).
+    static func unpaidOutcome(_ status: IntentStatus) -> String {
+        switch status {
+        case .closed: "This intent was closed (cancelled) before it was paid; nothing was charged."
+        case .expired: "The payment window expired before the user paid; nothing was charged."
+        case .requiresConfirmation, .succeeded, .refunded, .failed: "This intent is \(status.rawValue)."
+        }
+    }
+
+    /// The answer for an expired or closed intent: what the agent should do next, in hints that name which of the
+    /// two it is.
     private func expired(order: OrderRequest, status: IntentStatus, input: Input, attempt: Int, createdAt: Int64)
         throws(WxPayError) -> JSONValue
     {
         var o = summary(order: order, createdAt: createdAt, status: status, replayed: true).objectValue ?? [:]
         let next = attempt + 1
+        let outcome = CreateIntent.unpaidOutcome(status)
+        let stillWants = status == .closed ? " only if they still want to buy" : ""
         if input.on_expiry == "fallback_link" {
             // Make attempt N+1 as a native (QR) or h5 order right away: a link the user can open anywhere.
             var fallback = input
@@ -229,12 +242,12 @@ public struct CreateIntent: Sendable {
             o["next_action"] = [
                 "type": "fallback_link", "attempt": .int(Int64(next)),
                 "url": fresh["confirmation_url"] ?? .null, "intent": fresh,
-                "hint": "The payment window expired. Offer the user this link; it is a new intent with its own expiry.",
+                "hint": .string("\(outcome) Offer the user this link\(stillWants); it is a new intent with its own expiry."),
             ]
         } else {
             o["next_action"] = [
                 "type": "reprompt", "attempt": .int(Int64(next)),
-                "hint": .string("The payment window expired. Ask the user whether to try again; if yes, call "
+                "hint": .string("\(outcome) Ask the user whether to try again; if yes, call "
                     + "\(CreateIntent.toolName) with the same idempotency_key and \"attempt\": \(next)."),
             ]
         }

@@ -251,7 +251,7 @@ struct WebhookProcessTests {
     func methodNotAllowed() throws {
         let world = try World(Self.secrets())
         defer { world.dir.remove() }
-        guard case .object(var o) = try Self.notification(style: "apigw-v1") else { return }
+        var o = try #require(try Self.notification(style: "apigw-v1").objectValue, "the apigw-v1 event is not an object")
         o["httpMethod"] = "GET"
         let result = try world.webhook(.object(o))
         #expect(result.status == 65)
@@ -355,22 +355,19 @@ struct WebhookProcessTests {
         #expect(try world.events.isEmpty)
 
         // The operator adds the new key next to the old one (atomic rename); nothing else changes.
-        var file = try Self.secrets(old, mode: mode)
-        if case .object(var o) = file {
-            if mode == .certificate {
-                o["wechatpay_certificates"] = .object([
-                    old.platformCertificate.serialNumber: .string(try old.platformCertificate.pem()),
-                    new.platformCertificate.serialNumber: .string(try new.platformCertificate.pem()),
-                ])
-            } else {
-                o["wechatpay_public_keys"] = .object([
-                    old.publicKeyID: .string(try old.platformKey.publicKey.pem()),
-                    new.publicKeyID: .string(try new.platformKey.publicKey.pem()),
-                ])
-            }
-            file = .object(o)
+        var o = try #require(try Self.secrets(old, mode: mode).objectValue, "the secrets fixture is not an object")
+        if mode == .certificate {
+            o["wechatpay_certificates"] = .object([
+                old.platformCertificate.serialNumber: .string(try old.platformCertificate.pem()),
+                new.platformCertificate.serialNumber: .string(try new.platformCertificate.pem()),
+            ])
+        } else {
+            o["wechatpay_public_keys"] = .object([
+                old.publicKeyID: .string(try old.platformKey.publicKey.pem()),
+                new.publicKeyID: .string(try new.platformKey.publicKey.pem()),
+            ])
         }
-        try world.write(file)
+        try world.write(.object(o))
 
         let after = try world.webhook(event)
         #expect(after.status == 0, "\(after.stdoutText)")
@@ -398,7 +395,7 @@ struct WebhookProcessTests {
 
     @Test("secrets invalid: 78 SECRETS_INVALID naming the field, never its value")
     func secretsInvalid() throws {
-        guard case .object(var o) = try Self.secrets() else { return }
+        var o = try #require(try Self.secrets().objectValue, "the secrets fixture is not an object")
         o["apiv3_key"] = .string(String(Self.keys.apiV3Key.prefix(31)))
         let world = try World(.object(o))
         defer { world.dir.remove() }

@@ -122,7 +122,8 @@ struct SecretsTests {
     func missingFile() throws {
         let result = Self.load(path: "/tmp/wxpay-core-tests-nonexistent/wxpay.json")
         try Self.expectRefused(result, code: "SECRETS_NOT_FOUND", field: nil, secrets: [])
-        if case .failure(let error) = result { #expect(error.message.contains("/tmp/wxpay-core-tests-nonexistent/wxpay.json")) }
+        let error = try #require(result.failureValue, "the missing file was accepted")
+        #expect(error.message.contains("/tmp/wxpay-core-tests-nonexistent/wxpay.json"))
     }
 
     @Test("without WXPAY_SECRETS_FILE the default path is read", .enabled(if: !fileExists(Secrets.defaultPath)))

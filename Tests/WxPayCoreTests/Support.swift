@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Testing
 import WxPayCore
 import WxPayCrypto
 import WxPaySandbox
@@ -71,7 +72,10 @@ enum Fixtures {
 
     /// Sets or removes keys of a JSON object.
     static func editing(_ value: JSONValue, _ changes: [String: JSONValue?]) -> JSONValue {
-        guard case .object(var o) = value else { return value }
+        guard case .object(var o) = value else {
+            Issue.record("editing a secrets file that is not an object: \(value)")
+            return value
+        }
         for (k, v) in changes { o[k] = v }  // a nil value removes the key
         return .object(o)
     }
