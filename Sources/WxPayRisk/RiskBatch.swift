@@ -636,6 +636,8 @@ public final class RiskStreamProcessor {
     /// The scorer (and through it the engine and the summary).
     public let scorer: RiskBatchScorer
     private var splitter: RiskInputSplitter
+    /// The record limit (kept apart from `splitter`, which is being mutated while records are handled).
+    private let maxRecordBytes: Int
     /// Set when the input held a batch event whose `transactions` member is not an array: the message to report.
     public private(set) var invalidEvent: String?
     /// True once a batch event was answered.
@@ -650,6 +652,7 @@ public final class RiskStreamProcessor {
     {
         self.scorer = scorer
         splitter = RiskInputSplitter(maxRecordBytes: maxRecordBytes)
+        self.maxRecordBytes = splitter.maxRecordBytes
     }
 
     /// Feeds the next chunk of input, appending the answers it completes to `output`.
@@ -688,7 +691,7 @@ public final class RiskStreamProcessor {
         answeredBatch = true
         output += #"{"results":["#.utf8
         var first = true
-        var splitter = ArraySplitter(maxElementBytes: self.splitter.maxRecordBytes)
+        var splitter = ArraySplitter(maxElementBytes: maxRecordBytes)
         let body = UnsafeBufferPointer(rebasing: bytes[(range.lowerBound + 1)..<range.upperBound])
         let emit: (RiskInputSplitter.Record) -> Void = { record in
             if !first { output.append(UInt8(ascii: ",")) }
