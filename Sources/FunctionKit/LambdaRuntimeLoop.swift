@@ -152,7 +152,7 @@ public struct LambdaRuntimeAPI: Sendable {
         }
         return LambdaInvocation(
             requestID: requestID,
-            deadlineMillis: response.header("lambda-runtime-deadline-ms").flatMap { Int64($0) },
+            deadlineMillis: response.header("lambda-runtime-deadline-ms").flatMap(Self.deadlineMillis),
             traceID: response.header("lambda-runtime-trace-id"),
             functionARN: response.header("lambda-runtime-invoked-function-arn"),
             event: response.body)
@@ -194,6 +194,21 @@ public struct LambdaRuntimeAPI: Sendable {
         do { return try HTTPClient.send(request) } catch {
             throw LambdaRuntimeError(.unreachable, error.message)
         }
+    }
+
+    /// `Lambda-Runtime-Deadline-Ms` read with a range: 1 to 14 decimal digits, at most the end of year 9999 in Unix
+    /// milliseconds, so `deadline − now` cannot overflow; anything else is treated as absent (the function's own
+    /// budget applies).
+    static func deadlineMillis(_ text: String) -> Int64? {
+        let utf8 = text.utf8
+        guard !utf8.isEmpty, utf8.count <= 14 else { return nil }
+        var value: Int64 = 0
+        for c in utf8 {
+            let d = c &- 0x30
+            guard d <= 9 else { return nil }
+            value = value * 10 + Int64(d)  // at most 14 digits: no overflow
+        }
+        return value <= 253_402_300_799_999 ? value : nil
     }
 
     /// Request ids go into URL paths: accept only the characters AWS uses (a UUID), so a hostile or broken

@@ -144,8 +144,8 @@ public enum HTTPClient {
                     ptr(CURLOPT_URL, url)
                     ptr(CURLOPT_CUSTOMREQUEST, method)
                     long(CURLOPT_NOSIGNAL, 1)
-                    long(CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
-                    long(CURLOPT_TIMEOUT_MS, Int(request.totalTimeout * 1000))
+                    long(CURLOPT_CONNECTTIMEOUT_MS, curlMilliseconds(request.connectTimeout))
+                    long(CURLOPT_TIMEOUT_MS, curlMilliseconds(request.totalTimeout))
                     "http,https".withCString { ptr(CURLOPT_PROTOCOLS_STR, $0) }
                     long(CURLOPT_FOLLOWLOCATION, 0)
                     ptr(CURLOPT_HTTPHEADER, UnsafeRawPointer(headerList))
@@ -186,6 +186,14 @@ public enum HTTPClient {
         _ = cwx_curl_getinfo_long(curl.getinfo, handle, CURLINFO_RESPONSE_CODE, &status)
         return HTTPResponse(status: status, headers: sink.headers, body: sink.body)
     }
+}
+
+/// Seconds as whole milliseconds for curl, without trapping: NaN and values ≤ 0 are 0 (no limit, as curl reads 0),
+/// anything past `Int32.max` ms (24 days) is `Int32.max` (timeouts may come from the environment).
+func curlMilliseconds(_ seconds: Double) -> Int {
+    guard !seconds.isNaN, seconds > 0 else { return 0 }
+    let ms = (seconds * 1000).rounded(.up)
+    return ms >= Double(Int32.max) ? Int(Int32.max) : Int(ms)
 }
 
 /// Accumulates what curl hands to the callbacks. Only touched on the calling thread during `easyPerform`.
