@@ -72,26 +72,34 @@ func usage(_ message: String) -> Never {
 }
 
 let environment = System.environment()
-let options: RiskBatchOptions
-do {
-    options = try RiskBatchOptions.parse(Array(CommandLine.arguments.dropFirst()))
-} catch {
-    if RiskBatchOptions.exitCode(for: error) == .success {
-        let text = RiskBatchOptions.helpMessage()
-        _ = System.writeAll(fd: 1, Array("risk-batch: \(summary)\n\n\(text)\n\n\(discussion)\n".utf8))
-        terminate(ExitStatus.ok)
+var eventPath: String? = nil
+var lambdaFlag = false
+var maxRecordBytesFlag: String? = nil
+let arguments = Array(CommandLine.arguments.dropFirst())
+if !arguments.isEmpty {  // the common case (no arguments) skips the parser, as FunctionRunner does
+    do {
+        let options = try RiskBatchOptions.parse(arguments)
+        if options.version {
+            _ = System.writeAll(fd: 1, Array("risk-batch \(wxpayKitVersion)\n".utf8))
+            terminate(ExitStatus.ok)
+        }
+        eventPath = options.event
+        lambdaFlag = options.lambda
+        maxRecordBytesFlag = options.maxRecordBytes
+    } catch {
+        if RiskBatchOptions.exitCode(for: error) == .success {
+            let text = RiskBatchOptions.helpMessage()
+            _ = System.writeAll(fd: 1, Array("risk-batch: \(summary)\n\n\(text)\n\n\(discussion)\n".utf8))
+            terminate(ExitStatus.ok)
+        }
+        usage("\(RiskBatchOptions.message(for: error)) (see --help)")
     }
-    usage("\(RiskBatchOptions.message(for: error)) (see --help)")
-}
-if options.version {
-    _ = System.writeAll(fd: 1, Array("risk-batch \(wxpayKitVersion)\n".utf8))
-    terminate(ExitStatus.ok)
 }
 
 /// The record limit: `--max-record-bytes`, else `WXPAY_RISK_MAX_RECORD_BYTES`, else 1 MiB.
 let maxRecordBytes: Int = {
     let range = RiskInputSplitter.maxRecordBytesRange
-    if let text = options.maxRecordBytes {
+    if let text = maxRecordBytesFlag {
         guard let value = RiskInputSplitter.parseMaxRecordBytes(text) else {
             usage("--max-record-bytes must be a whole number of bytes from \(range.lowerBound) to \(range.upperBound)")
         }
@@ -136,7 +144,7 @@ func scoreBatch(_ request: FunctionRequest, _ context: InvocationContext) throws
 
 let lambdaDescriptor = FunctionDescriptor(name: "risk-batch", summary: "Score a batch of transactions.",
                                           discussion: discussion, timeBudget: 60)
-if options.lambda || !(environment["AWS_LAMBDA_RUNTIME_API"] ?? "").isEmpty {
+if lambdaFlag || !(environment["AWS_LAMBDA_RUNTIME_API"] ?? "").isEmpty {
     let level = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
     LambdaRuntimeLoop.run(descriptor: lambdaDescriptor, environment: environment,
                           logger: Logger(label: "risk-batch") { JSONLogHandler(label: $0, level: level) },
@@ -144,7 +152,7 @@ if options.lambda || !(environment["AWS_LAMBDA_RUNTIME_API"] ?? "").isEmpty {
 }
 
 var inputFD: Int32 = 0
-if let path = options.event {
+if let path = eventPath {
     inputFD = open(path, O_RDONLY)
     if inputFD < 0 { usage("cannot open \(path): errno \(errno)") }
 }
