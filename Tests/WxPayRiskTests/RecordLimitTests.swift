@@ -55,6 +55,17 @@ struct RecordLimitTests {
         }
     }
 
+    @Test("A pretty-printed single transaction longer than the limit is one RECORD_TOO_LARGE (held as a document)")
+    func longPrettyTransaction() throws {
+        let pretty = "{\n \"id\": \"p1\", \"amount\": 100, \"currency\": \"CNY\",\n \"description\": \""
+            + String(repeating: "d", count: 3000) + "\",\n \"user_openid\": \"o\", \"created_at\": \"2026-11-23T18:25:00Z\", \"type\": \"refund\"\n}\n"
+        let (lines, _) = process(pretty, maxRecordBytes: Self.limit)
+        #expect(lines.count == 1)
+        #expect(try code(lines[0]) == "RECORD_TOO_LARGE")
+        let (read, _) = process(pretty, maxRecordBytes: 4096)
+        #expect(try json(read[0])["id"]?.string == "p1")
+    }
+
     @Test("A single-line batch event longer than the limit is still a batch event (transactions comes early)")
     func longBatchEvent() throws {
         let many = Array(repeating: Self.good, count: 40).joined(separator: ",")
