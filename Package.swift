@@ -5,6 +5,7 @@
 // Layering (each arrow is "may import"):
 //   functions (create-intent, webhook, ...) -> FunctionKit -> WxPayCore -> WxPayCrypto -> CWxOpenSSL
 //                                                            \-> WxPayHTTP   -> CWxCurl (dlopen, not linked)
+//                                                            \-> WxPayTime (RFC 3339; also under WxPayRisk)
 // Only WxPayCrypto and WxPayHTTP touch C. The emulator (Hummingbird) is the only target that links SwiftNIO,
 // and no function binary depends on it.
 import PackageDescription
@@ -68,7 +69,7 @@ let package = Package(
         // MARK: Core and function kit
         .target(
             name: "WxPayCore",
-            dependencies: ["WxPayCrypto", "WxPayHTTP"],
+            dependencies: ["WxPayCrypto", "WxPayHTTP", "WxPayTime"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -87,8 +88,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Leaf: RFC 3339 date-times (standard library only), shared by WxPayCore and WxPayRisk
+        .target(name: "WxPayTime", swiftSettings: speedSettings),
+
         // MARK: Risk engine (standard library only: no Foundation, no C)
-        .target(name: "WxPayRisk", swiftSettings: speedSettings),
+        .target(name: "WxPayRisk", dependencies: ["WxPayTime"], swiftSettings: speedSettings),
 
         // MARK: Privacy proxy (PIPL): PII detection, placeholders, SM4/SM3 sealing (no C: crypto via WxPayCrypto)
         .target(name: "WxPayPrivacy", dependencies: ["WxPayCore", "WxPayCrypto"], swiftSettings: swiftSettings),
@@ -106,7 +110,7 @@ let package = Package(
         function("close-intent", ["WxPayOperations"]),
         function("refund", ["WxPayOperations"]),
         function("webhook", ["WxPayRisk", "WxPayPrivacy", "WxPayOperations"]),
-        function("risk-batch", ["WxPayRisk"]),
+        function("risk-batch", ["WxPayRisk", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         function("pii-redact", ["WxPayPrivacy"]),
         function("pii-restore", ["WxPayPrivacy"]),
 
@@ -217,7 +221,7 @@ let package = Package(
         .testTarget(
             name: "WxPayRiskTests",
             dependencies: [
-                "WxPayRisk",
+                "WxPayRisk", "WxPayTime",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Fixtures"],  // read through #filePath, not bundled

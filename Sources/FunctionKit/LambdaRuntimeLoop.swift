@@ -134,11 +134,16 @@ public struct LambdaRuntimeAPI: Sendable {
         base = "http://\(address)/2018-06-01/runtime"
     }
 
+    /// The largest event body fetched from `/invocation/next`: Lambda's payload limit (6 MB) and some headroom.
+    public static let maxEventFetchBytes = 8 << 20
+
     /// `GET /runtime/invocation/next`: blocks, without a timeout (the docs forbid one: the sandbox may be frozen
     /// between invocations), until Lambda has an event.
     public func next() throws(LambdaRuntimeError) -> LambdaInvocation {
+        // The event is the body: up to Lambda's 6 MB payload limit (larger than the client's default cap), so
+        // that an event over the function's own limit is still fetched and answered EVENT_TOO_LARGE.
         let response = try send(HTTPRequest(method: "GET", url: "\(base)/invocation/next", connectTimeout: 5,
-                                            totalTimeout: 0))
+                                            totalTimeout: 0, maxAnswerBytes: Self.maxEventFetchBytes))
         return try LambdaInvocation(nextAnswer: response)
     }
 

@@ -118,6 +118,13 @@ public struct WxPayClient: Sendable {
                                            exitStatus: ExitStatus.unavailable, httpStatus: 503))
             case .connectFailed, .connectionLost:
                 return .failure(.unavailable("WeChat Pay is unreachable: \(error.message)"))
+            case .answerTooLarge:
+                // Not an answer WeChat Pay's API gives (they are a few KiB): a broken gateway or proxy in between,
+                // like a 502. Retryable: every call is idempotent by construction, and the attempts stay within
+                // the retry policy and the deadline.
+                return .failure(WxPayError(code: "WECHAT_ANSWER_TOO_LARGE",
+                                           message: "WeChat Pay's answer was refused: \(error.message)",
+                                           retryable: true, exitStatus: ExitStatus.unavailable, httpStatus: 502))
             }
         }
         observe(method, path, response.status, Int((Deadline.now() - started) * 1000))

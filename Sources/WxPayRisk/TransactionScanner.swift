@@ -1,5 +1,7 @@
 // The hot path of risk-batch: a hand-rolled scanner for one transaction object over UTF-8 bytes.
 
+import WxPayTime
+
 /// Why a transaction could not be read. `message` names the field.
 struct BadTransaction: Error, Sendable {
     var message: String

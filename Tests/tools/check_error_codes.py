@@ -52,7 +52,7 @@ PASS_THROUGH = {
     "answer.status": "HTTPResponse.Status(code:): an HTTP status, not an error code",
     'answer.body?["code"]?.stringValue': "the emulator's request log records the WeChat-style code it answered",
 }
-TYPE_ANNOTATION = re.compile(r"\bcode:\s*(?:String|Code|CURLcode|Int|Int32|Int64|\[)")
+TYPE_ANNOTATION = re.compile(r"\bcode:\s*(?:String|StaticString|Code|CURLcode|Int|Int32|Int64|\[)")
 DYNAMIC_CODE = re.compile(r"\bcode:\s*([^\s\",)][^,)\n]*)")
 FAMILY = re.compile(r"\"([A-Z][A-Z0-9]*_)\"\s*\+\s*([A-Za-z_][\w.]*)")
 
