@@ -3,7 +3,7 @@ SHELL := /bin/bash
 APT_PACKAGES := libssl-dev libcurl4-openssl-dev jq curl python3 python3-pip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release demo test test-swift test-scripts clean
+.PHONY: deps build release demo test test-swift test-scripts fuzz fuzz-smoke sanitize clean
 
 ## Install what is missing (apt-get update, then apt-get install -y ...).
 deps:
@@ -23,12 +23,26 @@ release: deps
 demo: build
 	bash scripts/demo.sh
 
-## Unit, contract and process-level tests, then the script-driven suites (interop, agent loop, packaging).
-## The build refuses an import that Package.swift does not declare, and (Package.swift) any warning in our targets.
+## Unit, contract and process-level tests, then the script-driven suites (interop, agent loop, packaging), then a
+## short run of every fuzz target (sanitizers on). The build refuses an import that Package.swift does not declare,
+## and (Package.swift) any warning in our targets.
 test: build
 	swift build --build-tests --explicit-target-dependency-import-check error
 	swift test --skip-build
 	bash scripts/test-scripts.sh
+	$(MAKE) fuzz-smoke
+
+## Every fuzz target for FUZZ_SECONDS (default 60) each; new corpus entries are kept (Fuzz/README.md).
+fuzz: deps
+	bash Fuzz/run.sh fuzz $(FUZZ_TARGETS)
+
+## A few thousand inputs per fuzz target under AddressSanitizer: fails on any finding.
+fuzz-smoke: deps
+	bash Fuzz/run.sh smoke $(FUZZ_TARGETS)
+
+## The test suite under AddressSanitizer, then under ThreadSanitizer (separate build folders).
+sanitize: deps
+	bash scripts/sanitize.sh
 
 clean:
-	rm -rf .build .build-* .demo
+	rm -rf .build .build-* .build-*.log .demo Fuzz/findings

@@ -10,8 +10,9 @@
 //     `-> PaymentFunctions (the glue the four payment executables share) -> FunctionKit, WxPayOperations
 //   WxPayCore (WeChat Pay: secrets, signatures, notifications, client) -> WxPayCrypto -> CWxOpenSSL
 //                                                                     \-> WxPayHTTP   -> CWxCurl (dlopen, not linked)
+//                                                                     \-> WxPayTime (RFC 3339; also under WxPayRisk)
 //   KitCore (JSON values, the function error, exit statuses, base64, POSIX helpers) is under all of these;
-//   WxPayRisk stands on the standard library and libc alone.
+//   WxPayRisk stands on the standard library, WxPayTime and libc alone.
 // Only WxPayCrypto and WxPayHTTP touch C libraries. The emulator (Hummingbird) is the only target that links
 // SwiftNIO, and no function binary depends on it. The project's own targets build with warnings as errors.
 import PackageDescription
@@ -84,7 +85,7 @@ let package = Package(
         // MARK: WeChat Pay core, and the function kit (which knows nothing of WeChat Pay)
         .target(
             name: "WxPayCore",
-            dependencies: ["KitCore", "WxPayCrypto", "WxPayHTTP"],
+            dependencies: ["KitCore", "WxPayCrypto", "WxPayHTTP", "WxPayTime"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -104,9 +105,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // MARK: Risk engine (the standard library, and libc's open/read to load the WXPAY_RISK_RULES file; no
-        // Foundation, no other target)
-        .target(name: "WxPayRisk", swiftSettings: speedSettings),
+        // MARK: Leaf: RFC 3339 date-times (standard library only), shared by WxPayCore and WxPayRisk
+        .target(name: "WxPayTime", swiftSettings: speedSettings),
+
+        // MARK: Risk engine (the standard library, WxPayTime, and libc's open/read to load the WXPAY_RISK_RULES
+        // file; no Foundation, no other target)
+        .target(name: "WxPayRisk", dependencies: ["WxPayTime"], swiftSettings: speedSettings),
 
         // MARK: Privacy proxy (PIPL): PII detection, placeholders, SM4/SM3 sealing (no C: crypto via WxPayCrypto)
         .target(name: "WxPayPrivacy", dependencies: ["KitCore", "WxPayCore", "WxPayCrypto"],
@@ -129,8 +133,8 @@ let package = Package(
         paymentFunction("intent-status"),
         paymentFunction("close-intent"),
         paymentFunction("refund"),
-        function("webhook", ["WxPayRisk", "WxPayPrivacy"]),
-        function("risk-batch", ["WxPayRisk"]),
+        function("webhook", ["WxPayRisk", "WxPayPrivacy", "WxPayOperations"]),
+        function("risk-batch", ["WxPayRisk", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         function("pii-redact", ["WxPayPrivacy"]),
         function("pii-restore", ["WxPayPrivacy"]),
 
@@ -150,7 +154,7 @@ let package = Package(
         // MARK: HTTP front for Knative / Cloud Run / OpenFaaS (POSIX sockets + posix_spawn; no SwiftNIO)
         .executableTarget(
             name: "wxpay-http-front",
-            dependencies: ["KitCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["KitCore", "WxPayHTTP", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
 
@@ -198,6 +202,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Fuzzing (libFuzzer): one executable holds every target; Fuzz/README.md, `make fuzz`
+        .executableTarget(
+            name: "wxpay-fuzz",
+            dependencies: [
+                "FunctionKit", "KitCore", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayOperations", "WxPayPrivacy",
+                "WxPayRisk", "WxPaySandbox", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Fuzz/Targets",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tests
         // Shared test support (finding built executables, child processes, temporary directories, an emulator
         // process, a recording HTTP server); a library the test targets depend on, not a test target itself.
@@ -236,7 +251,7 @@ let package = Package(
         .testTarget(
             name: "WxPayRiskTests",
             dependencies: [
-                "WxPayRisk",
+                "WxPayRisk", "WxPayTime",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Fixtures"],  // read through #filePath, not bundled
@@ -252,7 +267,7 @@ let package = Package(
             name: "FunctionTests",
             dependencies: [
                 "KitCore", "WxPayTestSupport", "FunctionKit", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPaySandbox",
-                "WxPayPrivacy", .product(name: "Logging", package: "swift-log"),
+                "WxPayPrivacy", "WxPayOperations", "WxPayRisk", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -3,37 +3,86 @@
 #   create an intent (from a recorded tool call) -> pay it in the emulator -> the emulator POSTs the signed,
 #   encrypted notification to webhook (behind wxpay-http-front) -> poll status -> partial refund with a reason
 #   summarized from a conversation -> score a batch with risk-batch.
+# Ports: EMU_PORT (default 8780) and FRONT_PORT (default 8781). A default port that another program holds is
+# replaced by the next free one; a port you set yourself must be free, or the demo stops and says so.
+# DEMO_DIR (default .demo) receives the key set, logs and events.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${WXPAY_BIN_DIR:-$(swift build --show-bin-path)}
-DEMO=.demo
-EMU_PORT=${EMU_PORT:-8780}
-FRONT_PORT=${FRONT_PORT:-8781}
+DEMO=${DEMO_DIR:-.demo}
 rm -rf "$DEMO" && mkdir -p "$DEMO"
+DEMO=$(cd "$DEMO" && pwd)
+
+port_busy() { # PORT: whether something already listens on (or holds) 127.0.0.1:PORT
+    if command -v python3 >/dev/null; then
+        python3 -c 'import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(0)
+sys.exit(1)' "$1"
+    else
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+    fi
+}
+
+pick_port() { # VAR DEFAULT [TAKEN]: VAR as set (it must be free), else DEFAULT or the next free port after it
+    local var=$1 default=$2 taken=${3:-} port=${!1:-}
+    if [ -n "$port" ]; then
+        if ! [[ "$port" =~ ^[0-9]+$ ]] || [ "$port" -lt 1 ] || [ "$port" -gt 65535 ]; then
+            echo "make demo: $var=$port is not a port number (1-65535)." >&2
+            exit 1
+        fi
+        if [ "$port" = "$taken" ] || port_busy "$port"; then
+            echo "make demo: port $port ($var) is already in use on 127.0.0.1." >&2
+            echo "  Choose another port, e.g. '$var=$((port + 100)) make demo', or leave $var unset and the demo picks a free one." >&2
+            exit 1
+        fi
+    else
+        port=$default
+        while [ "$port" = "$taken" ] || port_busy "$port"; do
+            port=$((port + 1))
+            if [ "$port" -gt $((default + 200)) ]; then
+                echo "make demo: no free port in $default-$((default + 200)); set $var to a free port." >&2
+                exit 1
+            fi
+        done
+        if [ "$port" != "$default" ]; then
+            echo "make demo: port $default is in use; using $var=$port (set $var to choose another)." >&2
+        fi
+    fi
+    printf -v "$var" '%s' "$port"
+}
+pick_port EMU_PORT 8780
+pick_port FRONT_PORT 8781 "$EMU_PORT"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-wait_listening() { # file
+wait_listening() { # FILE PORT VAR: the listening line of the server logging to FILE, which should be on PORT
     for _ in $(seq 1 100); do grep -q listening "$1" 2>/dev/null && return 0; sleep 0.1; done
-    echo "did not start: $1" >&2; cat "${1%.out}.err" >&2 || true; exit 1
+    echo "make demo: $(basename "${1%.out}") did not start on 127.0.0.1:$2:" >&2; cat "${1%.out}.err" >&2 || true
+    echo "  If port $2 is in use, choose another with $3=<port>, or leave $3 unset and the demo picks a free one." >&2
+    exit 1
 }
 
 step "1. Local key set and secrets file (wxpay-emulator init)"
 "$BIN/wxpay-emulator" init --out "$DEMO" --port "$EMU_PORT" --notify-url "http://127.0.0.1:$FRONT_PORT/wxpay/notify" | jq .
-export WXPAY_SECRETS_FILE="$PWD/$DEMO/secrets.json"
-export WXPAY_EVENTS_FILE="$PWD/$DEMO/events.ndjson"
+export WXPAY_SECRETS_FILE="$DEMO/secrets.json"
+export WXPAY_EVENTS_FILE="$DEMO/events.ndjson"
 
 step "2. Start the emulator (:$EMU_PORT) and webhook behind wxpay-http-front (:$FRONT_PORT)"
-"$BIN/wxpay-emulator" serve --sandbox "$DEMO/sandbox.json" --port "$EMU_PORT" --notify-backoff 0.2,0.5,1 \
+"$BIN/wxpay-emulator" serve --sandbox "$DEMO/sandbox.json" --notify-backoff 0.2,0.5,1 \
     --refund-delay 0.5 >"$DEMO/emulator.out" 2>"$DEMO/emulator.err" &
 pids+=($!)
 "$BIN/wxpay-http-front" --host 127.0.0.1 --port "$FRONT_PORT" --function "$BIN/webhook" \
     >"$DEMO/front.out" 2>"$DEMO/front.err" &
 pids+=($!)
-wait_listening "$DEMO/emulator.out"; wait_listening "$DEMO/front.out"
+wait_listening "$DEMO/emulator.out" "$EMU_PORT" EMU_PORT; wait_listening "$DEMO/front.out" "$FRONT_PORT" FRONT_PORT
 cat "$DEMO/emulator.out" "$DEMO/front.out"
 
 step "3. The agent calls create_payment_intent (recorded tool call -> create-intent)"

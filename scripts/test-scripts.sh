@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
 # The script-driven suites of `make test`, after `swift test`: each must exist and pass.
+#   Tests/tools/check_error_codes.py
+#                             every error code Sources/ can emit is in docs/errors.md; no file refers outside the
+#                             repository; links into the repository resolve
+#   Tests/hostile/campaign.py every function as a process on hostile inputs: ends by itself, contract exit status,
+#                             one JSON object, no secret, no unbounded echo
 #   Tests/interop/run.sh      the Python SDK wechatpayv3 as a client of the emulator, and decrypting its notifications
 #   examples/test.sh          the shell workflows (pay, expiry re-prompt, redaction, MCP) against the emulator
 #   examples/agent/test.sh    the agent loop against a stub OpenAI-compatible server: no raw identifier reaches it
 #   infra/test.sh             release build, Lambda zips run in an empty chroot, OCI image, SAM/OpenFaaS/Knative checks
+#   scripts/test-demo.sh      `make demo` with ports 8780/8781 taken: free ports picked; a taken EMU_PORT refused plainly
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export WXPAY_BIN_DIR="${WXPAY_BIN_DIR:-$(swift build --show-bin-path)}"
-suites=(Tests/interop/run.sh examples/test.sh examples/agent/test.sh infra/test.sh)
+suites=(Tests/tools/check_error_codes.py Tests/hostile/campaign.py Tests/interop/run.sh examples/test.sh examples/agent/test.sh
+        infra/test.sh scripts/test-demo.sh)
 failed=()
 for suite in "${suites[@]}"; do
     printf '\n\033[1m== %s\033[0m\n' "$suite"
     if [ ! -f "$suite" ]; then echo "missing: $suite" >&2; failed+=("$suite"); continue; fi
-    if bash "$suite"; then echo "ok: $suite"; else echo "FAILED: $suite" >&2; failed+=("$suite"); fi
+    runner=bash
+    case "$suite" in *.py) runner=python3 ;; esac
+    if "$runner" "$suite"; then echo "ok: $suite"; else echo "FAILED: $suite" >&2; failed+=("$suite"); fi
 done
 if [ ${#failed[@]} -gt 0 ]; then
     printf '\nfailed suites: %s\n' "${failed[*]}" >&2

@@ -1,6 +1,6 @@
 import KitCore
 
-/// How an event arrived (SPEC §1, "Event envelopes").
+/// How an event arrived (docs/envelopes.md).
 public enum Envelope: Sendable, Equatable {
     /// The function's own input object.
     case direct

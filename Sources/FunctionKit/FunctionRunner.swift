@@ -143,7 +143,9 @@ public enum FunctionRunner {
     }
 
     static func budget(_ descriptor: FunctionDescriptor, _ environment: [String: String]) -> Double {
-        if let ms = environment["WXPAY_TIME_BUDGET_MS"].flatMap(Double.init), ms > 0 { return ms / 1000 }
+        if let ms = environment["WXPAY_TIME_BUDGET_MS"].flatMap({ Untrusted.integer($0, in: 1...900_000) }) {
+            return Double(ms) / 1000
+        }
         return descriptor.timeBudget
     }
 

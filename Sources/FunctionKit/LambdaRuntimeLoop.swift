@@ -121,23 +121,17 @@ public struct LambdaRuntimeAPI: Sendable {
         base = "http://\(address)/2018-06-01/runtime"
     }
 
+    /// The largest event body fetched from `/invocation/next`: Lambda's payload limit (6 MB) and some headroom.
+    public static let maxEventFetchBytes = 8 << 20
+
     /// `GET /runtime/invocation/next`: blocks, without a timeout (the docs forbid one: the sandbox may be frozen
     /// between invocations), until Lambda has an event.
     public func next() throws(LambdaRuntimeError) -> LambdaInvocation {
+        // The event is the body: up to Lambda's 6 MB payload limit (larger than the client's default cap), so
+        // that an event over the function's own limit is still fetched and answered EVENT_TOO_LARGE.
         let response = try send(HTTPRequest(method: "GET", url: "\(base)/invocation/next", connectTimeout: 5,
-                                            totalTimeout: 0))
-        guard response.status == 200 else {
-            throw LambdaRuntimeError(.protocolViolation, "/invocation/next answered HTTP \(response.status)")
-        }
-        guard let requestID = response.header("lambda-runtime-aws-request-id"), Self.isSafeRequestID(requestID) else {
-            throw LambdaRuntimeError(.protocolViolation, "/invocation/next answered without a usable request id")
-        }
-        return LambdaInvocation(
-            requestID: requestID,
-            deadlineMillis: response.header("lambda-runtime-deadline-ms").flatMap { Int64($0) },
-            traceID: response.header("lambda-runtime-trace-id"),
-            functionARN: response.header("lambda-runtime-invoked-function-arn"),
-            event: response.body)
+                                            totalTimeout: 0, maxAnswerBytes: Self.maxEventFetchBytes))
+        return try LambdaInvocation(nextAnswer: response)
     }
 
     /// Posts `reply` for the invocation `requestID`.
@@ -313,5 +307,32 @@ public struct LambdaRuntimeLoop: Sendable {
             failures = 0
             loop.serve(invocation)
         }
+    }
+}
+
+extension LambdaInvocation {
+    /// The latest deadline accepted from the Runtime API (the end of year 9999, in milliseconds).
+    static let maxDeadlineMillis: Int64 = 253_402_300_799_999
+
+    /// Reads one answer of `GET /runtime/invocation/next`.
+    /// - Throws: `protocolViolation` for a status other than 200 or a missing or unsafe request id. A deadline that
+    ///   is not a plain number of milliseconds in range is ignored (the function's own time budget applies).
+    public init(nextAnswer response: HTTPResponse) throws(LambdaRuntimeError) {
+        guard response.status == 200 else {
+            throw LambdaRuntimeError(.protocolViolation, "/invocation/next answered HTTP \(response.status)")
+        }
+        guard let requestID = response.header("lambda-runtime-aws-request-id"),
+              LambdaRuntimeAPI.isSafeRequestID(requestID)
+        else {
+            throw LambdaRuntimeError(.protocolViolation, "/invocation/next answered without a usable request id")
+        }
+        self.init(
+            requestID: requestID,
+            deadlineMillis: response.header("lambda-runtime-deadline-ms").flatMap {
+                Untrusted.integer($0, in: 0...LambdaInvocation.maxDeadlineMillis)
+            },
+            traceID: response.header("lambda-runtime-trace-id").map { Untrusted.excerpt($0, limit: 512) },
+            functionARN: response.header("lambda-runtime-invoked-function-arn").map { Untrusted.excerpt($0, limit: 512) },
+            event: response.body)
     }
 }

@@ -99,13 +99,51 @@ public enum JSONCoding {
         String(decoding: try encode(value), as: UTF8.self)
     }
 
+    /// The deepest nesting of arrays and objects accepted when decoding. Legitimate documents nest a few levels
+    /// (an API Gateway envelope around a tool call around `attach` data: under 10); Foundation's decoder allows
+    /// 512 and recurses once per level, so untrusted input is refused here first, in one pass without recursion.
+    public static let maxDepth = 64
+
     /// Decodes `T` from JSON bytes.
+    /// - Throws: `DecodingError.dataCorrupted` when the bytes nest deeper than ``maxDepth``, or Foundation's
+    ///   decoding errors.
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: some Sequence<UInt8>) throws -> T {
-        try JSONDecoder().decode(T.self, from: Data(bytes))
+        let data = Data(bytes)
+        if !JSONDepth.isWithin(maxDepth, data) {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: [], debugDescription: "the JSON nests deeper than \(maxDepth) levels"))
+        }
+        return try JSONDecoder().decode(T.self, from: data)
     }
 
     /// Decodes `bytes` as a free-form JSON value.
     public static func value(from bytes: some Sequence<UInt8>) throws -> JSONValue {
         try decode(JSONValue.self, from: bytes)
+    }
+}
+
+/// Nesting depth of JSON text, measured without parsing (strings skipped, escapes honoured).
+public enum JSONDepth {
+    /// Whether no array or object in `bytes` lies deeper than `limit` levels. Malformed text is not judged here
+    /// (the parser refuses it); only its brackets outside strings are counted.
+    public static func isWithin(_ limit: Int, _ bytes: some Sequence<UInt8>) -> Bool {
+        var depth = 0
+        var inString = false
+        var escape = false
+        for c in bytes {
+            if inString {
+                if escape { escape = false } else if c == 0x5C { escape = true } else if c == 0x22 { inString = false }
+                continue
+            }
+            switch c {
+            case 0x22: inString = true
+            case 0x5B, 0x7B:
+                depth += 1
+                if depth > limit { return false }
+            case 0x5D, 0x7D: depth -= 1
+            default: break
+            }
+        }
+        return true
     }
 }

@@ -56,20 +56,64 @@ public enum System {
         return true
     }
 
-    /// Appends one line to a file atomically with respect to other appenders (`O_APPEND`, one `write`), then
-    /// `fsync`s it, so an acknowledged event is on disk.
+    /// Appends `line` and a newline to the file at `path` (created with mode 0600), then `fsync`s it: when this
+    /// returns, the line is on stable storage, whole.
+    ///
+    /// All or nothing: appenders hold an exclusive `flock` on the file, so lines from concurrent processes never
+    /// interleave, whatever their size; a failed or short write (full disk, file-size limit) is cut back with
+    /// `ftruncate` to the size before it, so no fragment is left to glue itself to the next line. A fragment left by
+    /// a process killed mid-write (no other way to leave one) is ended with a newline before the next line, so
+    /// every line a reader sees after it is whole; readers skip a line that is not valid JSON (docs/handoff.md).
     public static func appendLine(path: String, _ line: [UInt8]) throws(FileError) {
+        _ = fileSizeLimitIsAnError
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw FileError(errno: errno, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
-        var data = line
-        data.append(0x0A)
-        // O_APPEND writes of one buffer are not interleaved with other appenders on local filesystems.
-        let n = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard n == data.count else {
-            throw FileError(errno: errno, reason: n < 0 ? String(cString: strerror(errno)) : "short write")
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw FileError(errno: errno, reason: String(cString: strerror(errno))) }
         }
-        guard fsync(fd) == 0 else { throw FileError(errno: errno, reason: String(cString: strerror(errno))) }
+        defer { _ = flock(fd, LOCK_UN) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw FileError(errno: errno, reason: String(cString: strerror(errno))) }
+        let sizeBefore = info.st_size
+        var data: [UInt8] = []
+        data.reserveCapacity(line.count + 2)
+        if sizeBefore > 0 && !endsWithNewline(path: path, size: sizeBefore) { data.append(0x0A) }
+        data += line
+        data.append(0x0A)
+        var written = 0
+        var failure: FileError? = nil
+        while written < data.count {
+            let n = data[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 {
+                failure = FileError(errno: errno, reason: n < 0 ? String(cString: strerror(errno)) : "short write")
+                break
+            }
+            written += n
+        }
+        if failure == nil && fsync(fd) != 0 {
+            failure = FileError(errno: errno, reason: String(cString: strerror(errno)))
+        }
+        if let failure {
+            // Leave the file as it was: nothing of this line may stay behind.
+            _ = ftruncate(fd, sizeBefore)
+            _ = fsync(fd)
+            throw failure
+        }
+    }
+
+    /// At the file-size limit (`ulimit -f`) a write fails with `EFBIG` instead of the process being killed by
+    /// `SIGXFSZ`, so the append is cut back and reported like any other failure (set once, on first append).
+    private static let fileSizeLimitIsAnError: Void = { _ = signal(SIGXFSZ, SIG_IGN) }()
+
+    /// Whether the last byte of the file at `path` (of `size` bytes) is a newline.
+    private static func endsWithNewline(path: String, size: off_t) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return true }
+        defer { close(fd) }
+        var last: UInt8 = 0
+        return pread(fd, &last, 1, size - 1) == 1 ? last == 0x0A : true
     }
 
     /// The environment as a dictionary.

@@ -22,7 +22,8 @@ public struct EventHandoff: Sendable {
         eventsFile = environment["WXPAY_EVENTS_FILE"].flatMap { $0.isEmpty ? nil : $0 }
         forwardURL = secrets.forwardURL
         forwardSecret = secrets.forwardSecretBytes
-        forwardTimeout = environment["WXPAY_FORWARD_TIMEOUT_MS"].flatMap(Double.init).map { $0 / 1000 } ?? 0.3
+        forwardTimeout = environment["WXPAY_FORWARD_TIMEOUT_MS"]
+            .flatMap { Untrusted.integer($0, in: 1...60_000) }.map { Double($0) / 1000 } ?? 0.3
     }
 
     /// Whether anything besides the answer itself receives the event.

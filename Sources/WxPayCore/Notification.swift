@@ -1,6 +1,6 @@
 import KitCore
 
-/// A WeChat Pay notification turned into the event the agent consumes (SPEC §5).
+/// A WeChat Pay notification turned into the event the agent consumes (docs/functions.md#webhook).
 public struct PaymentEvent: Sendable, Equatable {
     /// WeChat's notification id.
     public var id: String

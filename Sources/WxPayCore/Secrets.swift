@@ -3,7 +3,7 @@ import KitCore
 import Synchronization
 import WxPayCrypto
 
-/// The merchant's key material and settings, read from the secrets file (SPEC §2).
+/// The merchant's key material and settings, read from the secrets file (docs/secrets.md).
 ///
 /// Loaded, parsed and validated anew on every invocation, so a rotated file takes effect on the next call with no
 /// restart. `description` never shows a secret value.

@@ -105,22 +105,21 @@ public enum SignatureVerifier {
         }
         if let type = headers.signatureType, type != supportedType {
             throw .authentication("SIGNATURE_TYPE_UNSUPPORTED",
-                                  "Wechatpay-Signature-Type \(type) is not supported (only \(supportedType))")
+                                  "Wechatpay-Signature-Type \"\(Untrusted.excerpt(type))\" is not supported (only \(supportedType))")
         }
         if signature.hasPrefix(probePrefix) {
             throw .authentication("SIGNATURE_PROBE", "signature probe (WECHATPAY/SIGNTEST/) refused as WeChat Pay expects")
         }
-        guard let ts = Int64(timestamp) else {
+        guard let ts = Untrusted.unixSeconds(timestamp) else {
             throw .authentication("TIMESTAMP_INVALID", "Wechatpay-Timestamp is not Unix seconds")
         }
-        let skew = ts > now ? ts - now : now - ts
-        guard skew <= window else {
+        guard Untrusted.within(ts, now, window: window) else {
             throw .authentication("TIMESTAMP_OUT_OF_WINDOW",
-                                  "Wechatpay-Timestamp is \(skew) s from now (more than \(window) s): stale or replayed")
+                                  "Wechatpay-Timestamp is \(Untrusted.distance(ts, now)) s from now (more than \(window) s): stale or replayed")
         }
         guard let key = try secrets.verificationKey(forSerial: serial, at: now) else {
             throw .authentication("UNKNOWN_SERIAL",
-                                  "Wechatpay-Serial \(serial) is not a public key id or valid platform certificate in the secrets file")
+                                  "Wechatpay-Serial \"\(Untrusted.excerpt(serial))\" is not a public key id or valid platform certificate in the secrets file")
         }
         guard let raw = Base64.decode(signature),
               key.verifySHA256(signature: raw, message: message(timestamp: timestamp, nonce: nonce, body: body))
@@ -173,13 +172,14 @@ public enum ForwardSignature {
 
     /// Verifies a header value within `window` seconds of `now` (for receivers and tests).
     public static func verify(header: String, secret: [UInt8], body: [UInt8], now: Int64, window: Int64 = 300) -> Bool {
+        guard header.utf8.count <= 256 else { return false }
         var t: Int64?
         var v1: [UInt8]?
         for part in header.split(separator: ",") {
-            if part.hasPrefix("t=") { t = Int64(part.dropFirst(2)) }
+            if part.hasPrefix("t=") { t = Untrusted.unixSeconds(part.dropFirst(2)) }
             if part.hasPrefix("v1=") { v1 = Hex.decode(String(part.dropFirst(3))) }
         }
-        guard let t, let v1, abs(now - t) <= window else { return false }
+        guard let t, let v1, v1.count == 32, Untrusted.within(now, t, window: window) else { return false }
         let mac = Digest.hmacSHA256(key: secret, message: Array("\(t).".utf8) + body)
         return Digest.constantTimeEquals(mac, v1)
     }

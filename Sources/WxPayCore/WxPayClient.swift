@@ -24,6 +24,11 @@ public struct WxPayClient: Sendable {
     let now: @Sendable () -> Int64
     /// Called after each attempt with (method, path, status or nil, milliseconds) for logging.
     let observe: @Sendable (String, String, Int?, Int) -> Void
+    /// Sends one HTTP request: libcurl in production; a stand-in in fuzzing and fault tests.
+    let transport: Transport
+
+    /// One HTTP exchange.
+    public typealias Transport = @Sendable (HTTPRequest) throws(HTTPError) -> HTTPResponse
 
     /// Creates a client for one invocation.
     /// - Parameters:
@@ -31,8 +36,10 @@ public struct WxPayClient: Sendable {
     public init(
         secrets: Secrets, deadline: Deadline, retry: RetryPolicy = RetryPolicy(),
         now: @escaping @Sendable () -> Int64 = { System.unixTime() },
-        observe: @escaping @Sendable (String, String, Int?, Int) -> Void = { _, _, _, _ in }
+        observe: @escaping @Sendable (String, String, Int?, Int) -> Void = { _, _, _, _ in },
+        transport: @escaping Transport = { request throws(HTTPError) in try HTTPClient.send(request) }
     ) {
+        self.transport = transport
         self.secrets = secrets
         self.signer = RequestSigner(secrets: secrets)
         self.deadline = deadline
@@ -102,7 +109,7 @@ public struct WxPayClient: Sendable {
                                   connectTimeout: min(2, timeout), totalTimeout: timeout)
         let response: HTTPResponse
         do {
-            response = try HTTPClient.send(request)
+            response = try transport(request)
         } catch {
             observe(method, path, nil, Int((Deadline.now() - started) * 1000))
             switch error.code {
@@ -112,6 +119,13 @@ public struct WxPayClient: Sendable {
                                            exitStatus: ExitStatus.unavailable, httpStatus: 503))
             case .connectFailed, .connectionLost:
                 return .failure(.unavailable("WeChat Pay is unreachable: \(error.message)"))
+            case .answerTooLarge:
+                // Not an answer WeChat Pay's API gives (they are a few KiB): a broken gateway or proxy in between,
+                // like a 502. Retryable: every call is idempotent by construction, and the attempts stay within
+                // the retry policy and the deadline.
+                return .failure(WxPayError(code: "WECHAT_ANSWER_TOO_LARGE",
+                                           message: "WeChat Pay's answer was refused: \(error.message)",
+                                           retryable: true, exitStatus: ExitStatus.unavailable, httpStatus: 502))
             }
         }
         observe(method, path, response.status, Int((Deadline.now() - started) * 1000))
@@ -119,7 +133,7 @@ public struct WxPayClient: Sendable {
     }
 
     /// Verifies and interprets one HTTP answer.
-    func classify(_ response: HTTPResponse) -> Result<WxPayAnswer, WxPayError> {
+    public func classify(_ response: HTTPResponse) -> Result<WxPayAnswer, WxPayError> {
         let signed = SignedHeaders(lookup: response.header)
         // A gateway in front of WeChat may answer 5xx unsigned: that is an outage, not an attack.
         if response.status >= 500 && signed.signature == nil {

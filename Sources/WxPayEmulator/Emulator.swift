@@ -25,16 +25,19 @@ public struct EmulatorConfiguration: Sendable {
     public var refundSuccessDelay: Double?
     /// Largest accepted request body.
     public var maxBodyBytes: Int
+    /// Where each merchant API request is recorded as it arrives, before it is handled (`nil`: nowhere).
+    public var requestLog: RequestLog?
 
     public init(host: String = "127.0.0.1", port: Int = 8780,
                 notifications: NotificationDispatcher.Options = .init(), refundSuccessDelay: Double? = 1,
-                maxBodyBytes: Int = 64 * 1024)
+                maxBodyBytes: Int = 64 * 1024, requestLog: RequestLog? = nil)
     {
         self.host = host
         self.port = port
         self.notifications = notifications
         self.refundSuccessDelay = refundSuccessDelay
         self.maxBodyBytes = maxBodyBytes
+        self.requestLog = requestLog
     }
 }
 

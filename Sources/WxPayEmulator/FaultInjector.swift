@@ -1,5 +1,6 @@
 import KitCore
 import WxPayCore
+import WxPaySandbox
 
 /// A fault to inject into the next matching merchant API calls.
 public struct FaultRule: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import KitCore
 import WxPayCore
+import WxPaySandbox
 
 /// The emulator's books: orders and refunds, their state machines and counters. An actor, so concurrent requests
 /// see one consistent history (the `out_trade_no` check-and-create is atomic).

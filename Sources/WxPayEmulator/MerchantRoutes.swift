@@ -113,7 +113,7 @@ struct MerchantRoutes: Sendable {
         }
     }
 
-    /// Faults, authentication, the operation, signing.
+    /// The request log, faults, authentication, the operation, signing.
     func handle(
         _ request: Request, _ context: EmulatorContext, operation: String,
         _ body: @Sendable (MerchantCall) async throws(WeChatAPIError) -> APIAnswer
@@ -121,6 +121,14 @@ struct MerchantRoutes: Sendable {
         let started = System.unixTimeMillis()
         let path = request.uri.path
         let fault = await emulator.faults.take(path: path)
+        // The body is read before faults act, so the request log records every request as it arrived.
+        var received: [UInt8]? = nil
+        do {
+            var buffer = try await request.body.collect(upTo: emulator.configuration.maxBodyBytes)
+            received = buffer.readBytes(length: buffer.readableBytes) ?? []
+        } catch {}
+        let logged = await emulator.configuration.requestLog?.append(
+            method: request.method.rawValue, target: request.head.path ?? path, body: received)
         var answer: APIAnswer
         var reset = false
         phases: do {
@@ -140,11 +148,7 @@ struct MerchantRoutes: Sendable {
                 default: break
                 }
             }
-            let bytes: [UInt8]
-            do {
-                var buffer = try await request.body.collect(upTo: emulator.configuration.maxBodyBytes)
-                bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
-            } catch {
+            guard let bytes = received else {
                 answer = APIAnswer(.paramError("body", "is larger than \(emulator.configuration.maxBodyBytes) bytes"))
                 break phases
             }
@@ -166,6 +170,10 @@ struct MerchantRoutes: Sendable {
             "status": "\(reset ? 0 : answer.status)", "code": "\(answer.body?["code"]?.stringValue ?? "")",
             "fault": "\(fault?.kind.rawValue ?? "")", "ms": "\(System.unixTimeMillis() - started)",
         ])
+        if let logged {
+            await emulator.configuration.requestLog?.answered(
+                seq: logged, status: reset ? 0 : answer.status, code: answer.body?["code"]?.stringValue)
+        }
         if reset {
             await context.resetConnection()
         }

@@ -1,5 +1,6 @@
 import KitCore
 import WxPayCore
+import WxPaySandbox
 
 /// The four prepay endpoints and the `trade_type` each produces (the mini-program uses `jsapi`).
 public enum TradeType: String, Sendable, CaseIterable {

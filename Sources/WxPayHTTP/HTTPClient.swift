@@ -26,11 +26,24 @@ public struct HTTPRequest: Sendable {
     /// A CA bundle file for TLS verification, when the system default is not where libcurl looks (Lambda zips
     /// carry their own: `WXPAY_CA_BUNDLE`).
     public var caBundle: String?
+    /// The largest answer body accepted, in bytes: a longer one aborts the transfer as soon as it passes the limit
+    /// (nothing beyond it is held) with ``HTTPError/Code/answerTooLarge``.
+    public var maxAnswerBytes: Int
+    /// The largest total of the answer's header lines accepted, in bytes (status lines included), likewise.
+    public var maxHeaderBytes: Int
 
-    /// Creates a request. Timeouts default to 2 s to connect and 10 s in total.
+    /// The default ``maxAnswerBytes``: 4 MiB (WeChat Pay's answers are a few KiB; a bill download is not made
+    /// through this client).
+    public static let defaultMaxAnswerBytes = 4 << 20
+    /// The default ``maxHeaderBytes``: 64 KiB.
+    public static let defaultMaxHeaderBytes = 64 << 10
+
+    /// Creates a request. Timeouts default to 2 s to connect and 10 s in total; the answer is capped at
+    /// ``defaultMaxAnswerBytes`` of body and ``defaultMaxHeaderBytes`` of headers.
     public init(
         method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
-        connectTimeout: Double = 2, totalTimeout: Double = 10
+        connectTimeout: Double = 2, totalTimeout: Double = 10,
+        maxAnswerBytes: Int = HTTPRequest.defaultMaxAnswerBytes, maxHeaderBytes: Int = HTTPRequest.defaultMaxHeaderBytes
     ) {
         self.method = method
         self.url = url
@@ -39,6 +52,8 @@ public struct HTTPRequest: Sendable {
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
         self.caBundle = HTTPRequest.defaultCABundle
+        self.maxAnswerBytes = max(0, maxAnswerBytes)
+        self.maxHeaderBytes = max(0, maxHeaderBytes)
     }
 
     /// `WXPAY_CA_BUNDLE` from the environment, read once.
@@ -64,7 +79,7 @@ public struct HTTPResponse: Sendable {
     /// The first value of the header `name` (case-insensitive).
     public func header(_ name: String) -> String? {
         let lower = name.lowercased()
-        return headers.first { $0.name == lower }?.value
+        return headers.first { $0.name == lower || $0.name.lowercased() == lower }?.value
     }
 }
 
@@ -84,6 +99,9 @@ public enum HTTPErrorCode: String, ErrorCode {
     case timedOut
     /// The connection broke mid-exchange (reset, empty reply, partial body).
     case connectionLost
+    /// The answer's body or headers passed the request's limit (``HTTPRequest/maxAnswerBytes``,
+    /// ``HTTPRequest/maxHeaderBytes``): the transfer was aborted there. The request did reach the server.
+    case answerTooLarge
 }
 
 /// A blocking HTTP/1.1 client over libcurl. One easy handle per request: the functions make one or a few calls
@@ -95,7 +113,7 @@ public enum HTTPClient {
         guard let handle = curl.easyInit() else { throw HTTPError(.transportUnavailable, "curl_easy_init failed") }
         defer { curl.easyCleanup(handle) }
 
-        let sink = ResponseSink()
+        let sink = ResponseSink(maxBody: request.maxAnswerBytes, maxHeaders: request.maxHeaderBytes)
         let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
         defer { curl.slistFree(headerList) }
@@ -115,8 +133,8 @@ public enum HTTPClient {
                     ptr(CURLOPT_URL, url)
                     ptr(CURLOPT_CUSTOMREQUEST, method)
                     long(CURLOPT_NOSIGNAL, 1)
-                    long(CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
-                    long(CURLOPT_TIMEOUT_MS, Int(request.totalTimeout * 1000))
+                    long(CURLOPT_CONNECTTIMEOUT_MS, curlMilliseconds(request.connectTimeout))
+                    long(CURLOPT_TIMEOUT_MS, curlMilliseconds(request.totalTimeout))
                     "http,https".withCString { ptr(CURLOPT_PROTOCOLS_STR, $0) }
                     long(CURLOPT_FOLLOWLOCATION, 0)
                     ptr(CURLOPT_HTTPHEADER, UnsafeRawPointer(headerList))
@@ -138,6 +156,10 @@ public enum HTTPClient {
                 }
             }
         }
+        if let overflow = sink.overflow {
+            // The callback refused the bytes past the limit (curl reports CURLE_WRITE_ERROR): say why.
+            throw HTTPError(.answerTooLarge, overflow)
+        }
         guard code == CURLE_OK else {
             let reason = curl.easyStrerror(code).map { String(cString: $0) } ?? "curl error \(code.rawValue)"
             switch code {
@@ -155,17 +177,40 @@ public enum HTTPClient {
     }
 }
 
+/// Seconds as whole milliseconds for curl, without trapping: NaN and values ≤ 0 are 0 (no limit, as curl reads 0),
+/// anything past `Int32.max` ms (24 days) is `Int32.max` (timeouts may come from the environment).
+func curlMilliseconds(_ seconds: Double) -> Int {
+    guard !seconds.isNaN, seconds > 0 else { return 0 }
+    let ms = (seconds * 1000).rounded(.up)
+    return ms >= Double(Int32.max) ? Int(Int32.max) : Int(ms)
+}
+
 /// Accumulates what curl hands to the callbacks. Only touched on the calling thread during `easyPerform`.
 private final class ResponseSink {
     var body: [UInt8] = []
     var headers: [(name: String, value: String)] = []
+    let maxBody: Int
+    let maxHeaders: Int
+    var headerBytes = 0
+    /// Why the transfer was aborted, once a limit was passed.
+    var overflow: String?
+
+    init(maxBody: Int, maxHeaders: Int) {
+        self.maxBody = maxBody
+        self.maxHeaders = maxHeaders
+    }
 }
 
 private let writeCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
     data, size, count, context in
     guard let data, let context else { return 0 }
     let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
-    let n = size * count
+    let (n, overflowed) = size.multipliedReportingOverflow(by: count)
+    // Compared without overflow: `body.count <= maxBody` always holds here.
+    guard !overflowed, n <= sink.maxBody - sink.body.count else {
+        sink.overflow = "the answer body is larger than \(sink.maxBody) bytes"
+        return 0  // a short count: curl aborts the transfer
+    }
     data.withMemoryRebound(to: UInt8.self, capacity: n) { sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: n)) }
     return n
 }
@@ -174,7 +219,12 @@ private let headerCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, I
     data, size, count, context in
     guard let data, let context else { return 0 }
     let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
-    let n = size * count
+    let (n, overflowed) = size.multipliedReportingOverflow(by: count)
+    guard !overflowed, n <= sink.maxHeaders - sink.headerBytes else {
+        sink.overflow = "the answer headers are larger than \(sink.maxHeaders) bytes"
+        return 0
+    }
+    sink.headerBytes += n
     let line = data.withMemoryRebound(to: UInt8.self, capacity: n) {
         String(decoding: UnsafeBufferPointer(start: $0, count: n), as: UTF8.self)
     }

@@ -2,7 +2,7 @@ import KitCore
 import WxPayCore
 import WxPayCrypto
 
-/// `create-intent` (SPEC §3): creates, or finds again, the WeChat Pay order for an agent conversation.
+/// `create-intent` (docs/functions.md): creates, or finds again, the WeChat Pay order for an agent conversation.
 ///
 /// Idempotency without a database: the order number derives from the idempotency key (and attempt), and the
 /// order's `attach` carries a fingerprint of its parameters plus the creation time that fixes `time_expire`. A repeat
@@ -71,10 +71,16 @@ public struct CreateIntent: Sendable {
         }
     }
 
-    // One invocation's secrets, client and clock: PaymentTool makes the operation (memberwise init).
     let secrets: Secrets
     let client: WxPayClient
     let now: @Sendable () -> Int64
+
+    /// Creates the operation for one invocation.
+    public init(secrets: Secrets, client: WxPayClient, now: @escaping @Sendable () -> Int64) {
+        self.secrets = secrets
+        self.client = client
+        self.now = now
+    }
 
     /// Validates `input` completely before any call (a bad event never reaches WeChat Pay).
     public static func validate(_ input: Input) throws(WxPayError) -> Channel {
@@ -208,12 +214,25 @@ public struct CreateIntent: Sendable {
         }
     }
 
-    /// The answer for an expired or closed intent: what the agent should do next.
+    /// What became of an intent that was never paid, as the hints say it: the real state, so an agent never tells
+    /// a user whose intent was cancelled that their time ran out (or the other way round).
+    static func unpaidOutcome(_ status: IntentStatus) -> String {
+        switch status {
+        case .closed: "This intent was closed (cancelled) before it was paid; nothing was charged."
+        case .expired: "The payment window expired before the user paid; nothing was charged."
+        case .requiresConfirmation, .succeeded, .refunded, .failed: "This intent is \(status.rawValue)."
+        }
+    }
+
+    /// The answer for an expired or closed intent: what the agent should do next, in hints that name which of the
+    /// two it is.
     private func expired(order: OrderRequest, status: IntentStatus, input: Input, attempt: Int, createdAt: Int64)
         throws(WxPayError) -> JSONValue
     {
         var o = summary(order: order, createdAt: createdAt, status: status, replayed: true).objectValue ?? [:]
         let next = attempt + 1
+        let outcome = CreateIntent.unpaidOutcome(status)
+        let stillWants = status == .closed ? " only if they still want to buy" : ""
         if input.on_expiry == "fallback_link" {
             // Make attempt N+1 as a native (QR) or h5 order right away: a link the user can open anywhere.
             var fallback = input
@@ -224,12 +243,12 @@ public struct CreateIntent: Sendable {
             o["next_action"] = [
                 "type": "fallback_link", "attempt": .int(Int64(next)),
                 "url": fresh["confirmation_url"] ?? .null, "intent": fresh,
-                "hint": "The payment window expired. Offer the user this link; it is a new intent with its own expiry.",
+                "hint": .string("\(outcome) Offer the user this link\(stillWants); it is a new intent with its own expiry."),
             ]
         } else {
             o["next_action"] = [
                 "type": "reprompt", "attempt": .int(Int64(next)),
-                "hint": .string("The payment window expired. Ask the user whether to try again; if yes, call "
+                "hint": .string("\(outcome) Ask the user whether to try again; if yes, call "
                     + "\(CreateIntent.toolName) with the same idempotency_key and \"attempt\": \(next)."),
             ]
         }
@@ -335,24 +354,30 @@ struct OrderRequest: Sendable {
 enum Orders {
     /// The order, or `nil` when WeChat Pay does not know it.
     static func query(_ client: WxPayClient, mchid: String, outTradeNo: String) throws(WxPayError) -> JSONValue? {
+        let order: JSONValue
         do {
-            return try client.get("/v3/pay/transactions/out-trade-no/\(PathSegment.escape(outTradeNo))?mchid=\(mchid)").body
+            order = try client.get("/v3/pay/transactions/out-trade-no/\(PathSegment.escape(outTradeNo))?mchid=\(mchid)").body
         } catch let error where error.wechatCode == "ORDER_NOT_EXIST" || error.wechatCode == "ORDERNOTEXIST"
             || error.wechatCode == "RESOURCE_NOT_EXISTS"
         {
             return nil
         }
+        try AnswerMatch.require(order, ["out_trade_no": outTradeNo, "mchid": mchid], about: "order query")
+        return order
     }
 
     /// The order by WeChat's transaction id, or `nil`.
     static func query(_ client: WxPayClient, mchid: String, transactionID: String) throws(WxPayError) -> JSONValue? {
+        let order: JSONValue
         do {
-            return try client.get("/v3/pay/transactions/id/\(PathSegment.escape(transactionID))?mchid=\(mchid)").body
+            order = try client.get("/v3/pay/transactions/id/\(PathSegment.escape(transactionID))?mchid=\(mchid)").body
         } catch let error where error.wechatCode == "ORDER_NOT_EXIST" || error.wechatCode == "ORDERNOTEXIST"
             || error.wechatCode == "RESOURCE_NOT_EXISTS"
         {
             return nil
         }
+        try AnswerMatch.require(order, ["transaction_id": transactionID, "mchid": mchid], about: "order query")
+        return order
     }
 
     /// Resolves `intent_id` or `idempotency_key` to the latest order: for a key, attempts 1, 2, ... are

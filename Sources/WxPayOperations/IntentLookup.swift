@@ -2,7 +2,7 @@ import KitCore
 import WxPayCore
 import WxPayHTTP
 
-/// `intent-status` (SPEC §4): the intent's state, optionally waiting until it is terminal.
+/// `intent-status` (docs/functions.md#intent-status): the intent's state, optionally waiting until it is terminal.
 public struct GetIntentStatus: Sendable {
     /// The OpenAI tool name.
     public static let toolName = "get_payment_status"
@@ -16,10 +16,16 @@ public struct GetIntentStatus: Sendable {
         public var wait: Int64?
     }
 
-    // One invocation's secrets, client and clock: PaymentTool makes the operation (memberwise init).
     let secrets: Secrets
     let client: WxPayClient
     let now: @Sendable () -> Int64
+
+    /// Creates the operation for one invocation.
+    public init(secrets: Secrets, client: WxPayClient, now: @escaping @Sendable () -> Int64) {
+        self.secrets = secrets
+        self.client = client
+        self.now = now
+    }
 
     /// Validates the input before any call.
     public static func validate(_ input: Input) throws(WxPayError) {
@@ -49,7 +55,7 @@ public struct GetIntentStatus: Sendable {
     }
 }
 
-/// `close-intent` (SPEC §4): closes an unpaid intent; closing a closed one is a no-op, a paid one is refused.
+/// `close-intent` (docs/functions.md): closes an unpaid intent; closing a closed one is a no-op, a paid one is refused.
 public struct CloseIntent: Sendable {
     /// The OpenAI tool name.
     public static let toolName = "cancel_payment_intent"
@@ -60,10 +66,16 @@ public struct CloseIntent: Sendable {
         public var idempotency_key: String?
     }
 
-    // One invocation's secrets, client and clock: PaymentTool makes the operation (memberwise init).
     let secrets: Secrets
     let client: WxPayClient
     let now: @Sendable () -> Int64
+
+    /// Creates the operation for one invocation.
+    public init(secrets: Secrets, client: WxPayClient, now: @escaping @Sendable () -> Int64) {
+        self.secrets = secrets
+        self.client = client
+        self.now = now
+    }
 
     /// Runs the operation.
     public func run(_ input: Input) throws(WxPayError) -> JSONValue {

@@ -2,7 +2,7 @@ import KitCore
 import WxPayCore
 import WxPayRisk
 
-/// `refund` (SPEC §6): full or partial refund with a factual, screened reason and an inline risk score.
+/// `refund` (docs/functions.md): full or partial refund with a factual, screened reason and an inline risk score.
 ///
 /// `out_refund_no` derives from the order and the idempotency key, so a retried or duplicated call names the same
 /// refund and WeChat Pay executes it at most once. Before any refund call the order is read: it must be paid and the
@@ -82,7 +82,7 @@ public struct Refund {
         let amount = input.amount ?? total
 
         // A retry finds its refund already made: answer with it, never refund twice.
-        if let existing = try existingRefund(outRefundNo) {
+        if let existing = try existingRefund(outRefundNo, outTradeNo: outTradeNo) {
             guard existing["amount"]?["refund"]?.intValue == amount else {
                 throw .idempotencyConflict("idempotency_key \(input.idempotency_key) already refunded another amount of this order")
             }
@@ -121,17 +121,23 @@ public struct Refund {
             throw Refund.exceeds("WeChat Pay reports the refundable remainder of this order is smaller than \(amount) fen")
                 .with("wechat_code", .string(error.wechatCode ?? ""))
         }
+        try AnswerMatch.require(answer.body, ["out_refund_no": outRefundNo, "out_trade_no": outTradeNo],
+                                about: "refund")
         return view(answer.body, reason: reason, risk: riskJSON, replayed: false)
     }
 
-    private func existingRefund(_ outRefundNo: String) throws(WxPayError) -> JSONValue? {
+    private func existingRefund(_ outRefundNo: String, outTradeNo: String) throws(WxPayError) -> JSONValue? {
+        let refund: JSONValue
         do {
-            return try client.get("/v3/refund/domestic/refunds/\(PathSegment.escape(outRefundNo))").body
+            refund = try client.get("/v3/refund/domestic/refunds/\(PathSegment.escape(outRefundNo))").body
         } catch let error where error.wechatCode == "RESOURCE_NOT_EXISTS" || error.wechatCode == "ORDER_NOT_EXIST"
             || error.wechatCode == "ORDERNOTEXIST"
         {
             return nil
         }
+        try AnswerMatch.require(refund, ["out_refund_no": outRefundNo, "out_trade_no": outTradeNo],
+                                about: "refund query")
+        return refund
     }
 
     private func view(_ refund: JSONValue, reason: RefundReason.Result?, risk: JSONValue?, replayed: Bool) -> JSONValue {

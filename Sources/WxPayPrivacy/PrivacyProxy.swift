@@ -1,7 +1,7 @@
 import KitCore
 import WxPayCore
 
-/// The `pii-redact` and `pii-restore` contracts (SPEC §9) as pure functions of the input object and the sealing
+/// The `pii-redact` and `pii-restore` contracts (docs/functions.md) as pure functions of the input and the sealing
 /// key, shared by the executables and the tests.
 ///
 /// `pii-redact` takes `{"text": "..."}` or `{"json": ...}`, optionally with the `mapping` of an earlier turn of

@@ -4,7 +4,7 @@
 public struct RiskBatchSummary: Sendable, Equatable {
     /// Records read (scored and malformed).
     public var records = 0
-    /// Records answered with an error object (`BAD_TRANSACTION`).
+    /// Records answered with an error object (`BAD_TRANSACTION`, `RECORD_TOO_LARGE`).
     public var errors = 0
     /// Scored records per action (actions with no record are absent).
     public var actions: [RiskAction: Int] {
@@ -132,10 +132,17 @@ public final class RiskBatchScorer {
     ///   - message: What was wrong.
     ///   - output: Where the answer goes.
     public func appendError(id: [UInt8]?, message: String, into output: inout [UInt8]) {
+        appendError(id: id, code: "BAD_TRANSACTION", message: message, into: &output)
+    }
+
+    /// Appends an error object `{"id", "error": {"code", "message", "retryable": false}}` and counts it.
+    func appendError(id: [UInt8]?, code: StaticString, message: String, into output: inout [UInt8]) {
         summary.errors += 1
         output += #"{"id":"#.utf8
         if let id { appendJSONString(id, to: &output) } else { output += "null".utf8 }
-        output += #","error":{"code":"BAD_TRANSACTION","message":"#.utf8
+        output += #","error":{"code":"#.utf8
+        appendJSONString(UnsafeBufferPointer(start: code.utf8Start, count: code.utf8CodeUnitCount), to: &output)
+        output += #","message":"#.utf8
         appendJSONString(Array(message.utf8), to: &output)
         output += #","retryable":false}}"#.utf8
     }
@@ -145,15 +152,29 @@ public final class RiskBatchScorer {
         summary.records += 1
         appendError(id: nil, message: message, into: &output)
     }
+
+    /// Counts a record longer than the splitter's limit (its bytes were skipped, not read) and answers it with
+    /// `RECORD_TOO_LARGE`.
+    func tooLarge(limit: Int, into output: inout [UInt8]) {
+        summary.records += 1
+        appendError(id: nil, code: "RECORD_TOO_LARGE",
+                    message: "the record is longer than \(limit) bytes (--max-record-bytes); it was skipped",
+                    into: &output)
+    }
 }
 
 /// Splits a byte stream into records, whatever its shape:
 /// - NDJSON: one transaction per line (blank lines are skipped);
 /// - a JSON array of transactions, streamed element by element;
-/// - a batch event `{"transactions": [...]}` (any layout; held in memory, up to 64 MiB), or a single
-///   transaction object pretty-printed over several lines.
+/// - a batch event `{"transactions": [...]}` (any layout; held in memory, up to ``maxDocumentBytes``), or a
+///   single transaction object pretty-printed over several lines.
 /// The first line decides: `[` starts an array; a first line ending in `{` or `[` starts a multi-line document;
 /// anything else is NDJSON.
+///
+/// Memory is bounded by the record limit (``maxRecordBytes``): a line or array element longer than it is not
+/// buffered but skipped to its end, and answered with one ``Record/tooLarge(limit:)``, after which the stream goes
+/// on. A first line longer than the limit is a batch event only when its `transactions` member starts within the
+/// first ``maxRecordBytes`` bytes; otherwise it is a record too large like any other line.
 public struct RiskInputSplitter {
     /// One piece of input.
     public enum Record {
@@ -163,27 +184,62 @@ public struct RiskInputSplitter {
         case batch(UnsafeBufferPointer<UInt8>)
         /// Input that could not be delimited into a record (e.g. data after the end of an array).
         case malformed(String)
+        /// A record (line or array element) longer than `limit` bytes: skipped to its end without being buffered.
+        case tooLarge(limit: Int)
     }
 
     private enum Mode { case start, firstLine, lines, array, document, trailing }
     private var mode = Mode.start
     private var pending: [UInt8] = []
-    private var array = ArraySplitter()
+    private var array: ArraySplitter
     private var documentDepth = 0
     private var documentInString = false
     private var documentEscape = false
+    /// The document is a single-line batch event longer than the record limit: after it, NDJSON lines go on (as
+    /// they do after a short single-line batch event).
+    private var documentThenLines = false
     private var reportedTrailing = false
+    /// In NDJSON mode: the current line is over the limit and its bytes are being skipped up to its line feed.
+    private var skippingLine = false
     /// The largest multi-line document (batch event) accepted.
     public static let maxDocumentBytes = 64 << 20
+    /// The default limit of one record (an NDJSON line or an array element): 1 MiB.
+    public static let defaultMaxRecordBytes = 1 << 20
+    /// The limits a caller may choose for one record: 1 KiB to ``maxDocumentBytes``.
+    public static let maxRecordBytesRange = 1024...maxDocumentBytes
+    /// The longest record read (an NDJSON line without its line feed; an array element from its first non-blank
+    /// byte up to its comma or `]`); a longer one is skipped and answered with ``Record/tooLarge(limit:)``.
+    public let maxRecordBytes: Int
 
     /// Creates a splitter waiting for the first byte.
-    public init() {}
+    /// - Parameter maxRecordBytes: The record limit, clamped to ``maxRecordBytesRange``.
+    public init(maxRecordBytes: Int = RiskInputSplitter.defaultMaxRecordBytes) {
+        let limit = min(max(maxRecordBytes, Self.maxRecordBytesRange.lowerBound), Self.maxRecordBytesRange.upperBound)
+        self.maxRecordBytes = limit
+        array = ArraySplitter(maxElementBytes: limit)
+    }
+
+    /// Reads a record limit given from outside (a command-line option or an environment variable): decimal digits
+    /// only (no sign, no spaces, at most 10 digits, so the value never overflows), within ``maxRecordBytesRange``.
+    /// - Returns: The limit, or nil when `text` is not such a number.
+    public static func parseMaxRecordBytes(_ text: String) -> Int? {
+        let utf8 = text.utf8
+        guard !utf8.isEmpty, utf8.count <= 10 else { return nil }
+        var value = 0
+        for c in utf8 {
+            let d = c &- 0x30
+            guard d <= 9 else { return nil }
+            value = value * 10 + Int(d)  // at most 10 digits: < 10^10, no overflow in Int64
+        }
+        return maxRecordBytesRange.contains(value) ? value : nil
+    }
 
     /// Feeds the next chunk; `emit` is called for every record completed by it. Record buffers are valid only
     /// during the call to `emit`.
     public mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, _ emit: (Record) -> Void) {
         var i = 0
         let n = chunk.count
+        let limit = maxRecordBytes
         while i < n {
             switch mode {
             case .start:
@@ -201,26 +257,53 @@ public struct RiskInputSplitter {
                 mode = .firstLine
             case .firstLine:
                 // Decide on the first line: look for its end.
-                var j = i
-                while j < n, chunk[j] != 0x0A { j += 1 }
+                let j = firstNewline(chunk, from: i)
+                if pending.count + (j - i) > limit {
+                    // Too long to be held as a record: keep just over `limit` bytes to decide what it is.
+                    let take = limit + 1 - pending.count
+                    pending += UnsafeBufferPointer(rebasing: chunk[i..<(i + take)])
+                    i += take
+                    decideLongFirstLine()
+                    continue
+                }
                 pending += UnsafeBufferPointer(rebasing: chunk[i..<j])
                 if j == n { return }  // the first line continues in the next chunk
                 i = j
                 decideFirstLine(emit)
             case .lines:
-                if pending.isEmpty {
+                if skippingLine {
+                    let j = firstNewline(chunk, from: i)
+                    if j == n { return }  // still inside the long line: its bytes are dropped
+                    skippingLine = false
+                    emit(.tooLarge(limit: limit))
+                    i = j + 1
+                } else if pending.isEmpty {
                     // Fast path: emit whole lines straight from the chunk.
                     var start = i
                     while true {
                         i = firstNewline(chunk, from: i)
                         if i == n { break }
-                        emitLine(UnsafeBufferPointer(rebasing: chunk[start..<i]), emit)
+                        if i - start > limit {
+                            emit(.tooLarge(limit: limit))
+                        } else {
+                            emitLine(UnsafeBufferPointer(rebasing: chunk[start..<i]), emit)
+                        }
                         i += 1
                         start = i
                     }
-                    pending += UnsafeBufferPointer(rebasing: chunk[start..<n])
+                    if n - start > limit {
+                        skippingLine = true
+                    } else {
+                        pending += UnsafeBufferPointer(rebasing: chunk[start..<n])
+                    }
                 } else {
                     let j = firstNewline(chunk, from: i)
+                    if pending.count + (j - i) > limit {
+                        pending.removeAll(keepingCapacity: true)
+                        skippingLine = true
+                        i = j
+                        continue
+                    }
                     pending += UnsafeBufferPointer(rebasing: chunk[i..<j])
                     if j == n { return }
                     pending.withUnsafeBufferPointer { emitLine($0, emit) }
@@ -256,7 +339,7 @@ public struct RiskInputSplitter {
                     }
                     if documentDepth == 0 {
                         emitDocument(emit)
-                        mode = .trailing
+                        mode = documentThenLines ? .lines : .trailing
                         break
                     }
                 }
@@ -286,12 +369,16 @@ public struct RiskInputSplitter {
         switch mode {
         case .start, .firstLine:
             if !pending.isEmpty { decideFirstLine(emit) }
-            if mode == .lines, !pending.isEmpty {
-                pending.withUnsafeBufferPointer { emitLine($0, emit) }
-                pending.removeAll()
+            if mode == .document {
+                // The input was one line that opens a document (`{"transactions": [`) and ends there.
+                pending = []
+                emit(.malformed("the JSON document ended before it was complete"))
             }
         case .lines:
-            if !pending.isEmpty {
+            if skippingLine {
+                skippingLine = false
+                emit(.tooLarge(limit: maxRecordBytes))
+            } else if !pending.isEmpty {
                 pending.withUnsafeBufferPointer { emitLine($0, emit) }
                 pending.removeAll()
             }
@@ -311,11 +398,7 @@ public struct RiskInputSplitter {
         let last = end > 0 ? pending[end - 1] : 0
         if last == UInt8(ascii: "{") || last == UInt8(ascii: "[") {
             // A multi-line document: replay the first line through the depth tracker.
-            let first = pending
-            pending = []
-            mode = .document
-            pending.reserveCapacity(first.count)
-            first.withUnsafeBufferPointer { feedDocumentPrefix($0) }
+            startDocument()
             pending.append(0x0A)
             return
         }
@@ -327,7 +410,36 @@ public struct RiskInputSplitter {
         }
     }
 
-    private mutating func feedDocumentPrefix(_ bytes: UnsafeBufferPointer<UInt8>) {
+    /// The first line is longer than the record limit (`pending` holds its first `maxRecordBytes + 1` bytes): a
+    /// single-line batch event when its `transactions` member starts within them, else a record too large.
+    private mutating func decideLongFirstLine() {
+        let batch = pending.withUnsafeBufferPointer { topLevelMember("transactions", in: $0) != nil }
+        if batch, startDocument() {
+            documentThenLines = true
+        } else {
+            // Not a batch event, or one that closed within the first bytes while the line goes on: too large.
+            documentDepth = 0
+            documentInString = false
+            documentEscape = false
+            pending = []
+            mode = .lines
+            skippingLine = true
+        }
+    }
+
+    /// Switches to document mode, replaying `pending` through the depth tracker.
+    /// - Returns: false when the replayed bytes closed the document (its depth came back to 0) before their end.
+    @discardableResult
+    private mutating func startDocument() -> Bool {
+        let first = pending
+        pending = []
+        mode = .document
+        pending.reserveCapacity(first.count)
+        return first.withUnsafeBufferPointer { feedDocumentPrefix($0) }
+    }
+
+    private mutating func feedDocumentPrefix(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var open = true
         for c in bytes {
             pending.append(c)
             if documentInString {
@@ -337,17 +449,26 @@ public struct RiskInputSplitter {
             switch c {
             case 0x22: documentInString = true
             case UInt8(ascii: "{"), UInt8(ascii: "["): documentDepth += 1
-            case UInt8(ascii: "}"), UInt8(ascii: "]"): documentDepth -= 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                documentDepth -= 1
+                if documentDepth <= 0 { open = false }
             default: break
             }
         }
+        return open
     }
 
     private mutating func emitDocument(_ emit: (Record) -> Void) {
         let document = pending
         pending = []
         document.withUnsafeBufferPointer { buffer in
-            emit(isBatchEvent(buffer) ? .batch(buffer) : .transaction(buffer))
+            if isBatchEvent(buffer) {
+                emit(.batch(buffer))
+            } else if buffer.count > maxRecordBytes {
+                emit(.tooLarge(limit: maxRecordBytes))  // a pretty-printed single transaction is one record
+            } else {
+                emit(.transaction(buffer))
+            }
         }
     }
 
@@ -436,14 +557,34 @@ func topLevelMember(_ name: String, in b: UnsafeBufferPointer<UInt8>) -> Range<I
     }
 }
 
-/// Streams the elements of a JSON array (the opening `[` already consumed) by tracking nesting and strings.
+/// Streams the elements of a JSON array (the opening `[` already consumed) by tracking nesting and strings. An
+/// element longer than `maxElementBytes` is not buffered: its bytes are only tracked (strings, nesting) to find
+/// its end, and it is answered with one ``RiskInputSplitter/Record/tooLarge(limit:)``.
 struct ArraySplitter {
     private var element: [UInt8] = []
     private var depth = 0
     private var inString = false
     private var escape = false
     private var sawComma = false
+    /// The current element is over the limit: its bytes are dropped until it ends.
+    private var skipping = false
+    private let maxElementBytes: Int
     private(set) var finished = false
+
+    init(maxElementBytes: Int = RiskInputSplitter.defaultMaxRecordBytes) {
+        self.maxElementBytes = maxElementBytes
+    }
+
+    @inline(__always)
+    private mutating func put(_ c: UInt8) {
+        if skipping { return }
+        if element.count >= maxElementBytes {
+            skipping = true
+            element = []  // give the memory back: the rest of the element is not buffered
+            return
+        }
+        element.append(c)
+    }
 
     /// Consumes bytes until the array ends (or the chunk does); returns how many were consumed.
     mutating func feed(
@@ -454,7 +595,7 @@ struct ArraySplitter {
             let c = chunk[i]
             i += 1
             if inString {
-                element.append(c)
+                put(c)
                 if escape { escape = false } else if c == 0x5C { escape = true } else if c == 0x22 { inString = false }
                 continue
             }
@@ -468,9 +609,9 @@ struct ArraySplitter {
                     finished = true
                     return i
                 }
-                if element.isEmpty && (c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D) { continue }
+                if element.isEmpty && !skipping && (c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D) { continue }
             }
-            element.append(c)
+            put(c)
             switch c {
             case 0x22: inString = true
             case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
@@ -482,7 +623,10 @@ struct ArraySplitter {
     }
 
     private mutating func endElement(_ emit: (RiskInputSplitter.Record) -> Void, closing: Bool) {
-        if element.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+        if skipping {
+            skipping = false
+            emit(.tooLarge(limit: maxElementBytes))
+        } else if element.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
             // `[]` is fine; `[a,]`, `[,a]` and `[a,,b]` are not.
             if !closing || sawComma { emit(.malformed("empty element in the JSON array")) }
         } else {
@@ -494,7 +638,12 @@ struct ArraySplitter {
 
     mutating func finish(_ emit: (RiskInputSplitter.Record) -> Void) {
         guard !finished else { return }
-        if !element.isEmpty { element.withUnsafeBufferPointer { emit(.transaction($0)) } }
+        if skipping {
+            skipping = false
+            emit(.tooLarge(limit: maxElementBytes))
+        } else if !element.isEmpty {
+            element.withUnsafeBufferPointer { emit(.transaction($0)) }
+        }
         emit(.malformed("the JSON array ended without ']'"))
         finished = true
     }
@@ -505,7 +654,9 @@ struct ArraySplitter {
 public final class RiskStreamProcessor {
     /// The scorer (and through it the engine and the summary).
     public let scorer: RiskBatchScorer
-    private var splitter = RiskInputSplitter()
+    private var splitter: RiskInputSplitter
+    /// The record limit (kept apart from `splitter`, which is being mutated while records are handled).
+    private let maxRecordBytes: Int
     /// Set when the input held a batch event whose `transactions` member is not an array: the message to report.
     public private(set) var invalidEvent: String?
     /// True once a batch event was answered.
@@ -513,8 +664,14 @@ public final class RiskStreamProcessor {
 
     /// Creates a processor.
     /// - Parameter scorer: The scorer to use; a fresh one with the default rules unless given.
-    public init(scorer: RiskBatchScorer = RiskBatchScorer()) {
+    /// - Parameter maxRecordBytes: The longest record read (see ``RiskInputSplitter/maxRecordBytes``); a longer
+    ///   one is answered with `RECORD_TOO_LARGE` and the stream goes on.
+    public init(scorer: RiskBatchScorer = RiskBatchScorer(),
+                maxRecordBytes: Int = RiskInputSplitter.defaultMaxRecordBytes)
+    {
         self.scorer = scorer
+        splitter = RiskInputSplitter(maxRecordBytes: maxRecordBytes)
+        self.maxRecordBytes = splitter.maxRecordBytes
     }
 
     /// Feeds the next chunk of input, appending the answers it completes to `output`.
@@ -535,6 +692,9 @@ public final class RiskStreamProcessor {
         case .malformed(let message):
             scorer.malformed(message, into: &output)
             output.append(0x0A)
+        case .tooLarge(let limit):
+            scorer.tooLarge(limit: limit, into: &output)
+            output.append(0x0A)
         case .batch(let bytes):
             answerBatch(bytes, &output)
         }
@@ -550,7 +710,7 @@ public final class RiskStreamProcessor {
         answeredBatch = true
         output += #"{"results":["#.utf8
         var first = true
-        var splitter = ArraySplitter()
+        var splitter = ArraySplitter(maxElementBytes: maxRecordBytes)
         let body = UnsafeBufferPointer(rebasing: bytes[(range.lowerBound + 1)..<range.upperBound])
         let emit: (RiskInputSplitter.Record) -> Void = { record in
             if !first { output.append(UInt8(ascii: ",")) }
@@ -558,6 +718,7 @@ public final class RiskStreamProcessor {
             switch record {
             case .transaction(let element): self.scorer.scoreRecord(element, into: &output)
             case .malformed(let message): self.scorer.malformed(message, into: &output)
+            case .tooLarge(let limit): self.scorer.tooLarge(limit: limit, into: &output)
             case .batch(let element): self.scorer.scoreRecord(element, into: &output)
             }
         }

@@ -1,5 +1,7 @@
 // The risk engine: scores transactions one by one, keeping bounded per-payer, per-device and per-IP state.
 
+import WxPayTime
+
 /// Scores transactions against ``RiskRules``. Stateful: each call sees the payers, devices and IPs of the calls
 /// before it (velocity, history, refund patterns), measured in stream time (each transaction's `created_at`),
 /// never wall-clock time, so the same stream always gets the same decisions. Not thread-safe: use one engine per

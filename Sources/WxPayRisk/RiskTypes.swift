@@ -56,7 +56,7 @@ public enum RiskTransactionType: String, Codable, Sendable, CaseIterable {
     case refund
 }
 
-/// One transaction to score (SPEC §7). Field names are camelCase in Swift and snake_case in JSON.
+/// One transaction to score (docs/functions.md#risk-batch). Field names are camelCase in Swift and snake_case in JSON.
 public struct RiskTransaction: Codable, Sendable, Equatable {
     /// The caller's id for the transaction, echoed in the output.
     public var id: String

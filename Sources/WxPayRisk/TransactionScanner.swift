@@ -1,5 +1,7 @@
 // The hot path of risk-batch: a hand-rolled scanner for one transaction object over UTF-8 bytes.
 
+import WxPayTime
+
 /// Why a transaction could not be read. `message` names the field.
 struct BadTransaction: Error, Sendable {
     var message: String
@@ -125,7 +127,7 @@ struct ScannedTransaction {
     var attach: Range<Int>?
 }
 
-/// Reads one transaction object (SPEC §7) from UTF-8 bytes without building any intermediate value. Strings are
+/// Reads one transaction object (docs/functions.md) from UTF-8 bytes, building no intermediate value. Strings are
 /// decoded (all escapes, surrogate pairs, UTF-8 validated) into one reusable buffer.
 struct TransactionScanner: ~Copyable {
     /// Decoded strings of the last transaction (written through a pointer: a decoded string is never longer

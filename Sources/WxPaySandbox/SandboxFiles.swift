@@ -10,7 +10,7 @@ import Musl
 import Darwin
 #endif
 
-/// Writes a key set's two files: `secrets.json` (the merchant's, SPEC §2) and `sandbox.json` (WeChat Pay's side).
+/// Writes a key set's two files: `secrets.json` (the merchant's, docs/secrets.md), `sandbox.json` (WeChat Pay's side).
 public enum SandboxFiles {
     /// A write failure.
     public struct WriteError: Error, CustomStringConvertible {

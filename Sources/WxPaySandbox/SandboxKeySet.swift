@@ -54,7 +54,7 @@ public struct SandboxKeySet: Sendable {
         mode == .certificate ? platformCertificate.serialNumber : publicKeyID
     }
 
-    /// The merchant's secrets file (SPEC §2).
+    /// The merchant's secrets file (docs/secrets.md).
     public func secretsFile(
         mode: VerificationMode, apiBase: String? = nil, notifyURL: String? = nil, forwardURL: String? = nil,
         forwardSecret: String? = nil, sm4Key: String? = nil, pkcs1: Bool = false

@@ -1,7 +1,7 @@
 import PaymentFunctions
 import WxPayOperations
 
-// close-intent: close an unpaid payment intent (SPEC §4).
+// close-intent: close an unpaid payment intent (docs/functions.md#close-intent).
 PaymentFunction.main(
     .cancelIntent, name: "close-intent",
     summary: "Close an unpaid payment intent so that it can no longer be paid.",

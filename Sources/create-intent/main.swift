@@ -1,7 +1,7 @@
 import PaymentFunctions
 import WxPayOperations
 
-// create-intent: create (or find again) the WeChat Pay order for an agent conversation (SPEC §3).
+// create-intent: create (or find again) the WeChat Pay order for an agent conversation (docs/functions.md).
 PaymentFunction.main(
     .createIntent, name: "create-intent",
     summary: "Create a WeChat Pay v3 payment intent (an order) that the user confirms in WeChat.",

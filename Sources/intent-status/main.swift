@@ -1,7 +1,7 @@
 import PaymentFunctions
 import WxPayOperations
 
-// intent-status: the state of a payment intent, optionally waiting for it to finish (SPEC §4).
+// intent-status: the state of a payment intent, optionally waiting for it to finish (docs/functions.md#intent-status).
 PaymentFunction.main(
     .getStatus, name: "intent-status",
     summary: "Report a payment intent's status; with \"wait\", poll until it is paid, closed or expired.",

@@ -5,7 +5,7 @@ import WxPayCore
 import WxPayPrivacy
 
 // pii-redact: replace payment and personal identifiers with placeholders before text goes to a model hosted
-// outside China (PIPL), and seal the mapping with SM4 (SPEC §9).
+// outside China (PIPL), and seal the mapping with SM4 (docs/functions.md#pii-redact-and-pii-restore).
 
 let descriptor = FunctionDescriptor(
     name: "pii-redact",

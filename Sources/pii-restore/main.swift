@@ -4,7 +4,7 @@ import Logging
 import WxPayCore
 import WxPayPrivacy
 
-// pii-restore: put identifiers back into a model's answer from the sealed mapping pii-redact made (SPEC §9).
+// pii-restore: put identifiers back into a model's answer from the sealed mapping pii-redact made (docs/functions.md).
 
 let descriptor = FunctionDescriptor(
     name: "pii-restore",

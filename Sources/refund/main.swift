@@ -1,7 +1,7 @@
 import PaymentFunctions
 import WxPayOperations
 
-// refund: full or partial refund with a factual, screened reason (SPEC §6).
+// refund: full or partial refund with a factual, screened reason (docs/functions.md#refund).
 PaymentFunction.main(
     .refund, name: "refund",
     summary: "Refund a paid intent, fully or partly, with a short factual reason screened for sensitive keywords.",

@@ -1,7 +1,8 @@
-// risk-batch: score a stream of transactions (SPEC §7). NDJSON or a JSON array on stdin, streamed; one NDJSON
+// risk-batch: score a stream of transactions (docs/functions.md). NDJSON or a JSON array on stdin, streamed; one NDJSON
 // answer per record on stdout, in order; a summary JSON line on stderr. A batch event {"transactions": [...]}
 // is answered with one {"results": [...], "summary": {...}} object.
 
+import ArgumentParser
 import FunctionKit
 import KitCore
 import Logging
@@ -16,29 +17,49 @@ import Musl
 import Darwin
 #endif
 
-let help = """
-    risk-batch: score a stream of transactions for prohibited categories, velocity, amount anomalies and refund
-    patterns.
+let summary = "score a stream of transactions for prohibited categories, velocity, amount anomalies and refund patterns."
 
-    USAGE: risk-batch [--event FILE] [--lambda] [--help] [--version]
-
+let discussion = """
     Reads NDJSON (one transaction a line) or a JSON array from stdin (or FILE), streamed, and writes one line per
     transaction, in order: {"id","score","action","reasons"}. A malformed line is answered with
-    {"id": <id or null>, "error": {"code": "BAD_TRANSACTION", ...}} and the stream goes on. A batch event
-    {"transactions": [...]} is answered with one {"results": [...], "summary": {...}} object. A summary line
-    (counts per action and per rule, throughput) goes to stderr.
+    {"id": <id or null>, "error": {"code": "BAD_TRANSACTION", ...}} and the stream goes on. A line (or array
+    element) longer than --max-record-bytes is skipped without being buffered and answered with
+    {"id": null, "error": {"code": "RECORD_TOO_LARGE", ...}}; the stream goes on. A batch event
+    {"transactions": [...]} is answered with one {"results": [...], "summary": {...}} object (held whole, up to
+    64 MiB). A summary line (counts per action and per rule, throughput) goes to stderr.
 
     LAMBDA: with AWS_LAMBDA_RUNTIME_API set (or --lambda) it serves the Runtime API loop instead: each invocation's
     event is a batch ({"transactions": [...]}, directly or as an HTTP body) scored by a fresh engine, answered with
     {"results": [...], "summary": {...}}; the rules file is read anew for each invocation.
 
     ENVIRONMENT:
-      WXPAY_RISK_RULES   a JSON rules file that replaces the built-in rules (invalid: exit 78, RISK_RULES_INVALID)
+      WXPAY_RISK_RULES             a JSON rules file that replaces the built-in rules (invalid: exit 78,
+                                   RISK_RULES_INVALID)
+      WXPAY_RISK_MAX_RECORD_BYTES  the record limit when --max-record-bytes is not given (default 1048576;
+                                   1024 to 67108864; otherwise exit 64, USAGE)
 
-    EXIT STATUS: 0 done (malformed lines are answered, not fatal); 64 bad command line; 65 bad batch event;
-    70 internal error; 78 bad rules file.
-
+    EXIT STATUS: 0 done (malformed and oversized lines are answered, not fatal); 64 bad command line or record
+    limit; 65 bad batch event; 70 internal error; 78 bad rules file.
     """
+
+/// The command line: the functions' shared `--event FILE`, `--lambda`, `--version` (and `--help`), plus the
+/// record limit.
+struct RiskBatchOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Read the input from FILE instead of stdin.", valueName: "FILE"))
+    var event: String?
+
+    @Flag(name: .long, help: "Run the AWS Lambda Runtime API loop (also when AWS_LAMBDA_RUNTIME_API is set).")
+    var lambda = false
+
+    @Flag(name: .long, help: "Print the version and exit.")
+    var version = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The longest line or array element read, in bytes (1024 to 67108864; default 1048576, or "
+            + "WXPAY_RISK_MAX_RECORD_BYTES). A longer one is skipped and answered with RECORD_TOO_LARGE.",
+        valueName: "BYTES"))
+    var maxRecordBytes: String?
+}
 
 func fail(_ error: WxPayError) -> Never {
     var line = (try? JSONCoding.encode(error.jsonObject)) ?? Array(#"{"error":{"code":"INTERNAL"}}"#.utf8)
@@ -46,6 +67,54 @@ func fail(_ error: WxPayError) -> Never {
     _ = System.writeAll(fd: 1, line)
     terminate(error.exitStatus)
 }
+
+func usage(_ message: String) -> Never {
+    fail(WxPayError(code: "USAGE", message: message, retryable: false, exitStatus: ExitStatus.usage, httpStatus: 400))
+}
+
+let environment = System.environment()
+var eventPath: String? = nil
+var lambdaFlag = false
+var maxRecordBytesFlag: String? = nil
+let arguments = Array(CommandLine.arguments.dropFirst())
+if !arguments.isEmpty {  // the common case (no arguments) skips the parser, as FunctionRunner does
+    do {
+        let options = try RiskBatchOptions.parse(arguments)
+        if options.version {
+            _ = System.writeAll(fd: 1, Array("risk-batch \(wxpayKitVersion)\n".utf8))
+            terminate(ExitStatus.ok)
+        }
+        eventPath = options.event
+        lambdaFlag = options.lambda
+        maxRecordBytesFlag = options.maxRecordBytes
+    } catch {
+        if RiskBatchOptions.exitCode(for: error) == .success {
+            let text = RiskBatchOptions.helpMessage()
+            _ = System.writeAll(fd: 1, Array("risk-batch: \(summary)\n\n\(text)\n\n\(discussion)\n".utf8))
+            terminate(ExitStatus.ok)
+        }
+        usage("\(RiskBatchOptions.message(for: error)) (see --help)")
+    }
+}
+
+/// The record limit: `--max-record-bytes`, else `WXPAY_RISK_MAX_RECORD_BYTES`, else 1 MiB.
+let maxRecordBytes: Int = {
+    let range = RiskInputSplitter.maxRecordBytesRange
+    if let text = maxRecordBytesFlag {
+        guard let value = RiskInputSplitter.parseMaxRecordBytes(text) else {
+            usage("--max-record-bytes must be a whole number of bytes from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+    if let text = environment["WXPAY_RISK_MAX_RECORD_BYTES"], !text.isEmpty {
+        guard let value = RiskInputSplitter.parseMaxRecordBytes(text) else {
+            usage("WXPAY_RISK_MAX_RECORD_BYTES must be a whole number of bytes from \(range.lowerBound) to "
+                + "\(range.upperBound)")
+        }
+        return value
+    }
+    return RiskInputSplitter.defaultMaxRecordBytes
+}()
 
 /// One Lambda invocation: a batch event scored by a fresh engine (batches are independent of each other).
 func scoreBatch(_ request: FunctionRequest, _ context: InvocationContext) throws(WxPayError) -> FunctionResult {
@@ -55,12 +124,17 @@ func scoreBatch(_ request: FunctionRequest, _ context: InvocationContext) throws
                          httpStatus: 500)
     }
     let input = try request.input()
-    guard input["transactions"]?.arrayValue != nil else {
+    guard let transactions = input["transactions"], transactions.arrayValue != nil else {
         throw .invalidField("transactions", "a batch event holds an array of transactions")
     }
+    // Re-encoded with `transactions` as the only (so the first) member: the splitter knows it for a batch event
+    // however long the line is.
     let bytes: [UInt8]
-    do { bytes = try JSONCoding.encode(input) } catch { throw .internalError("cannot re-encode the batch") }
-    let processor = RiskStreamProcessor(scorer: RiskBatchScorer(engine: RiskEngine(rules: rules)))
+    do { bytes = try JSONCoding.encode(JSONValue.object(["transactions": transactions])) } catch {
+        throw .internalError("cannot re-encode the batch")
+    }
+    let processor = RiskStreamProcessor(scorer: RiskBatchScorer(engine: RiskEngine(rules: rules)),
+                                        maxRecordBytes: maxRecordBytes)
     var output: [UInt8] = []
     bytes.withUnsafeBufferPointer { processor.feed($0, output: &output) }
     processor.finish(output: &output)
@@ -70,9 +144,8 @@ func scoreBatch(_ request: FunctionRequest, _ context: InvocationContext) throws
 }
 
 let lambdaDescriptor = FunctionDescriptor(name: "risk-batch", summary: "Score a batch of transactions.",
-                                          discussion: help, timeBudget: 60)
-let environment = System.environment()
-if CommandLine.arguments.contains("--lambda") || !(environment["AWS_LAMBDA_RUNTIME_API"] ?? "").isEmpty {
+                                          discussion: discussion, timeBudget: 60)
+if lambdaFlag || !(environment["AWS_LAMBDA_RUNTIME_API"] ?? "").isEmpty {
     let level = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
     LambdaRuntimeLoop.run(descriptor: lambdaDescriptor, environment: environment,
                           logger: Logger(label: "risk-batch") { JSONLogHandler(label: $0, level: level) },
@@ -80,34 +153,14 @@ if CommandLine.arguments.contains("--lambda") || !(environment["AWS_LAMBDA_RUNTI
 }
 
 var inputFD: Int32 = 0
-var arguments = CommandLine.arguments.dropFirst()
-while let argument = arguments.popFirst() {
-    switch argument {
-    case "--help", "-h":
-        _ = System.writeAll(fd: 1, Array(help.utf8))
-        terminate(ExitStatus.ok)
-    case "--version":
-        _ = System.writeAll(fd: 1, Array("risk-batch \(wxpayKitVersion)\n".utf8))
-        terminate(ExitStatus.ok)
-    case "--event":
-        guard let path = arguments.popFirst() else {
-            fail(WxPayError(code: "USAGE", message: "--event needs a FILE", retryable: false,
-                            exitStatus: ExitStatus.usage, httpStatus: 400))
-        }
-        inputFD = open(path, O_RDONLY)
-        if inputFD < 0 {
-            fail(WxPayError(code: "USAGE", message: "cannot open \(path): errno \(errno)", retryable: false,
-                            exitStatus: ExitStatus.usage, httpStatus: 400))
-        }
-    default:
-        fail(WxPayError(code: "USAGE", message: "unknown argument \(argument) (see --help)", retryable: false,
-                        exitStatus: ExitStatus.usage, httpStatus: 400))
-    }
+if let path = eventPath {
+    inputFD = open(path, O_RDONLY)
+    if inputFD < 0 { usage("cannot open \(path): errno \(errno)") }
 }
 
 let rules: RiskRules
 do throws(RiskRulesError) {
-    rules = try RiskRules.load(environment: System.environment())
+    rules = try RiskRules.load(environment: environment)
 } catch {
     fail(WxPayError(code: error.code, message: error.message, retryable: false, exitStatus: ExitStatus.config,
                     httpStatus: 500))
@@ -115,7 +168,8 @@ do throws(RiskRulesError) {
 
 let clock = ContinuousClock()
 let started = clock.now
-let processor = RiskStreamProcessor(scorer: RiskBatchScorer(engine: RiskEngine(rules: rules)))
+let processor = RiskStreamProcessor(scorer: RiskBatchScorer(engine: RiskEngine(rules: rules)),
+                                    maxRecordBytes: maxRecordBytes)
 let chunkSize = 1 << 20
 let flushAt = 1 << 18
 var output: [UInt8] = []
@@ -148,8 +202,8 @@ flush()
 
 let elapsed = started.duration(to: clock.now)
 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-let summary = processor.scorer.summary.json(elapsedSeconds: seconds)
-_ = System.writeAll(fd: 2, Array("{\"summary\":\(summary)}\n".utf8))
+let counts = processor.scorer.summary.json(elapsedSeconds: seconds)
+_ = System.writeAll(fd: 2, Array("{\"summary\":\(counts)}\n".utf8))
 
 if let message = processor.invalidEvent {
     fail(WxPayError(code: "BAD_EVENT", message: message, retryable: false, exitStatus: ExitStatus.dataError,

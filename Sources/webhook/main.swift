@@ -2,10 +2,11 @@ import FunctionKit
 import KitCore
 import Logging
 import WxPayCore
+import WxPayOperations
 import WxPayPrivacy
 import WxPayRisk
 
-// webhook: receive a WeChat Pay notification — verify, decrypt, normalize, hand on, answer WeChat (SPEC §5).
+// webhook: receive a WeChat Pay notification: verify, decrypt, normalize, hand on, answer WeChat (docs/functions.md).
 
 let descriptor = FunctionDescriptor(
     name: "webhook",
@@ -65,7 +66,7 @@ FunctionRunner.main(descriptor) { request, context throws(WxPayError) in
     }
     let now = context.now()
     var event = try NotificationProcessor.process(header: request.header, body: request.body, secrets: secrets, now: now)
-    event.risk = score(event, rules: rules, now: now)
+    event.risk = NotificationRisk.score(event, rules: rules, now: now)
     let json = event.json
     try handoff.deliver(json, now: now, deadline: context.deadline)
     // The order number identifies a payment: logged only under SM4 when sealing is on (PIPL), else as is.
@@ -75,24 +76,4 @@ FunctionRunner.main(descriptor) { request, context throws(WxPayError) in
         sealer == nil ? "out_trade_no" : "out_trade_no_sealed": .string(orderField),
     ])
     return FunctionResult(body: ["code": "SUCCESS", "message": "成功"], extras: ["event": json])
-}
-
-/// Scores a payment or refund event with the risk engine (inline: no stream history, only this event). Payment
-/// notifications carry no description, so the order's attach data is what is screened for prohibited terms.
-func score(_ event: PaymentEvent, rules: RiskRules, now: Int64) -> JSONValue? {
-    let resource = event.resource
-    let isRefund = event.type.hasPrefix("refund.")
-    guard event.type == "payment.success" || isRefund else { return nil }
-    let amount = (isRefund ? resource["amount"]?["refund"] : resource["amount"]?["total"])?.intValue ?? 0
-    let attach = event.attach.flatMap(AttachCodec.decode)
-    let attachText = attach?.data.flatMap { try? JSONCoding.string($0) } ?? event.attach
-    let transaction = RiskTransaction(
-        id: resource["transaction_id"]?.stringValue ?? event.id, amount: Int(amount),
-        currency: resource["amount"]?["currency"]?.stringValue ?? "CNY", description: "",
-        userOpenid: event.payerOpenID ?? "",
-        createdAt: resource["success_time"]?.stringValue ?? ChinaTime.format(unix: now),
-        type: isRefund ? .refund : .payment, deviceId: resource["scene_info"]?["device_id"]?.stringValue,
-        attach: attachText)
-    let decision = RiskEngine(rules: rules).score(transaction)
-    return try? JSONCoding.value(from: JSONCoding.encode(decision))
 }

@@ -7,7 +7,7 @@ import WxPayCrypto
 import WxPayEmulator
 import WxPaySandbox
 
-/// The local WeChat Pay v3 emulator (SPEC §8): the sandbox that can call back.
+/// The local WeChat Pay v3 emulator (docs/functions.md#developer-tools): the sandbox that can call back.
 ///
 /// `@main` (not top-level code in main.swift, which would pick ArgumentParser's synchronous entry point).
 @main
@@ -18,6 +18,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         discussion: """
             wxpay-emulator init --out .demo                     # .demo/secrets.json + .demo/sandbox.json
             wxpay-emulator serve --sandbox .demo/sandbox.json   # prints {"listening": "http://127.0.0.1:8780"}
+                                                                # (the port init --port wrote; --port overrides it)
             curl -XPOST 127.0.0.1:8780/_emulator/orders/ORDER_NO/pay   # pay it: TRANSACTION.SUCCESS goes to notify_url
             """,
         version: wxpayKitVersion,
@@ -31,7 +32,8 @@ struct Init: ParsableCommand {
 
     @Option(help: "Directory to write into (created if missing).") var out: String
     @Option(help: "Verification mode: public-key, certificate or both.") var mode = "public-key"
-    @Option(help: "The port the emulator will serve on (api_base).") var port = 8780
+    @Option(help: "The port the emulator will serve on (api_base; `serve` uses it unless given --port).")
+    var port = 8780
     @Option(help: "notify_url for the secrets file.") var notifyURL = "http://127.0.0.1:8781/wxpay/notify"
     @Option(help: "Merchant id.") var mchid = "1900000109"
     @Option(help: "App id.") var appid = "wxd678efh567hg6787"
@@ -44,7 +46,10 @@ struct Init: ParsableCommand {
         let keys = try SandboxKeySet.generate(mchid: mchid, appid: appid)
         let apiBase = "http://127.0.0.1:\(port)"
         let secrets = try keys.secretsFile(mode: verification, apiBase: apiBase, notifyURL: notifyURL)
-        try SandboxFiles.write(directory: out, secrets: secrets, sandbox: try keys.sandboxFile(mode: verification))
+        // The port goes into sandbox.json too, so `serve --sandbox` listens where api_base points.
+        var sandbox = try keys.sandboxFile(mode: verification).objectValue ?? [:]
+        sandbox["port"] = .int(Int64(port))
+        try SandboxFiles.write(directory: out, secrets: secrets, sandbox: .object(sandbox))
         let summary: JSONValue = [
             "secrets_file": .string(out + "/secrets.json"), "sandbox_file": .string(out + "/sandbox.json"),
             "api_base": .string(apiBase), "notify_url": .string(notifyURL), "mchid": .string(mchid),
@@ -62,17 +67,26 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "The sandbox.json written by `init` (or `wxpay-simulate keys`).") var sandbox: String
     @Option(help: "Address to bind.") var host = "127.0.0.1"
-    @Option(help: "Port (0: any free port; the listening line tells which).") var port = 8780
+    @Option(help: """
+        Port (default: the port `init --port` wrote into the sandbox file, else 8780; 0: any free port; the \
+        listening line tells which).
+        """)
+    var port: Int?
     @Option(help: "Notification retry delays in seconds, comma-separated (default: WeChat's 15,15,30,180,...).")
     var notifyBackoff: String?
     @Flag(help: "Print each notification as an HTTP envelope (one JSON line) on stdout.") var printNotifications = false
     @Flag(help: "Do not POST notifications (use with --print-notifications).") var noDeliver = false
     @Option(help: "Seconds after which an accepted refund succeeds by itself.") var refundDelay = 1.0
     @Flag(help: "Refunds stay PROCESSING until POST /_emulator/refunds/{no}/succeed.") var manualRefunds = false
+    @Option(help: "Append each merchant API request (/v3/...) as it arrives, before it is handled, to this file as one JSON line: seq, time_ms, method, target, body.")
+    var requestLog: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
 
+    /// The port `serve` uses without `--port`.
+    static let defaultPort = 8780
+
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        if let port { guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") } }
         guard refundDelay >= 0 else { throw ValidationError("--refund-delay must be >= 0") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level") }
         _ = try backoff()
@@ -93,16 +107,33 @@ struct Serve: AsyncParsableCommand {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
         let side: WeChatSide
+        let file: JSONValue
         do {
-            side = try SandboxKeySet.wechatSide(from: try JSONCoding.value(from: try System.readFile(sandbox)))
+            file = try JSONCoding.value(from: try System.readFile(sandbox))
+            side = try SandboxKeySet.wechatSide(from: file)
         } catch {
             throw ValidationError("cannot read the sandbox file \(sandbox): \(error)")
+        }
+        let port: Int
+        if let given = self.port {
+            port = given
+        } else if let written = file["port"] {
+            guard let value = written.intValue, (1...65535).contains(value) else {
+                throw ValidationError("the sandbox file \(sandbox) has a bad port \(written); pass --port")
+            }
+            port = Int(value)
+        } else {
+            port = Self.defaultPort
+        }
+        var log: RequestLog? = nil
+        if let requestLog {
+            do { log = try RequestLog(path: requestLog) } catch { throw ValidationError(error.description) }
         }
         let output = LineOutput()
         let config = EmulatorConfiguration(
             host: host, port: port,
             notifications: .init(backoff: try backoff(), deliver: !noDeliver, print: printNotifications),
-            refundSuccessDelay: manualRefunds ? nil : refundDelay)
+            refundSuccessDelay: manualRefunds ? nil : refundDelay, requestLog: log)
         let emulator = Emulator(side: side, configuration: config, output: output,
                                 logger: Logger(label: "wxpay-emulator"))
         try await emulator.run { url in

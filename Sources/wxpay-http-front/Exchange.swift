@@ -36,7 +36,7 @@ struct OutgoingResponse {
     }
 }
 
-/// The plain HTTP envelope a function reads on stdin (SPEC §1): `{"httpMethod","path","headers","body",
+/// The plain HTTP envelope a function reads on stdin (docs/envelopes.md): `{"httpMethod","path","headers","body",
 /// "isBase64Encoded"}`, plus `queryStringParameters` when the URL has a query.
 struct PlainHTTPEnvelope: Encodable {
     var httpMethod: String
@@ -128,6 +128,10 @@ struct FunctionAnswer: Decodable {
 
     /// Maps a finished run to the HTTP response.
     static func response(status exit: Int32, stdout: [UInt8]) -> OutgoingResponse {
+        // Foundation's decoder recurses once per nesting level (up to 512): refuse deep output before decoding.
+        guard jsonDepthIsWithin(64, stdout) else {
+            return .error(502, code: "FUNCTION_FAILED", message: "the function's output nests JSON too deeply")
+        }
         guard let answer = try? JSONDecoder().decode(FunctionAnswer.self, from: Data(stdout)),
             let statusCode = answer.statusCode
         else {
@@ -163,6 +167,28 @@ struct FunctionAnswer: Decodable {
             body = Array(decoded)
         }
         return OutgoingResponse(status: statusCode, headers: headers, body: body)
+    }
+
+    /// Whether no array or object in `bytes` lies deeper than `limit` levels (strings skipped; not a validator).
+    static func jsonDepthIsWithin(_ limit: Int, _ bytes: [UInt8]) -> Bool {
+        var depth = 0
+        var inString = false
+        var escape = false
+        for c in bytes {
+            if inString {
+                if escape { escape = false } else if c == 0x5C { escape = true } else if c == 0x22 { inString = false }
+                continue
+            }
+            switch c {
+            case 0x22: inString = true
+            case 0x5B, 0x7B:
+                depth += 1
+                if depth > limit { return false }
+            case 0x5D, 0x7D: depth -= 1
+            default: break
+            }
+        }
+        return true
     }
 
     static func trimmed(_ bytes: [UInt8]) -> [UInt8] {

@@ -1,5 +1,6 @@
 import KitCore
 import Synchronization
+import WxPayHTTP
 
 #if canImport(Glibc)
 import Glibc
@@ -203,39 +204,19 @@ struct RequestReader {
             }
             let searchFrom = max(0, buffer.count - 3)
             buffer += chunk[0..<n]
-            headerEnd = Self.find(buffer, from: searchFrom)
+            headerEnd = RequestHead.end(in: buffer, from: searchFrom)
             if headerEnd == nil && buffer.count > HTTPServer.maxHeaderBytes {
                 return .failure(.refused(.error(431, code: "HEADERS_TOO_LARGE", message: "request headers exceed 64 KiB")))
             }
         }
-        let head = String(decoding: buffer[0..<headerEnd!], as: UTF8.self)
-        var lines = head.split(separator: "\r\n" as Character, omittingEmptySubsequences: false)
-        let requestLine = lines.removeFirst().split(separator: " ")
-        guard requestLine.count == 3, requestLine[2].hasPrefix("HTTP/1.") else {
-            return .failure(.refused(.error(400, code: "BAD_REQUEST", message: "malformed request line")))
+        let head: RequestHead
+        do throws(RequestHead.Refusal) {
+            head = try RequestHead.parse(buffer[0..<headerEnd!], maxBodyBytes: HTTPServer.maxBodyBytes)
+        } catch {
+            return .failure(.refused(.error(error.status, code: error.code, message: error.message)))
         }
-        var headers: [(name: String, value: String)] = []
-        for line in lines where !line.isEmpty {
-            guard let colon = line.firstIndex(of: ":"), colon != line.startIndex else {
-                return .failure(.refused(.error(400, code: "BAD_REQUEST", message: "malformed header line")))
-            }
-            let value = line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
-            headers.append((String(line[..<colon]), String(value.reversed().drop { $0 == " " || $0 == "\t" }.reversed())))
-        }
-        func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name }?.value }
-        if header("transfer-encoding") != nil {
-            return .failure(.refused(.error(411, code: "LENGTH_REQUIRED", message: "send the body with Content-Length")))
-        }
-        var length = 0
-        if let text = header("content-length") {
-            guard let value = Int(text), value >= 0 else {
-                return .failure(.refused(.error(400, code: "BAD_REQUEST", message: "invalid Content-Length")))
-            }
-            length = value
-        }
-        guard length <= HTTPServer.maxBodyBytes else {
-            return .failure(.refused(.error(413, code: "TOO_LARGE", message: "the body exceeds 1 MiB")))
-        }
+        let length = head.contentLength
+        func header(_ name: String) -> String? { head.header(name) }
         if header("expect")?.lowercased() == "100-continue" {
             System.writeAll(fd: fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
         }
@@ -248,21 +229,7 @@ struct RequestReader {
             }
             body += chunk[0..<n]
         }
-        let target = String(requestLine[1])
-        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        return .success(IncomingRequest(method: String(requestLine[0]), path: String(parts[0]),
-                                        query: parts.count > 1 ? String(parts[1]) : "", headers: headers,
-                                        body: Array(body.prefix(length))))
-    }
-
-    /// Index of `\r\n\r\n` in `buffer`, searching from `from`.
-    static func find(_ buffer: [UInt8], from: Int) -> Int? {
-        guard buffer.count >= 4 else { return nil }
-        var i = from
-        while i + 3 < buffer.count {
-            if buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 { return i }
-            i += 1
-        }
-        return nil
+        return .success(IncomingRequest(method: head.method, path: head.path, query: head.query,
+                                        headers: head.headers, body: Array(body.prefix(length))))
     }
 }

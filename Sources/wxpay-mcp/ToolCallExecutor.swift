@@ -50,7 +50,9 @@ struct ToolCallExecutor: Sendable {
     /// The call's time budget: the functions' budget, plus `wait` for a status poll (as `intent-status` does).
     func budget(_ tool: PaymentTool, _ input: JSONValue, _ environment: [String: String]) -> Double {
         var seconds = defaultBudget
-        if let ms = environment["WXPAY_TIME_BUDGET_MS"].flatMap(Double.init), ms > 0 { seconds = ms / 1000 }
+        if let ms = environment["WXPAY_TIME_BUDGET_MS"].flatMap({ Untrusted.integer($0, in: 1...900_000) }) {
+            seconds = Double(ms) / 1000
+        }
         if tool == .getStatus, let wait = input["wait"]?.intValue, wait > 0 {
             seconds += Double(min(wait, GetIntentStatus.maxWait))
         }

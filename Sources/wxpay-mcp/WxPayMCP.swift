@@ -6,7 +6,7 @@ import MCP
 import WxPayCore
 import WxPayOperations
 
-/// `wxpay-mcp`: the payment tools as a Model Context Protocol server over stdio (SPEC §9).
+/// `wxpay-mcp`: the payment tools as a Model Context Protocol server over stdio (docs/functions.md#wxpay-mcp).
 ///
 /// Standard output is the MCP channel and carries nothing but JSON-RPC messages; logs are JSON lines on stderr.
 /// Each `tools/call` reads the environment and the secrets file anew, so key rotation needs no restart.

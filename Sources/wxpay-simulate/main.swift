@@ -5,7 +5,7 @@ import WxPayCore
 import WxPayCrypto
 import WxPaySandbox
 
-/// The notification simulator (SPEC §8): writes local key sets and prints signed, encrypted notifications.
+/// The notification simulator (docs/functions.md): writes local key sets and prints signed, encrypted notifications.
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wxpay-simulate",

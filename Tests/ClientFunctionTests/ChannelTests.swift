@@ -77,7 +77,8 @@ extension ClientFunctionTests {
             let order = try emulator.order(try #require(intent["intent_id"]?.stringValue))
             #expect(order["trade_type"] == "APP")
             let c = try #require(intent["confirmation"])
-            #expect(c["prepayid"] == order["prepay_id"])
+            let prepayID = try #require(order["prepay_id"], "\(order)")
+            #expect(c["prepayid"] == prepayID)
             #expect(c["partnerid"]?.stringValue == emulator.secrets.mchid)
             #expect(c["package"] == "Sign=WXPay")
             let message = "\(emulator.secrets.appid)\n\(c["timestamp"]?.stringValue ?? "")\n"

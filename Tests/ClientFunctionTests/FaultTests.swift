@@ -122,5 +122,18 @@ extension ClientFunctionTests {
             #expect(run.errorCode == "RATE_LIMITED")
             #expect(try run.result()["error"]?["retryable"] == true)
         }
+
+        @Test("An answer of 10 MiB (a broken gateway): WECHAT_ANSWER_TOO_LARGE, exit 69, retryable, retried")
+        func oversizedAnswer() throws {
+            let emulator = try Emulator()
+            let server = try RecordingHTTPServer(body: [UInt8](repeating: 0x20, count: 10 << 20))
+            defer { server.stop() }
+            try emulator.process.rewriteSecrets { $0["api_base"] = .string("http://127.0.0.1:\(server.port)") }
+            let run = try emulator.run("create-intent", Event.intent(key: freshKey()), env: ["WXPAY_MAX_ATTEMPTS": "2"])
+            #expect(run.status == 69, "\(run)")
+            #expect(run.errorCode == "WECHAT_ANSWER_TOO_LARGE")
+            #expect(try run.result()["error"]?["retryable"] == true)
+            #expect(server.requests.count == 2, "retried within WXPAY_MAX_ATTEMPTS")
+        }
     }
 }

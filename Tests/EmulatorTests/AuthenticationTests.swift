@@ -1,6 +1,7 @@
 import KitCore
 import Testing
 import WxPayCore
+import WxPaySandbox
 import WxPayCrypto
 import WxPayEmulator
 import WxPayHTTP

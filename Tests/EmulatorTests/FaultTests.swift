@@ -3,6 +3,7 @@ import KitCore
 import Testing
 import WxPayCore
 import WxPayHTTP
+import WxPayTestSupport
 
 /// Injected faults on the next N merchant calls: 500, 429, delay, connection reset, bad answer signature.
 @Suite("Fault injection")
@@ -63,6 +64,30 @@ struct FaultTests {
         let retry = try emu.call("POST", "/v3/pay/transactions/native", json: emu.nativeOrder(no))
         #expect(retry.status == 200)
         #expect(try emu.control("GET", "/_emulator/stats").json["orders_created"] == 1)
+    }
+
+    @Test("--request-log: every merchant request as it arrived (a reset one and an unsigned one too) and its answer")
+    func requestLog() throws {
+        let emu = try RunningEmulator(requestLog: true)
+        let no = uniqueTradeNo()
+        let body = emu.nativeOrder(no)
+        try emu.control("POST", "/_emulator/faults", ["kind": "reset"])
+        #expect(throws: HTTPError.self) { try emu.call("POST", "/v3/pay/transactions/native", json: body) }
+        let unsigned = try emu.call("POST", "/v3/pay/transactions/native", json: body, authorization: .some(nil))
+        #expect(unsigned.status == 401)
+        #expect(try emu.call("POST", "/v3/pay/transactions/native", json: body).status == 200)
+        #expect(try emu.call("GET", "/v3/pay/transactions/out-trade-no/\(no)?mchid=\(emu.secrets.mchid)").status == 200)
+
+        let log = try emu.emulator.requests()
+        #expect(log.map(\.seq) == [1, 2, 3, 4])
+        #expect(log.map(\.method) == ["POST", "POST", "POST", "GET"])
+        #expect(log.map(\.target) == Array(repeating: "/v3/pay/transactions/native", count: 3)
+                + ["/v3/pay/transactions/out-trade-no/\(no)?mchid=\(emu.secrets.mchid)"])
+        #expect(log.prefix(3).allSatisfy { $0.json == body }, "the bodies as sent")
+        #expect(log.map(\.status) == [0, 401, 200, 200], "answers: 0 for the reset connection")
+        #expect(log[1].code != nil && log[2].code == nil)
+        // The emulator's own books saw one order; the wire saw three attempts at it. Control calls are not logged.
+        #expect(try emu.control("GET", "/_emulator/stats").json["prepay_requests"] == 1)
     }
 
     @Test("a bad fault request is refused with PARAM_ERROR")

@@ -1,6 +1,7 @@
 import KitCore
 import Testing
 import WxPayCore
+import WxPaySandbox
 import WxPayEmulator
 
 /// The books in-process, without HTTP: the state machine the merchant API and the control API share.

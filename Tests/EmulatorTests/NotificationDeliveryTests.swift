@@ -3,6 +3,7 @@ import KitCore
 import Testing
 import WxPayCore
 import WxPayHTTP
+import WxPaySandbox
 import WxPayTestSupport
 
 /// Delivery like WeChat: retried with back-off until a 2xx, every attempt signed anew; or printed on stdout.
@@ -83,6 +84,57 @@ struct CommandLineTests {
         #expect(secrets.wechatPayCertificates.isEmpty == (mode == "public-key"))
         let attributes = try FileManager.default.attributesOfItem(atPath: dir + "/sandbox.json")
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+
+    /// Starts `wxpay-emulator serve` with `arguments` and returns the process and the URL of its `listening` line.
+    static func serve(_ arguments: [String]) throws -> (ChildProcess, String) {
+        let process = try ChildProcess(Executables.require("wxpay-emulator"), ["serve"] + arguments,
+                                       environment: ProcessInfo.processInfo.environment)
+        let limit = Date().addingTimeInterval(30)
+        while Date() < limit, process.isRunning {
+            if let line = process.stdoutSoFar.split(separator: "\n").first,
+               let url = try JSONCoding.value(from: Array(line.utf8))["listening"]?.stringValue
+            {
+                return (process, url)
+            }
+            usleep(20_000)
+        }
+        let result = process.terminate()
+        throw SetupFailure("serve \(arguments) printed no listening line: \(result)")
+    }
+
+    @Test("serve listens on the port init --port wrote (where api_base points) unless --port overrides it")
+    func servePortFromInit() throws {
+        let dir = NSTemporaryDirectory() + "wxpay-emu-port-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let port = try RecordingHTTPServer.closedPort()
+        let initRun = try RunningEmulator.runToEnd(["init", "--out", dir, "--port", String(port)])
+        try #require(initRun.status == 0, "\(initRun)")
+        let sandbox = try JSONCoding.value(from: System.readFile(dir + "/sandbox.json"))
+        #expect(sandbox["port"]?.intValue == Int64(port))
+        let secrets = try Secrets.parse(try System.readFile(dir + "/secrets.json"))
+
+        let (process, url) = try Self.serve(["--sandbox", dir + "/sandbox.json"])
+        defer { process.terminate() }
+        #expect(url == "http://127.0.0.1:\(port)")
+        #expect(url == secrets.apiBase, "serve listens where the secrets file's api_base points")
+        let health = try HTTPClient.send(HTTPRequest(method: "GET", url: secrets.apiBase + "/_emulator/health",
+                                                     totalTimeout: 10))
+        #expect(health.status == 200)
+
+        // --port overrides the file (0: any free port).
+        let (other, otherURL) = try Self.serve(["--sandbox", dir + "/sandbox.json", "--port", "0"])
+        defer { other.terminate() }
+        #expect(otherURL != url)
+        #expect(otherURL.hasPrefix("http://127.0.0.1:"))
+
+        // A sandbox file with a port that is not one is refused, naming the file.
+        var edited = try #require(sandbox.objectValue)
+        edited["port"] = "eighty"
+        try SandboxFiles.writeFile(dir + "/bad.json", try JSONCoding.encode(JSONValue.object(edited)))
+        let bad = try RunningEmulator.runToEnd(["serve", "--sandbox", dir + "/bad.json"])
+        #expect(bad.status == 64, "\(bad)")
+        #expect(bad.stderr.contains("bad.json") && bad.stderr.contains("port"), "\(bad.stderr)")
     }
 
     @Test("serve logs JSON lines to stderr, never secrets; reset forgets orders; bad options exit 64")

@@ -11,7 +11,7 @@ struct PrepayTests {
     @Test("every channel answers 200 with its own field, signed with the platform key")
     func channels() throws {
         let emu = try RunningEmulator()
-        let base = emu.nativeOrder("ignored").objectValue!
+        let base = try #require(emu.nativeOrder("ignored").objectValue, "nativeOrder made no object")
         var jsapi = base
         jsapi["payer"] = ["openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"]
         var h5 = base
@@ -42,11 +42,9 @@ struct PrepayTests {
     func idempotentReorder() throws {
         let emu = try RunningEmulator()
         let no = uniqueTradeNo()
-        let body: JSONValue = {
-            guard case .object(var o) = emu.nativeOrder(no) else { return .null }
-            o["payer"] = ["openid": "oUser1"]
-            return .object(o)
-        }()
+        var order = try #require(emu.nativeOrder(no).objectValue, "nativeOrder made no object")
+        order["payer"] = ["openid": "oUser1"]
+        let body = JSONValue.object(order)
         let first = try emu.verifiedJSON(try emu.call("POST", "/v3/pay/transactions/jsapi", json: body))
         let second = try emu.call("POST", "/v3/pay/transactions/jsapi", json: body)
         #expect(second.status == 200)
@@ -76,22 +74,38 @@ struct PrepayTests {
         let emu = try RunningEmulator()
         let no = uniqueTradeNo()
         let body = emu.nativeOrder(no)
-        let answers = Mutex<[Int: (Int, JSONValue?)]>([:])
+        // Each caller's outcome: the status and the verified answer, or why there is none (a failed call or an
+        // answer whose signature does not verify is reported, never dropped).
+        let answers = Mutex<[Int: Result<(Int, JSONValue), CallFailure>]>([:])
         let group = DispatchGroup()
         for i in 0..<20 {
             group.enter()
             Thread {
                 defer { group.leave() }
-                let r = try? emu.call("POST", "/v3/pay/transactions/native", json: body)
-                let value = r.flatMap { try? emu.verifiedJSON($0) }
-                answers.withLock { $0[i] = (r?.status ?? 0, value) }
+                let outcome: Result<(Int, JSONValue), CallFailure>
+                do {
+                    let r = try emu.call("POST", "/v3/pay/transactions/native", json: body)
+                    outcome = .success((r.status, try emu.verifiedJSON(r)))
+                } catch {
+                    outcome = .failure(CallFailure(description: "caller \(i): \(error)"))
+                }
+                answers.withLock { $0[i] = outcome }
             }.start()
         }
         #expect(group.wait(timeout: .now() + 60) == .success)
         let all = answers.withLock { $0 }
         #expect(all.count == 20)
-        #expect(all.values.allSatisfy { $0.0 == 200 })
-        #expect(Set(all.values.compactMap { $0.1?["code_url"]?.stringValue }).count == 1)
+        var codeURLs: [String] = []
+        for (_, outcome) in all.sorted(by: { $0.key < $1.key }) {
+            switch outcome {
+            case .failure(let failure): Issue.record("\(failure)")
+            case .success(let (status, answer)):
+                #expect(status == 200, "\(answer)")
+                codeURLs.append(try #require(answer["code_url"]?.stringValue, "no code_url in \(answer)"))
+            }
+        }
+        #expect(codeURLs.count == 20)
+        #expect(Set(codeURLs).count == 1)
         let stats = try emu.control("GET", "/_emulator/stats").json
         #expect(stats["orders_created"]?.intValue == 1)
         #expect(stats["prepay_requests"]?.intValue == 20)
@@ -117,7 +131,7 @@ struct PrepayTests {
     func validation() throws {
         let emu = try RunningEmulator()
         for (field, value, reported) in Self.invalidFields {
-            guard case .object(var body) = emu.nativeOrder(uniqueTradeNo()) else { return }
+            var body = try #require(emu.nativeOrder(uniqueTradeNo()).objectValue, "nativeOrder made no object")
             body[field] = value.isNull ? nil : value
             let response = try emu.call("POST", "/v3/pay/transactions/native", json: .object(body))
             #expect(response.status == 400, "\(field) = \(value)")
@@ -133,11 +147,11 @@ struct PrepayTests {
         let emu = try RunningEmulator()
         let jsapi = try emu.call("POST", "/v3/pay/transactions/jsapi", json: emu.nativeOrder(uniqueTradeNo()))
         #expect(try json(jsapi)["detail"]?["field"] == "payer")
-        guard case .object(var h5) = emu.nativeOrder(uniqueTradeNo()) else { return }
+        var h5 = try #require(emu.nativeOrder(uniqueTradeNo()).objectValue, "nativeOrder made no object")
         h5["scene_info"] = ["payer_client_ip": "1.2.3.4"]
         let h5Answer = try emu.call("POST", "/v3/pay/transactions/h5", json: .object(h5))
         #expect(try json(h5Answer)["detail"]?["field"] == "scene_info.h5_info")
-        guard case .object(var other) = emu.nativeOrder(uniqueTradeNo()) else { return }
+        var other = try #require(emu.nativeOrder(uniqueTradeNo()).objectValue, "nativeOrder made no object")
         other["appid"] = "wx0000000000000000"
         let mismatch = try emu.call("POST", "/v3/pay/transactions/native", json: .object(other))
         #expect(mismatch.status == 400)
@@ -146,4 +160,9 @@ struct PrepayTests {
         #expect(try json(notJSON)["code"] == "PARAM_ERROR")
     }
 
+}
+
+/// Why a concurrent caller has no answer.
+struct CallFailure: Error, CustomStringConvertible {
+    var description: String
 }

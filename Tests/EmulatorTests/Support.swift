@@ -24,12 +24,13 @@ final class RunningEmulator: @unchecked Sendable {
     let mode: String
 
     /// Runs `init --mode mode` then `serve --port 0 ...extra`, and waits for the `listening` line.
-    init(mode: String = "public-key", notifyURL: String = "http://127.0.0.1:9/wxpay/notify", extra: [String] = [])
-        throws
+    /// `requestLog`: also `--request-log` (``EmulatorProcess/requests()``).
+    init(mode: String = "public-key", notifyURL: String = "http://127.0.0.1:9/wxpay/notify", extra: [String] = [],
+         requestLog: Bool = false) throws
     {
         self.mode = mode
         emulator = try EmulatorProcess(mode: mode, notifyURL: notifyURL, serveArguments: extra,
-                                       environment: ProcessInfo.processInfo.environment)
+                                       environment: ProcessInfo.processInfo.environment, requestLog: requestLog)
         baseURL = emulator.baseURL
         secrets = try emulator.secrets()
         signer = RequestSigner(secrets: secrets)

@@ -5,7 +5,7 @@ import Testing
 import WxPayCore
 import WxPayHTTP
 
-/// SPEC §1 "Event envelopes", through `FunctionRunner.invoke` with a small echo handler.
+/// docs/envelopes.md, through `FunctionRunner.invoke` with a small echo handler.
 @Suite("Envelopes")
 struct EnvelopeTests {
     static let descriptor = FunctionDescriptor(name: "echo", summary: "Echoes its input.", discussion: "",
@@ -219,7 +219,7 @@ struct EnvelopeTests {
         }
     }
 
-    /// The error object inside a tool message (SPEC §1: content is the JSON string of the result *or error*, so a
+    /// The error object inside a tool message (docs/envelopes.md: content is the JSON of the result *or error*, so a
     /// chat loop can append it as is).
     static func toolError(_ answer: JSONValue, callID: String, sourceLocation: SourceLocation = #_sourceLocation)
         throws -> JSONValue

@@ -6,7 +6,7 @@ import WxPayCrypto
 import WxPaySandbox
 import WxPayTestSupport
 
-/// The built `webhook` executable, run as a process per event (SPEC §5), with secrets from a fresh key set.
+/// The built `webhook` executable, run as a process per event (docs/functions.md), with secrets from a fresh key set.
 @Suite("webhook process")
 struct WebhookProcessTests {
     static let keys: SandboxKeySet = {
@@ -65,7 +65,7 @@ struct WebhookProcessTests {
         }
     }
 
-    /// stderr holds only JSON lines and never a secret (SPEC §1).
+    /// stderr holds only JSON lines and never a secret (docs/functions.md).
     static func expectCleanStderr(_ result: ProcessResult, sourceLocation: SourceLocation) {
         for line in result.stderrLines {
             let parsed = try? JSONCoding.value(from: Array(line.utf8))
@@ -189,7 +189,7 @@ struct WebhookProcessTests {
         #expect(try world.events.count == 1)
     }
 
-    // MARK: The rejection table (SPEC §5), as processes
+    // MARK: The rejection table (docs/functions.md#webhook), as processes
 
     static let rejections: [(NotificationBuilder.Fault, String)] = [
         (.unsigned, "SIGNATURE_MISSING"), (.tampered, "SIGNATURE_INVALID"), (.wrongKey, "SIGNATURE_INVALID"),
@@ -252,7 +252,7 @@ struct WebhookProcessTests {
     func methodNotAllowed() throws {
         let world = try World(Self.secrets())
         defer { world.dir.remove() }
-        guard case .object(var o) = try Self.notification(style: "apigw-v1") else { return }
+        var o = try #require(try Self.notification(style: "apigw-v1").objectValue, "the apigw-v1 event is not an object")
         o["httpMethod"] = "GET"
         let result = try world.webhook(.object(o))
         #expect(result.status == 65)
@@ -356,22 +356,19 @@ struct WebhookProcessTests {
         #expect(try world.events.isEmpty)
 
         // The operator adds the new key next to the old one (atomic rename); nothing else changes.
-        var file = try Self.secrets(old, mode: mode)
-        if case .object(var o) = file {
-            if mode == .certificate {
-                o["wechatpay_certificates"] = .object([
-                    old.platformCertificate.serialNumber: .string(try old.platformCertificate.pem()),
-                    new.platformCertificate.serialNumber: .string(try new.platformCertificate.pem()),
-                ])
-            } else {
-                o["wechatpay_public_keys"] = .object([
-                    old.publicKeyID: .string(try old.platformKey.publicKey.pem()),
-                    new.publicKeyID: .string(try new.platformKey.publicKey.pem()),
-                ])
-            }
-            file = .object(o)
+        var o = try #require(try Self.secrets(old, mode: mode).objectValue, "the secrets fixture is not an object")
+        if mode == .certificate {
+            o["wechatpay_certificates"] = .object([
+                old.platformCertificate.serialNumber: .string(try old.platformCertificate.pem()),
+                new.platformCertificate.serialNumber: .string(try new.platformCertificate.pem()),
+            ])
+        } else {
+            o["wechatpay_public_keys"] = .object([
+                old.publicKeyID: .string(try old.platformKey.publicKey.pem()),
+                new.publicKeyID: .string(try new.platformKey.publicKey.pem()),
+            ])
         }
-        try world.write(file)
+        try world.write(.object(o))
 
         let after = try world.webhook(event)
         #expect(after.status == 0, "\(after.stdoutText)")
@@ -399,7 +396,7 @@ struct WebhookProcessTests {
 
     @Test("secrets invalid: 78 SECRETS_INVALID naming the field, never its value")
     func secretsInvalid() throws {
-        guard case .object(var o) = try Self.secrets() else { return }
+        var o = try #require(try Self.secrets().objectValue, "the secrets fixture is not an object")
         o["apiv3_key"] = .string(String(Self.keys.apiV3Key.prefix(31)))
         let world = try World(.object(o))
         defer { world.dir.remove() }

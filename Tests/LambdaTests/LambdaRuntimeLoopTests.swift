@@ -155,6 +155,22 @@ struct LambdaRuntimeLoopTests {
         #expect(remaining[2] == 0, "an invocation already past its deadline gets no time for calls")
     }
 
+    @Test("a hostile Lambda-Runtime-Deadline-Ms (Int64.min, beyond year 9999) is ignored: the budget applies")
+    func hostileDeadlineHeader() throws {
+        let fake = try FakeRuntimeAPI()
+        defer { fake.stop() }
+        let seen = Seen()
+        let loop = try makeLoop(fake, seen)
+        fake.enqueue(.init(json: #"{"op":"echo"}"#, requestID: "min", deadlineMillis: Int64.min),
+                     .init(json: #"{"op":"echo"}"#, requestID: "max", deadlineMillis: Int64.max),
+                     .init(json: #"{"op":"echo"}"#, requestID: "neg", deadlineMillis: -5))
+        for _ in 0..<3 { try loop.serveNext() }
+        #expect(fake.waitForPosts(3).count == 3)
+        for remaining in seen.remaining {
+            #expect(remaining > 9 && remaining <= 10, "the function's own budget (10 s)")
+        }
+    }
+
     @Test("deadline arithmetic: header, WXPAY_TIME_BUDGET_MS, no header")
     func deadlineArithmetic() throws {
         let fake = try FakeRuntimeAPI()

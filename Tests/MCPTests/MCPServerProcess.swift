@@ -79,11 +79,14 @@ final class MCPServerProcess: @unchecked Sendable {
         try toServer.fileHandleForWriting.write(contentsOf: Data(bytes))
     }
 
-    /// Reads every line the server writes on stdout until it closes it (after ``finish(timeout:)``).
+    /// Every line the server wrote on stdout since it started — the lines ``response(id:timeout:)`` already read
+    /// included — reading until it closes stdout (after ``finish(timeout:)``).
     func readAllStdout() -> [String] {
-        let data = fromServer.fileHandleForReading.readDataToEndOfFile()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        partial.append(contentsOf: fromServer.fileHandleForReading.readDataToEndOfFile())
+        transcript += String(decoding: partial, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
             .map(String.init).filter { !$0.isEmpty }
+        partial.removeAll()
+        return transcript
     }
 
     /// Reads stdout lines until one is the response with `id`, or `timeout` passes.
@@ -104,7 +107,9 @@ final class MCPServerProcess: @unchecked Sendable {
             guard n > 0 else { break }
             partial.append(contentsOf: buffer[0..<n])
             while let newline = partial.firstIndex(of: 0x0A) {
-                pendingLines.append(String(decoding: partial[..<newline], as: UTF8.self))
+                let line = String(decoding: partial[..<newline], as: UTF8.self)
+                pendingLines.append(line)
+                if !line.isEmpty { transcript.append(line) }
                 partial.removeSubrange(...newline)
             }
         }
@@ -113,6 +118,8 @@ final class MCPServerProcess: @unchecked Sendable {
 
     private var partial: [UInt8] = []
     private var pendingLines: [String] = []
+    /// Every non-empty stdout line read so far.
+    private var transcript: [String] = []
 }
 
 extension JSONValue {

@@ -17,7 +17,8 @@ struct SampleEventTests {
         let path = "\(Self.root)/functions/\(function)/\(sample)"
         let data = try #require(FileManager.default.contents(atPath: path), "\(path)")
         let event = try JSONCoding.value(from: Array(data))
-        guard let body = event["body"]?.stringValue else { return event }
+        if sample == "direct.json" { return event }
+        let body = try #require(event["body"]?.stringValue, "\(path) is an envelope without a string body")
         return try JSONCoding.value(from: Array(body.utf8))
     }
 

@@ -26,6 +26,8 @@ public final class EmulatorProcess: @unchecked Sendable {
     public var secretsPath: String { directory.file("secrets.json") }
     /// The emulator's own key set.
     public var sandboxPath: String { directory.file("sandbox.json") }
+    /// `serve --request-log`: every merchant API request as it arrived, and its answer (`nil`: not recorded).
+    public let requestLogPath: String?
 
     /// Runs `init` then `serve`, and waits for the `listening` line.
     /// - Parameters:
@@ -34,12 +36,15 @@ public final class EmulatorProcess: @unchecked Sendable {
     ///   - serveArguments: more `serve` options (`--no-deliver`, `--refund-delay 0.2`, ...).
     ///   - environment: the emulator's exact environment.
     ///   - startTimeout: seconds to wait for the `listening` line.
+    ///   - requestLog: record the wire in `requests.ndjson` (``requests()``).
     /// - Throws: ``SetupFailure`` when `init` fails or no `listening` line comes.
     public init(mode: String? = nil, notifyURL: String, serveArguments: [String] = [],
-                environment: [String: String] = [:], startTimeout: Double = 30) throws
+                environment: [String: String] = [:], startTimeout: Double = 30, requestLog: Bool = false) throws
     {
         let executable = try Executables.require("wxpay-emulator")
-        directory = try TemporaryDirectory(prefix: "wxpay-emu")
+        let directory = try TemporaryDirectory(prefix: "wxpay-emu")
+        self.directory = directory
+        requestLogPath = requestLog ? directory.file("requests.ndjson") : nil
         let initRun = try runProcess(
             executable, ["init", "--out", directory.path, "--notify-url", notifyURL] + (mode.map { ["--mode", $0] } ?? []),
             environment: environment)
@@ -49,7 +54,8 @@ public final class EmulatorProcess: @unchecked Sendable {
         }
 
         process = try ChildProcess(executable, ["serve", "--sandbox", directory.file("sandbox.json"), "--port", "0"]
-                                       + serveArguments, environment: environment)
+                                       + (requestLogPath.map { ["--request-log", $0] } ?? []) + serveArguments,
+                                   environment: environment)
         var url: String? = nil
         let limit = MonotonicClock.now() + startTimeout
         while url == nil, MonotonicClock.now() < limit {
@@ -85,6 +91,34 @@ public final class EmulatorProcess: @unchecked Sendable {
     /// Lines the emulator logged on stderr so far.
     public var stderrLines: [String] { process.stderrSoFar.split(separator: "\n").map(String.init) }
 
+    /// What the request log holds so far: each merchant API request as it arrived (method, target, body), with the
+    /// status it was answered with (`nil` while unanswered), in arrival order.
+    /// - Throws: ``SetupFailure`` when the emulator was started without a request log, or a line is not JSON.
+    public func requests() throws -> [LoggedRequest] {
+        guard let requestLogPath else { throw SetupFailure("the emulator was started without --request-log") }
+        let text = (try? String(contentsOfFile: requestLogPath, encoding: .utf8)) ?? ""
+        var requests: [LoggedRequest] = []
+        var index: [Int64: Int] = [:]
+        for line in text.split(separator: "\n") {
+            guard let value = try? JSONCoding.value(from: Array(line.utf8)), let seq = value["seq"]?.intValue else {
+                throw SetupFailure("request log line is not a JSON object with a seq: \(line)")
+            }
+            if let status = value["answer"]?.intValue {
+                guard let i = index[seq] else { throw SetupFailure("an answer to an unlogged request: \(line)") }
+                requests[i].status = Int(status)
+                requests[i].code = value["code"]?.stringValue
+            } else {
+                guard let method = value["method"]?.stringValue, let target = value["target"]?.stringValue else {
+                    throw SetupFailure("request log line without method and target: \(line)")
+                }
+                index[seq] = requests.count
+                requests.append(LoggedRequest(seq: seq, method: method, target: target,
+                                              body: value["body"]?.stringValue))
+            }
+        }
+        return requests
+    }
+
     /// The merchant's secrets, parsed from ``secretsPath``.
     public func secrets() throws -> Secrets { try Secrets.parse(System.readFile(secretsPath)) }
 
@@ -113,4 +147,21 @@ public final class EmulatorProcess: @unchecked Sendable {
             totalTimeout: timeout))
         return (response.status, try JSONCoding.value(from: response.body))
     }
+}
+
+/// One merchant API request from the emulator's request log (`serve --request-log`).
+public struct LoggedRequest: Sendable {
+    public var seq: Int64
+    public var method: String
+    /// The path and query as sent.
+    public var target: String
+    /// The body as text (`nil` when it was not read).
+    public var body: String?
+    /// The HTTP status it was answered with (0: the connection was reset; `nil`: not answered yet).
+    public var status: Int?
+    /// WeChat's error code in the answer, if any.
+    public var code: String?
+
+    /// The body parsed as JSON (`nil` when absent or not JSON).
+    public var json: JSONValue? { body.flatMap { try? JSONCoding.value(from: Array($0.utf8)) } }
 }

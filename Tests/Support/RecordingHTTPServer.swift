@@ -29,15 +29,24 @@ public final class RecordingHTTPServer: @unchecked Sendable {
     public let port: UInt16
     private let fd: Int32
     private let script: [Int]
+    private let answerBody: [UInt8]
+    private let answerHeaders: [(name: String, value: String)]
     private let lock = NSLock()
     private var received: [Request] = []
     private let finished = DispatchSemaphore(value: 0)
 
     /// Binds 127.0.0.1 on an ephemeral port and starts serving on a thread of its own.
     /// - Throws: ``SetupFailure`` when the socket cannot be bound.
-    public init(answering script: [Int] = [200]) throws {
+    /// - Parameters:
+    ///   - body: The body of every answer (`ok` unless given; e.g. an oversized one for client limits).
+    ///   - headers: Extra header lines of every answer.
+    public init(answering script: [Int] = [200], body: [UInt8] = Array("ok".utf8),
+                headers: [(name: String, value: String)] = []) throws
+    {
         precondition(!script.isEmpty, "a script of at least one status")
         self.script = script
+        self.answerBody = body
+        self.answerHeaders = headers
         let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard sock >= 0 else { throw SetupFailure("socket failed") }
         var addr = sockaddr_in()
@@ -103,11 +112,32 @@ public final class RecordingHTTPServer: @unchecked Sendable {
                 }
                 let status = script[min(n - 1, script.count - 1)]
                 let reason = status == 200 ? "OK" : "Error"
-                let reply = "HTTP/1.1 \(status) \(reason)\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
-                _ = System.writeAll(fd: client, Array(reply.utf8))
+                var reply = "HTTP/1.1 \(status) \(reason)\r\nContent-Length: \(answerBody.count)\r\n"
+                for (name, value) in answerHeaders { reply += "\(name): \(value)\r\n" }
+                reply += "Connection: close\r\n\r\n"
+                // MSG_NOSIGNAL: a client that stops reading (e.g. over its answer limit) must not kill the tests.
+                _ = Self.sendAll(client, Array(reply.utf8) + answerBody)
             }
             close(client)
         }
+    }
+
+    private static func sendAll(_ client: Int32, _ bytes: [UInt8]) -> Bool {
+        #if os(Linux)
+        let flags = Int32(MSG_NOSIGNAL)
+        #else
+        let flags: Int32 = 0
+        #endif
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes {
+                send(client, $0.baseAddress! + offset, bytes.count - offset, flags)
+            }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return false }
+            offset += n
+        }
+        return true
     }
 
     private func read(_ client: Int32) -> Request? {

@@ -4,7 +4,7 @@ import WxPayCore
 import WxPayCrypto
 import WxPaySandbox
 
-/// `NotificationProcessor` against SPEC §5: every rejection, the normalized event, attach, China time.
+/// `NotificationProcessor` against docs/functions.md: every rejection, the normalized event, attach, China time.
 @Suite("Notifications")
 struct NotificationTests {
     let keys = Fixtures.keys
@@ -26,7 +26,7 @@ struct NotificationTests {
         } catch { return .failure(error) }
     }
 
-    // MARK: The rejection table (SPEC §5)
+    // MARK: The rejection table (docs/functions.md#webhook)
 
     /// Each fault of the simulator and the code the webhook must refuse it with (all 401, exit 77).
     static let rejections: [(NotificationBuilder.Fault, String)] = [
@@ -46,7 +46,7 @@ struct NotificationTests {
         #expect(Set(Self.rejections.map(\.0)) == Set(NotificationBuilder.Fault.allCases))
     }
 
-    @Test("every rejection of SPEC §5 is a 401, exit 77, with its own code and no event",
+    @Test("every webhook rejection (docs/functions.md#webhook) is a 401, exit 77, with its own code and no event",
           arguments: rejections.map { ($0.0.rawValue, $0.1) })
     func rejection(_ fault: String, _ code: String) throws {
         let now = System.unixTime()
@@ -151,10 +151,12 @@ struct NotificationTests {
         let event = try process(n, secrets: try secrets(), now: now).get()
         let body = try JSONCoding.value(from: n.body)
         let json = event.json
-        #expect(json["id"] == body["id"])
+        let id = try #require(body["id"])
+        #expect(json["id"] == id)
         #expect(json["type"] == "payment.success")
         #expect(json["wechat_event_type"] == "TRANSACTION.SUCCESS")
-        #expect(json["created_at"] == body["create_time"])
+        let createTime = try #require(body["create_time"])
+        #expect(json["created_at"] == createTime)
         #expect(json["out_trade_no"] == "AK-0001")
         #expect(json["transaction_id"] == "4200000001")
         #expect(json["idempotency_key"] == "thread-42")
@@ -258,8 +260,15 @@ struct NotificationTests {
         #expect(ChinaTime.parse("2023-11-14T22:13:20.123Z") == 1_700_000_000)
         #expect(ChinaTime.parse("2023-11-14T17:13:20-05:00") == 1_700_000_000)
         #expect(ChinaTime.parse("2023-11-15T06:13:20.5+08:00") == 1_700_000_000)
+        #expect(ChinaTime.parse("2024-02-29T00:00:00+08:00") == 1_709_136_000)
+        #expect(ChinaTime.parse("2000-02-29T00:00:00Z") == 951_782_400)
         for bad in ["", "2023-11-15", "2023-11-15T06:13:20", "2023-13-15T06:13:20+08:00", "2023-11-15T25:13:20+08:00",
-                    "2023-11-15T06:13:20+0800", "2023-11-15T06:13:20+08:00x", "20231115T061320Z"] {
+                    "2023-11-15T06:13:20+0800", "2023-11-15T06:13:20+08:00x", "20231115T061320Z",
+                    // Impossible dates and out-of-range offsets (issue 12.4): the one RFC 3339 parser refuses them.
+                    "2023-02-31T06:13:20+08:00", "2023-02-29T06:13:20+08:00", "2100-02-29T00:00:00+08:00",
+                    "2023-04-31T00:00:00+08:00", "2023-11-00T00:00:00+08:00", "2023-11-15T06:60:20+08:00",
+                    "2023-11-15T06:13:61+08:00", "2023-11-15T06:13:20+24:00", "2023-11-15T06:13:20+08:60",
+                    "2023-11-15T06:13:20.1234567890+08:00"] {
             #expect(ChinaTime.parse(bad) == nil, "\(bad)")
         }
     }

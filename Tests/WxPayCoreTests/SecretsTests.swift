@@ -4,7 +4,7 @@ import WxPayCore
 import WxPayCrypto
 import WxPaySandbox
 
-/// The secrets file (SPEC §2): every way it can be missing or invalid, and that no value is ever echoed.
+/// The secrets file (docs/secrets.md): every way it can be missing or invalid, and that no value is ever echoed.
 @Suite("Secrets file")
 struct SecretsTests {
     static let forwardSecret = "fwd_Zq81xkP0aLm3Vn7Rt2Yw9Bc4Ee6Gh"
@@ -123,7 +123,8 @@ struct SecretsTests {
     func missingFile() throws {
         let result = Self.load(path: "/tmp/wxpay-core-tests-nonexistent/wxpay.json")
         try Self.expectRefused(result, code: "SECRETS_NOT_FOUND", field: nil, secrets: [])
-        if case .failure(let error) = result { #expect(error.message.contains("/tmp/wxpay-core-tests-nonexistent/wxpay.json")) }
+        let error = try #require(result.failureValue, "the missing file was accepted")
+        #expect(error.message.contains("/tmp/wxpay-core-tests-nonexistent/wxpay.json"))
     }
 
     @Test("without WXPAY_SECRETS_FILE the default path is read", .enabled(if: !fileExists(Secrets.defaultPath)))

@@ -6,11 +6,13 @@ import Musl
 import Darwin
 #endif
 import KitCore
+import Testing
 import WxPayCore
 import WxPayCrypto
 import WxPaySandbox
 
-/// The known-answer vectors copied from `../shared/vectors` next to this file, so a clean clone can run them.
+/// The known-answer vectors in `Vectors/` next to this file: data from the test fixtures of WeChat Pay's official Go
+/// and Java SDKs (provenance per file and per vector: `Vectors/README.md`).
 enum VectorFile {
     /// `Tests/WxPayCoreTests/Vectors`, found from this source file's own path.
     static let directory: String = {
@@ -71,7 +73,10 @@ enum Fixtures {
 
     /// Sets or removes keys of a JSON object.
     static func editing(_ value: JSONValue, _ changes: [String: JSONValue?]) -> JSONValue {
-        guard case .object(var o) = value else { return value }
+        guard case .object(var o) = value else {
+            Issue.record("editing a secrets file that is not an object: \(value)")
+            return value
+        }
         for (k, v) in changes { o[k] = v }  // a nil value removes the key
         return .object(o)
     }

@@ -112,6 +112,7 @@ struct BatchTests {
         let d2 = engine.score(RiskTransaction(id: "t2", amount: 1999, description: "赌博", userOpenid: "o2", createdAt: "2026-11-23T18:25:00+08:00"))
         #expect(try json(lines[0])["score"]?.int == d1.score)
         #expect(try json(lines[1])["score"]?.int == d2.score)
-        #expect(try json(lines[1])["reasons"]?.array?.first?["detail"]?.string == d2.reasons.first?.detail)
+        let detail = try #require(d2.reasons.first?.detail, "赌博 gave no reason")
+        #expect(try json(lines[1])["reasons"]?.array?.first?["detail"]?.string == detail)
     }
 }

@@ -19,8 +19,11 @@ func tx(
 func rules(_ d: RiskDecision) -> [String] { d.reasons.map(\.rule) }
 
 /// Runs bytes through a stream processor in chunks of `chunk` bytes; returns the output lines.
-func process(_ input: String, chunk: Int = 7, engine: RiskEngine = RiskEngine()) -> (lines: [String], processor: RiskStreamProcessor) {
-    let processor = RiskStreamProcessor(scorer: RiskBatchScorer(engine: engine))
+func process(
+    _ input: String, chunk: Int = 7, engine: RiskEngine = RiskEngine(),
+    maxRecordBytes: Int = RiskInputSplitter.defaultMaxRecordBytes
+) -> (lines: [String], processor: RiskStreamProcessor) {
+    let processor = RiskStreamProcessor(scorer: RiskBatchScorer(engine: engine), maxRecordBytes: maxRecordBytes)
     var output: [UInt8] = []
     let bytes = Array(input.utf8)
     var i = 0

@@ -18,10 +18,11 @@ final class Emulator: @unchecked Sendable {
     var secretsPath: String { process.secretsPath }
 
     /// Starts an emulator. `extra` are more `serve` options. Notifications go to port 9, where nothing listens (the
-    /// functions under test do not need them), and are not retried.
+    /// functions under test do not need them), and are not retried. Every merchant API request is recorded as it
+    /// arrives (``requests()``).
     init(extra: [String] = []) throws {
         process = try EmulatorProcess(notifyURL: "http://127.0.0.1:9/wxpay/notify",
-                                      serveArguments: ["--notify-backoff", ""] + extra)
+                                      serveArguments: ["--notify-backoff", ""] + extra, requestLog: true)
         secrets = try process.secrets()
     }
 
@@ -49,6 +50,12 @@ final class Emulator: @unchecked Sendable {
     func spawn(_ name: String, _ event: JSONValue, env extra: [String: String] = [:]) throws -> ChildProcess {
         try ChildProcess(try Executables.require(name), stdin: try JSONCoding.encode(event), environment: environment(extra))
     }
+
+    // MARK: The wire
+
+    /// Every merchant API request that reached the emulator, with its answer, from the emulator's raw request log
+    /// (written before a request is handled, apart from the emulator's books).
+    func requests() throws -> [LoggedRequest] { try process.requests() }
 
     // MARK: Control API
 

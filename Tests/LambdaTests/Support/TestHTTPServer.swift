@@ -54,8 +54,10 @@ final class TestHTTPServer: @unchecked Sendable {
         stopped = true
         lock.unlock()
         if !wasStopped {
+            // Only shut down here: the accept thread closes the socket once accept fails. Closing it here let the
+            // number be reused by the next test's listener while this thread was still about to accept on it,
+            // and the stopped server then hung up on the next test's requests ("Server returned nothing").
             shutdown(listener, Int32(SHUT_RDWR))
-            close(listener)
         }
     }
 
@@ -66,6 +68,7 @@ final class TestHTTPServer: @unchecked Sendable {
             let client = accept(listener, nil, nil)
             if client < 0 {
                 if errno == EINTR { continue }
+                close(listener)
                 return
             }
             let thread = Thread { [self] in serve(client) }

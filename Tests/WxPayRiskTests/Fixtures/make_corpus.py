@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes corpus.ndjson: labeled transactions for the risk engine's corpus test.
 
-Each line is a transaction (SPEC §7) plus "expected" (the action a payments reviewer wants) and "why". Every line
+Each line is a transaction (docs/functions.md) plus "expected" (the action a payments reviewer wants), "why". Every line
 has its own payer and no device or IP, one hour apart, so lines do not interact: the corpus measures the text
 rules (true and false positives) and the stateless amount rules. Velocity and refund patterns are unit-tested.
 Run: python3 make_corpus.py > corpus.ndjson

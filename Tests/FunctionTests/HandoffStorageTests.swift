@@ -1,0 +1,69 @@
+import Foundation
+import KitCore
+import Testing
+import WxPayCore
+import WxPaySandbox
+import WxPayTestSupport
+
+/// A failed append leaves the events file as it was (issue: faults, "nothing lost").
+@Suite("Events file: all or nothing")
+struct HandoffStorageTests {
+    typealias W = WebhookProcessTests
+
+    /// Runs `webhook` under `sh` with a file-size limit of `blocks` 512-byte blocks (`ulimit -f`).
+    static func webhookLimited(_ world: W.World, _ event: JSONValue, blocks: Int) throws -> ProcessResult {
+        try runProcess("/bin/sh", ["-c", "ulimit -f \(blocks); exec \"$0\"", Executables.path("webhook")],
+                       stdin: JSONCoding.encode(event), environment: world.environment())
+    }
+
+    static func lines(_ bytes: [UInt8]) -> [[UInt8]] {
+        bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+    }
+
+    @Test("at the file-size limit: 500 HANDOFF_FAILED (exit 69), the file byte for byte as before, the next event whole")
+    func fileSizeLimit() throws {
+        let world = try W.World(W.secrets())
+        defer { world.dir.remove() }
+        #expect(try world.webhook(W.notification(outTradeNo: "AK-STORE-1")).status == 0)
+        let before = try #require(world.dir.read("events.ndjson"))
+        #expect(before.count > 512 && before.count < 2048, "one event line of \(before.count) bytes")
+
+        // 4 blocks = 2048 bytes: the second line starts below the limit and cannot end under it.
+        let refused = try Self.webhookLimited(world, W.notification(outTradeNo: "AK-STORE-2"), blocks: 4)
+        #expect(refused.status == 69, "\(refused)")
+        let answer = try refused.json()
+        #expect(answer["statusCode"] == 500)
+        #expect(try W.body(answer)["error"]?["code"] == "HANDOFF_FAILED")
+        #expect(world.dir.read("events.ndjson") == before, "nothing of the refused event may stay behind")
+
+        // WeChat Pay retries: the redelivery is appended whole, on its own line.
+        #expect(try world.webhook(W.notification(outTradeNo: "AK-STORE-2")).status == 0)
+        let events = try world.events
+        #expect(events.map { $0["resource"]?["out_trade_no"]?.stringValue } == ["AK-STORE-1", "AK-STORE-2"])
+    }
+
+    @Test("a fragment left by a killed writer is ended before the next line: every later line is whole")
+    func fragmentIsEnded() throws {
+        let world = try W.World(W.secrets())
+        defer { world.dir.remove() }
+        try SandboxFiles.writeFile(world.eventsPath, Array(#"{"id":"EV-half","type":"payme"#.utf8))
+        #expect(try world.webhook(W.notification(outTradeNo: "AK-STORE-3")).status == 0)
+        let all = Self.lines(try #require(world.dir.read("events.ndjson")))
+        #expect(all.count == 3 && all[2].isEmpty, "fragment line, event line, final newline")
+        #expect((try? JSONCoding.value(from: all[0])) == nil, "the fragment stays unparseable and is skipped")
+        let event = try JSONCoding.value(from: all[1])
+        #expect(event["resource"]?["out_trade_no"] == "AK-STORE-3")
+    }
+
+    @Test("an unwritable events file: never acknowledged, nothing created")
+    func unwritable() throws {
+        let world = try W.World(W.secrets())
+        defer { world.dir.remove() }
+        let env = world.environment(extra: ["WXPAY_EVENTS_FILE": world.dir.path + "/missing-dir/events.ndjson"])
+        let result = try runProcess(Executables.path("webhook"), [], stdin: JSONCoding.encode(W.notification()),
+                                    environment: env)
+        #expect(result.status == 69)
+        #expect(try W.body(result.json())["error"]?["code"] == "HANDOFF_FAILED")
+        #expect(!FileManager.default.fileExists(atPath: world.dir.path + "/missing-dir"))
+    }
+}
