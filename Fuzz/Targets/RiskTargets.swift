@@ -12,11 +12,13 @@ enum RiskTargets {
         stream(Array("[".utf8) + bytes, target: "risk-array")
     }
 
-    /// Feeds `bytes` in chunks whose sizes come from the first byte, then checks every answer line is JSON.
+    /// Feeds `bytes` in chunks whose sizes come from the first byte (its high bit sets the smallest record cap,
+    /// 1 KiB, so the fuzzer reaches the over-cap path), then checks every answer line is JSON.
     static func stream(_ bytes: [UInt8], target: String) {
-        let chunk = Int(bytes.first ?? 0) % 61 + 1
+        let selector = Int(bytes.first ?? 0)
+        let chunk = (selector & 0x7F) % 61 + 1
         let input = Array(bytes.dropFirst())
-        let processor = RiskStreamProcessor()
+        let processor = selector & 0x80 != 0 ? RiskStreamProcessor(maxRecordBytes: 1024) : RiskStreamProcessor()
         var output: [UInt8] = []
         var offset = 0
         input.withUnsafeBufferPointer { all in
