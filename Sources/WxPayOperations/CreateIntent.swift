@@ -350,30 +350,29 @@ struct OrderRequest: Sendable {
 enum Orders {
     /// The order, or `nil` when WeChat Pay does not know it.
     static func query(_ client: WxPayClient, mchid: String, outTradeNo: String) throws(WxPayError) -> JSONValue? {
-        let order: JSONValue
-        do {
-            order = try client.get("/v3/pay/transactions/out-trade-no/\(PathSegment.escape(outTradeNo))?mchid=\(mchid)").body
-        } catch let error where error.wechatCode == "ORDER_NOT_EXIST" || error.wechatCode == "ORDERNOTEXIST"
-            || error.wechatCode == "RESOURCE_NOT_EXISTS"
-        {
-            return nil
-        }
-        try AnswerMatch.require(order, ["out_trade_no": outTradeNo, "mchid": mchid], about: "order query")
-        return order
+        try lookUp(client, "/v3/pay/transactions/out-trade-no/\(PathSegment.escape(outTradeNo))?mchid=\(mchid)",
+                   matching: ["out_trade_no": outTradeNo, "mchid": mchid], about: "order query")
     }
 
     /// The order by WeChat's transaction id, or `nil`.
     static func query(_ client: WxPayClient, mchid: String, transactionID: String) throws(WxPayError) -> JSONValue? {
-        let order: JSONValue
+        try lookUp(client, "/v3/pay/transactions/id/\(PathSegment.escape(transactionID))?mchid=\(mchid)",
+                   matching: ["transaction_id": transactionID, "mchid": mchid], about: "order query")
+    }
+
+    /// `GET path`: the answer once it is shown to be about what was asked (``AnswerMatch``), or `nil` when WeChat
+    /// Pay does not know the order or refund.
+    static func lookUp(_ client: WxPayClient, _ path: String, matching expected: KeyValuePairs<String, String>,
+                       about what: String) throws(WxPayError) -> JSONValue?
+    {
+        let answer: JSONValue
         do {
-            order = try client.get("/v3/pay/transactions/id/\(PathSegment.escape(transactionID))?mchid=\(mchid)").body
-        } catch let error where error.wechatCode == "ORDER_NOT_EXIST" || error.wechatCode == "ORDERNOTEXIST"
-            || error.wechatCode == "RESOURCE_NOT_EXISTS"
-        {
+            answer = try client.get(path).body
+        } catch let error where ["ORDER_NOT_EXIST", "ORDERNOTEXIST", "RESOURCE_NOT_EXISTS"].contains(error.wechatCode) {
             return nil
         }
-        try AnswerMatch.require(order, ["transaction_id": transactionID, "mchid": mchid], about: "order query")
-        return order
+        try AnswerMatch.require(answer, expected, about: what)
+        return answer
     }
 
     /// Resolves `intent_id` or `idempotency_key` to the latest order: for a key, attempts 1, 2, ... are

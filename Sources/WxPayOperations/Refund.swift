@@ -123,17 +123,8 @@ public struct Refund: SessionOperation {
     }
 
     private func existingRefund(_ outRefundNo: String, outTradeNo: String) throws(WxPayError) -> JSONValue? {
-        let refund: JSONValue
-        do {
-            refund = try client.get("/v3/refund/domestic/refunds/\(PathSegment.escape(outRefundNo))").body
-        } catch let error where error.wechatCode == "RESOURCE_NOT_EXISTS" || error.wechatCode == "ORDER_NOT_EXIST"
-            || error.wechatCode == "ORDERNOTEXIST"
-        {
-            return nil
-        }
-        try AnswerMatch.require(refund, ["out_refund_no": outRefundNo, "out_trade_no": outTradeNo],
-                                about: "refund query")
-        return refund
+        try Orders.lookUp(client, "/v3/refund/domestic/refunds/\(PathSegment.escape(outRefundNo))",
+                          matching: ["out_refund_no": outRefundNo, "out_trade_no": outTradeNo], about: "refund query")
     }
 
     private func view(_ refund: JSONValue, reason: RefundReason.Result?, risk: JSONValue?, replayed: Bool) -> JSONValue {

@@ -22,7 +22,12 @@ struct HandoffStorageTests {
         bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
     }
 
-    @Test("at the file-size limit: 500 HANDOFF_FAILED (exit 69), the file byte for byte as before, the next event whole")
+    /// ThreadSanitizer's runtime maps files for its shadow memory and dies with SIGBUS under `RLIMIT_FSIZE`, before
+    /// our code runs; `make sanitize` says which sanitizer is on. The plain and AddressSanitizer runs check this.
+    static let underThreadSanitizer = ProcessInfo.processInfo.environment["WXPAY_SANITIZER"] == "thread"
+
+    @Test("at the file-size limit: 500 HANDOFF_FAILED (exit 69), the file byte for byte as before, the next event whole",
+          .disabled(if: underThreadSanitizer, "ThreadSanitizer's runtime cannot run under a file-size limit"))
     func fileSizeLimit() throws {
         let world = try W.World(W.secrets())
         defer { world.dir.remove() }
