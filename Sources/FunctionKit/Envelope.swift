@@ -97,7 +97,7 @@ public struct FunctionRequest: Sendable {
             switch object["body"] {
             case .string(let text)?:
                 if object["isBase64Encoded"]?.boolValue == true {
-                    guard let decoded = Base64Text.decode(text) else {
+                    guard let decoded = Base64Codec.standard.decode(text) else {
                         throw EnvelopeError(envelope: envelope, error: .badEvent("body is not valid base64"))
                     }
                     body = decoded

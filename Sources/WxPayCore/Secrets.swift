@@ -272,7 +272,7 @@ public enum Hex {
 /// Standard base64 (padded), as WeChat Pay uses for signatures and ciphertexts.
 public enum Base64 {
     /// Encodes `bytes`.
-    public static func encode(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
+    public static func encode(_ bytes: [UInt8]) -> String { Base64Codec.standard.encode(bytes) }
     /// Decodes strictly: `nil` for anything that is not padded standard base64.
-    public static func decode(_ text: String) -> [UInt8]? { Base64Text.decode(text) }
+    public static func decode(_ text: String) -> [UInt8]? { Base64Codec.standard.decode(text) }
 }

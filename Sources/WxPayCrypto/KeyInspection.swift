@@ -118,7 +118,7 @@ public enum KeyInspection {
         guard !body.contains(where: { $0.contains(":") }) else {
             throw CryptoError(.unsupportedKey, "the PEM block has headers (an encrypted key?)")
         }
-        guard let der = Base64Text.decode(body.joined()) else { throw CryptoError(.invalidPEM, "the PEM body is not base64") }
+        guard let der = Base64Codec.standard.decode(body.joined()) else { throw CryptoError(.invalidPEM, "the PEM body is not base64") }
         return (label, der)
     }
 

@@ -22,7 +22,7 @@ import WxPayCrypto
 ///
 /// ## Text form
 /// `wxs1.` followed by unpadded base64url of `0x01 ‖ iv(16) ‖ ciphertext ‖ tag(32)`. Decoding is canonical
-/// (see ``Base64URL``): every bit flip and every truncation of the text is refused.
+/// (see `Base64Codec.url`): every bit flip and every truncation of the text is refused.
 public struct Sealer: Sendable {
     /// Prefix of the text form; the `1` is the construction version.
     public static let textPrefix = "wxs1."
@@ -69,7 +69,7 @@ public struct Sealer: Sendable {
         sealed += iv
         sealed += ciphertext
         sealed += tag(over: sealed, context: context)
-        return Sealer.textPrefix + Base64URL.encode(sealed)
+        return Sealer.textPrefix + Base64Codec.url.encode(sealed)
     }
 
     /// Verifies and decrypts a sealed text for the purpose named by `context`.
@@ -86,7 +86,7 @@ public struct Sealer: Sendable {
                 ? SealError(.unsupportedVersion, "the sealed value uses an unknown construction version")
                 : SealError(.malformed, "the sealed value does not start with \(Sealer.textPrefix)")
         }
-        guard let sealed = Base64URL.decode(utf8.dropFirst(prefix.count)) else {
+        guard let sealed = Base64Codec.url.decode(utf8.dropFirst(prefix.count)) else {
             throw SealError(.malformed, "the sealed value is not canonical base64url")
         }
         guard sealed.count >= Sealer.minimumSealedLength else {

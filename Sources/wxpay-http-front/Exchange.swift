@@ -63,7 +63,7 @@ struct PlainHTTPEnvelope: Encodable {
             body = text
             isBase64Encoded = false
         } else {
-            body = Data(request.body).base64EncodedString()
+            body = Base64Codec.standard.encode(request.body)
             isBase64Encoded = true
         }
     }
@@ -162,7 +162,7 @@ struct FunctionAnswer: Decodable {
         for cookie in answer.cookies ?? [] { headers.append(("Set-Cookie", cookie)) }
         var body: [UInt8] = Array((answer.body ?? "").utf8)
         if answer.isBase64Encoded == true {
-            guard let decoded = Base64Text.decode(answer.body ?? "") else {
+            guard let decoded = Base64Codec.standard.decode(answer.body ?? "") else {
                 return .error(502, code: "FUNCTION_FAILED", message: "the function's base64 body does not decode")
             }
             body = decoded

@@ -37,7 +37,7 @@ struct SealerTests {
         let iv = [UInt8](repeating: 0x42, count: 16)
         let plaintext = bytes("hello")
         let text = try sealer.seal(plaintext, context: Self.context, iv: iv)
-        let raw = try #require(Base64URL.decode(Array(text.utf8.dropFirst(5))))
+        let raw = try #require(Base64Codec.url.decode(Array(text.utf8.dropFirst(5))))
         #expect(raw.first == 0x01)
         #expect(Array(raw[1...16]) == iv)
         let encKey = Array(SM3.hmac(key: Self.key, message: bytes("wxpay-agent-kit/seal/v1/enc")).prefix(16))
@@ -52,13 +52,13 @@ struct SealerTests {
     @Test("flipping any single bit of the sealed bytes is refused")
     func everyByteBitFlip() throws {
         let sealed = try sealer.seal(bytes("{\"PHONE_1\":\"13800138000\"}"), context: Self.context)
-        let raw = try #require(Base64URL.decode(Array(sealed.utf8.dropFirst(5))))
+        let raw = try #require(Base64Codec.url.decode(Array(sealed.utf8.dropFirst(5))))
         var refused = 0
         for i in raw.indices {
             for bit in 0..<8 {
                 var altered = raw
                 altered[i] ^= 1 << bit
-                let text = "wxs1." + Base64URL.encode(altered)
+                let text = "wxs1." + Base64Codec.url.encode(altered)
                 #expect(throws: SealError.self) { try sealer.open(text, context: Self.context) }
                 refused += 1
             }
@@ -123,10 +123,10 @@ struct SealerTests {
             #expect(error.code == .unsupportedVersion)
         }
         // A well-formed value whose version byte is not 1.
-        var raw = try #require(Base64URL.decode(Array(try sealer.seal([1], context: Self.context).utf8.dropFirst(5))))
+        var raw = try #require(Base64Codec.url.decode(Array(try sealer.seal([1], context: Self.context).utf8.dropFirst(5))))
         raw[0] = 0x02
         do {
-            _ = try sealer.open("wxs1." + Base64URL.encode(raw), context: Self.context)
+            _ = try sealer.open("wxs1." + Base64Codec.url.encode(raw), context: Self.context)
             Issue.record("accepted")
         } catch {
             #expect(error.code == .unsupportedVersion)
@@ -143,16 +143,16 @@ struct SealerTests {
     @Test("base64url is strict and round-trips every length", arguments: 0..<8)
     func base64url(length: Int) {
         let data = (0..<length).map { UInt8(255 - $0 * 3) }
-        let text = Base64URL.encode(data)
+        let text = Base64Codec.url.encode(data)
         #expect(!text.contains("=") && !text.contains("+") && !text.contains("/"))
-        #expect(Base64URL.decode(Array(text.utf8)) == data)
+        #expect(Base64Codec.url.decode(Array(text.utf8)) == data)
     }
 
     @Test("base64url refuses padding, foreign characters, impossible lengths and non-zero spare bits")
     func base64urlRefusals() {
         for text in ["QQ==", "QQ=", "Q", "QR", "QUI", "QUJ", "a+b/", "ab c", "ab\n"] {
             let expectAccepted = text == "QUI"
-            #expect((Base64URL.decode(Array(text.utf8)) != nil) == expectAccepted, "\(text)")
+            #expect((Base64Codec.url.decode(Array(text.utf8)) != nil) == expectAccepted, "\(text)")
         }
     }
 }
