@@ -77,21 +77,24 @@ class Sandbox:
                 "amount": {"total": 1999, "payer_total": 1999, "currency": "CNY", "payer_currency": "CNY"},
                 "promotion_detail": [{"name": pad}]}
 
-    def envelope(self, nid, resource):
-        """A plain HTTP envelope of a TRANSACTION.SUCCESS notification (signed now) for `webhook`'s stdin."""
-        from cryptography.hazmat.primitives import hashes
-        from cryptography.hazmat.primitives.asymmetric import padding
+    def body(self, nid, resource):
+        """The notification body: fixed once made (WeChat Pay's retries resend the same notification)."""
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
         nonce = uuid.uuid4().hex[:12]
         plain = json.dumps(resource, ensure_ascii=False, separators=(",", ":")).encode()
         ct = AESGCM(self.apiv3).encrypt(nonce.encode(), plain, b"transaction")
-        body = json.dumps({"id": nid, "create_time": time.strftime("%Y-%m-%dT%H:%M:%S+08:00",
+        return json.dumps({"id": nid, "create_time": time.strftime("%Y-%m-%dT%H:%M:%S+08:00",
                                                                    time.gmtime(time.time() + 8 * 3600)),
                            "resource_type": "encrypt-resource", "event_type": "TRANSACTION.SUCCESS",
                            "summary": "支付成功",
                            "resource": {"original_type": "transaction", "algorithm": "AEAD_AES_256_GCM",
                                         "ciphertext": base64.b64encode(ct).decode(), "associated_data": "transaction",
                                         "nonce": nonce}}, ensure_ascii=False, separators=(",", ":"))
+
+    def envelope(self, body):
+        """A plain HTTP envelope of the notification `body`, signed now, for `webhook`'s stdin."""
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding
         ts, sig_nonce = str(int(time.time())), uuid.uuid4().hex
         sig = self.key.sign(f"{ts}\n{sig_nonce}\n{body}\n".encode(), padding.PKCS1v15(), hashes.SHA256())
         headers = {"Content-Type": "application/json", "Wechatpay-Timestamp": ts, "Wechatpay-Nonce": sig_nonce,
@@ -110,13 +113,14 @@ class Note:
         while len(pad.encode()) > pad_bytes:
             pad = pad[:-1]
         self.resource = sandbox.resource(self.out_trade_no, pad)
+        self.body = sandbox.body(self.id, self.resource)
         self.sandbox = sandbox
         self.attempts = 0
         self.acked = 0
         self.event = None      # the event of an acknowledged delivery (from the answer)
 
     def envelope(self):
-        return self.sandbox.envelope(self.id, self.resource)
+        return self.sandbox.envelope(self.body)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -450,24 +454,38 @@ def campaign_kill(ctx, rng, short):
     events = os.path.join(d, "events.ndjson")
     sec_file = ctx.secrets_file("kill-file")
     sec_fwd = ctx.secrets_file("kill-fwd", "slow")
-    notes, phantoms = [], set()
+    notes, phantoms, injected = [], set(), [0, 0]
 
-    # Calibrate: how long an undisturbed run of each kind takes here.
+    # Calibrate: how long an undisturbed run of each kind takes here, and when its line appears in the file.
     def calib(sec):
-        walls = []
+        walls, appear = [], []
         for _ in range(4):
             n = Note(ctx.sandbox, rng, "C", 6000)
-            r = run_webhook(ctx, ctx.env(sec, events), n.envelope())
+            size0 = os.path.getsize(events) if os.path.exists(events) else 0
+            body = n.envelope()
+            p, t0 = start([ctx.webhook], ctx.env(sec, events), body)
+            seen = {}
+
+            def watch():
+                while p.poll() is None and "t" not in seen:
+                    if os.path.exists(events) and os.path.getsize(events) != size0:
+                        seen["t"] = time.monotonic() - t0
+                    time.sleep(0.0002)
+            w = threading.Thread(target=watch)
+            w.start()
+            r = finish(p, t0, body)
+            w.join()
             n.attempts, n.acked = 1, int(bool(r.acked()))
             if n.acked:
                 n.event = r.answer().get("event")
             notes.append(n)
             walls.append(r.wall)
-        return sorted(walls)[len(walls) // 2]
+            appear.append(seen.get("t", r.wall))
+        return sorted(walls)[len(walls) // 2], sorted(appear)[len(appear) // 2]
     span = {"file": calib(sec_file), "fwd": calib(sec_fwd)}
-    t.notes.append("undisturbed run: %.0f ms file only, %.0f ms file + slow forward"
-                   % (span["file"] * 1000, span["fwd"] * 1000))
-    delivered_once = set(n.id for n in notes)
+    t.notes.append("undisturbed run: %.0f ms file only (line written at ~%.0f ms), %.0f ms file + slow forward; half "
+                   "the kills aim at the append (line time -3/+2 ms), half anywhere in the run"
+                   % (span["file"][0] * 1000, span["file"][1] * 1000, span["fwd"][0] * 1000))
 
     def inject_fragment():
         """What a writer killed inside write(2) leaves: a prefix of its line, written under the lock."""
@@ -475,7 +493,8 @@ def campaign_kill(ctx, rng, short):
         phantom = str(uuid.uuid4())
         line = json.dumps(dict(src.event or {"id": src.id, "resource": src.resource}, id=phantom),
                           ensure_ascii=False, separators=(",", ":")).encode().replace(src.id.encode(), phantom.encode())
-        cut = rng.choice([rng.randrange(1, len(line)), len(line), 4096 % len(line) or 1, len(line) - 1])
+        cut = rng.choice([1, rng.randrange(1, len(line)), rng.randrange(1, len(line)), min(4096, len(line)),
+                          len(line) - 1, len(line)])
         with open(events, "ab") as f:
             fcntl.flock(f, fcntl.LOCK_EX)
             f.write(line[:cut])
@@ -483,17 +502,19 @@ def campaign_kill(ctx, rng, short):
             fcntl.flock(f, fcntl.LOCK_UN)
         phantoms.add(phantom)
         t.faults += 1
+        injected[cut == len(line)] += 1
 
     done = 0
     while done < total:
-        if rng.random() < 0.08:
+        if rng.random() < 0.25:
             inject_fragment()
         batch = []
         for _ in range(min(width, total - done)):
             kind = "fwd" if rng.random() < 0.5 else "file"
             n = Note(ctx.sandbox, rng, "K", rng.choice([200, 3000, 9000, 30000]))
             n.attempts = 1
-            delay = rng.uniform(0, span[kind] * 1.3)
+            wall, line_at = span[kind]
+            delay = rng.uniform(0, wall * 1.3) if rng.random() < 0.5 else max(0.0, line_at + rng.uniform(-0.003, 0.002))
             env = ctx.env(sec_fwd if kind == "fwd" else sec_file, events)
             body = n.envelope()
             p, t0 = start([ctx.webhook], env, body)
@@ -512,7 +533,6 @@ def campaign_kill(ctx, rng, short):
             done += 1
             t.runs += 1
             notes.append(n)
-            delivered_once.add(n.id)
             if r.killed:
                 t.faults += 1
                 continue
@@ -552,6 +572,8 @@ def campaign_kill(ctx, rng, short):
     _, duplicates, counts = check_file(t, events, notes, exact_once={n.id for n in notes if n.attempts == 1},
                                        extra_ids=phantoms)
     lost = sum(1 for n in notes if not counts.get(n.id))
+    t.notes.append("%d SIGKILLs landed, %d fragments of killed writers injected under the lock (%d of them the whole "
+                   "line without its newline)" % (t.faults - sum(injected), sum(injected), injected[1]))
     t.notes.append("%d acknowledged at first delivery, %d killed or refused then redelivered; %d killed after their "
                    "line was written (duplicates after retry: %d, allowed, dedupe by id); %d fragment lines (skipped "
                    "by readers); lost after retries: %d" % (acked_first, len(notes) - acked_first, killed_in_file,
@@ -660,11 +682,10 @@ def ns_case(case, webhook, env_json, envelope_path, pad):
     if case == "tmpfs-full":
         # leave less room than the line needs: the write is short, then ENOSPC
         filler = os.path.join(mnt, "filler")
-        with open(filler, "wb") as f:
+        with open(filler, "wb", buffering=0) as f:
             try:
                 while True:
                     f.write(b"\0" * 4096)
-                    f.flush()
             except OSError:
                 pass
         os.truncate(filler, max(0, os.path.getsize(filler) - int(pad)))
@@ -810,7 +831,7 @@ def campaign_forward(ctx, rng, short):
         label = mode + (" timeout=60s" if extra else "")
         for i in range(per):
             with_file = i % 2 == 1
-            events = os.path.join(base, "events-%s-%d.ndjson" % (mode, i)) if with_file else None
+            events = os.path.join(base, "events-%s-%d-%d.ndjson" % (mode, len(extra), i)) if with_file else None
             n = Note(ctx.sandbox, rng, "F", rng.choice([200, 6000]))
             attempts = 1 if short else 2
             for _ in range(attempts):
