@@ -757,7 +757,8 @@ def campaign_storage(ctx, rng, short):
         path = os.path.join(d, "events.ndjson")
         seed_file(ctx, rng, path, sec)
         size = os.path.getsize(path)
-        limit = rng.choice([size, size + 1, size + rng.randrange(1, 2000), max(1, size - 10)])
+        # (an event line is over 800 bytes even with the smallest padding: every limit here cuts it)
+        limit = rng.choice([size, size + 1, size + rng.randrange(1, 512), max(1, size - 10)])
         shim = ["python3", "-c", "import os, resource, sys; resource.setrlimit(resource.RLIMIT_FSIZE, (%d, %d));"
                 " os.execv(sys.argv[1], sys.argv[1:])" % (limit, limit)]
         before = sha(path)
