@@ -24,9 +24,10 @@ demo: build
 	bash scripts/demo.sh
 
 ## Unit, contract and process-level tests, then the script-driven suites (interop, agent loop, packaging), then a
-## short run of every fuzz target (sanitizers on).
+## short run of every fuzz target (sanitizers on). The build refuses an import that Package.swift does not declare,
+## and (Package.swift) any warning in our targets.
 test: build
-	swift build --build-tests
+	swift build --build-tests --explicit-target-dependency-import-check error
 	swift test --skip-build
 	bash scripts/test-scripts.sh
 	$(MAKE) fuzz-smoke

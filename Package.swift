@@ -1,18 +1,26 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 //
 // wxpay-agent-kit: WeChat Pay v3 for AI agents, as small stdin/stdout JSON functions sharing one core.
 //
-// Layering (each arrow is "may import"):
-//   functions (create-intent, webhook, ...) -> FunctionKit -> WxPayCore -> WxPayCrypto -> CWxOpenSSL
-//                                                            \-> WxPayHTTP   -> CWxCurl (dlopen, not linked)
-//                                                            \-> WxPayTime (RFC 3339; also under WxPayRisk)
-// Only WxPayCrypto and WxPayHTTP touch C. The emulator (Hummingbird) is the only target that links SwiftNIO,
-// and no function binary depends on it.
+// Layering (each arrow is "may import"; every import is declared below, and `make test` builds with
+// `--explicit-target-dependency-import-check error`, so an undeclared one fails the build):
+//   executables (create-intent, webhook, wxpay-mcp, ...): the glue, the only code that knows both sides
+//     |-> FunctionKit (envelopes, exits, logs, the Lambda loop; nothing of WeChat Pay) -> KitCore, WxPayHTTP
+//     |-> WxPayOperations (the payment tools; nothing of envelopes) -> WxPayCore, WxPayRisk
+//     `-> PaymentFunctions (the glue the four payment executables share) -> FunctionKit, WxPayOperations
+//   WxPayCore (WeChat Pay: secrets, signatures, notifications, client) -> WxPayCrypto -> CWxOpenSSL
+//                                                                     \-> WxPayHTTP   -> CWxCurl (dlopen, not linked)
+//                                                                     \-> WxPayTime (RFC 3339; also under WxPayRisk)
+//   KitCore (JSON values, the function error, exit statuses, base64, POSIX helpers) is under all of these;
+//   WxPayRisk stands on the standard library, WxPayTime and libc alone.
+// Only WxPayCrypto and WxPayHTTP touch C libraries. The emulator (Hummingbird) is the only target that links
+// SwiftNIO, and no function binary depends on it. The project's own targets build with warnings as errors.
 import PackageDescription
 
 let speedSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    .treatAllWarnings(as: .error),
 ]
 
 /// Release builds optimize for size: each function binary must stay under 15 MB (static Swift stdlib included), and
@@ -23,9 +31,14 @@ let swiftSettings: [SwiftSetting] = speedSettings + [.unsafeFlags(["-Osize"], .w
 func function(_ name: String, _ extra: [Target.Dependency] = []) -> Target {
     .executableTarget(
         name: name,
-        dependencies: ["FunctionKit", "WxPayCore", .product(name: "Logging", package: "swift-log")] + extra,
+        dependencies: ["FunctionKit", "KitCore", "WxPayCore", .product(name: "Logging", package: "swift-log")] + extra,
         swiftSettings: swiftSettings
     )
+}
+
+/// A payment function executable: one of the four payment tools behind FunctionKit (all glue in PaymentFunctions).
+func paymentFunction(_ name: String) -> Target {
+    .executableTarget(name: name, dependencies: ["PaymentFunctions", "WxPayOperations"], swiftSettings: swiftSettings)
 }
 
 let package = Package(
@@ -62,20 +75,24 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
 
-        // MARK: Swift wrappers over C
-        .target(name: "WxPayCrypto", dependencies: ["CWxOpenSSL"], swiftSettings: swiftSettings),
-        .target(name: "WxPayHTTP", dependencies: ["CWxCurl"], swiftSettings: swiftSettings),
+        // MARK: What everything shares: JSON values, the function error, exit statuses, base64, POSIX helpers
+        .target(name: "KitCore", swiftSettings: swiftSettings),
 
-        // MARK: Core and function kit
+        // MARK: Swift wrappers over C
+        .target(name: "WxPayCrypto", dependencies: ["CWxOpenSSL", "KitCore"], swiftSettings: swiftSettings),
+        .target(name: "WxPayHTTP", dependencies: ["CWxCurl", "KitCore"], swiftSettings: swiftSettings),
+
+        // MARK: WeChat Pay core, and the function kit (which knows nothing of WeChat Pay)
         .target(
             name: "WxPayCore",
-            dependencies: ["WxPayCrypto", "WxPayHTTP", "WxPayTime"],
+            dependencies: ["KitCore", "WxPayCrypto", "WxPayHTTP", "WxPayTime"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "FunctionKit",
             dependencies: [
-                "WxPayCore",
+                "KitCore",
+                "WxPayHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -84,31 +101,38 @@ let package = Package(
 
         .target(
             name: "WxPaySandbox",
-            dependencies: ["WxPayCore", "WxPayCrypto"],
+            dependencies: ["KitCore", "WxPayCore", "WxPayCrypto"],
             swiftSettings: swiftSettings
         ),
 
         // MARK: Leaf: RFC 3339 date-times (standard library only), shared by WxPayCore and WxPayRisk
         .target(name: "WxPayTime", swiftSettings: speedSettings),
 
-        // MARK: Risk engine (standard library only: no Foundation, no C)
+        // MARK: Risk engine (the standard library, WxPayTime, and libc's open/read to load the WXPAY_RISK_RULES
+        // file; no Foundation, no other target)
         .target(name: "WxPayRisk", dependencies: ["WxPayTime"], swiftSettings: speedSettings),
 
         // MARK: Privacy proxy (PIPL): PII detection, placeholders, SM4/SM3 sealing (no C: crypto via WxPayCrypto)
-        .target(name: "WxPayPrivacy", dependencies: ["WxPayCore", "WxPayCrypto"], swiftSettings: swiftSettings),
+        .target(name: "WxPayPrivacy", dependencies: ["KitCore", "WxPayCore", "WxPayCrypto"],
+                swiftSettings: swiftSettings),
 
         .target(
             name: "WxPayOperations",
-            dependencies: ["WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayRisk", "FunctionKit",
+            dependencies: ["KitCore", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayRisk",
                            .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PaymentFunctions",
+            dependencies: ["FunctionKit", "KitCore", "WxPayHTTP", "WxPayOperations"],
             swiftSettings: swiftSettings
         ),
 
         // MARK: Functions
-        function("create-intent", ["WxPayOperations"]),
-        function("intent-status", ["WxPayOperations"]),
-        function("close-intent", ["WxPayOperations"]),
-        function("refund", ["WxPayOperations"]),
+        paymentFunction("create-intent"),
+        paymentFunction("intent-status"),
+        paymentFunction("close-intent"),
+        paymentFunction("refund"),
         function("webhook", ["WxPayRisk", "WxPayPrivacy", "WxPayOperations"]),
         function("risk-batch", ["WxPayRisk", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         function("pii-redact", ["WxPayPrivacy"]),
@@ -118,7 +142,7 @@ let package = Package(
         .executableTarget(
             name: "wxpay-simulate",
             dependencies: [
-                "WxPayCore",
+                "KitCore", "WxPayCore",
                 "WxPaySandbox",
                 "WxPayCrypto",
                 "FunctionKit",
@@ -128,13 +152,17 @@ let package = Package(
         ),
 
         // MARK: HTTP front for Knative / Cloud Run / OpenFaaS (POSIX sockets + posix_spawn; no SwiftNIO)
-        .executableTarget(name: "wxpay-http-front", dependencies: ["WxPayHTTP"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "wxpay-http-front",
+            dependencies: ["KitCore", "WxPayHTTP", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Local WeChat Pay v3 emulator (the only target that links Hummingbird / SwiftNIO)
         .target(
             name: "WxPayEmulator",
             dependencies: [
-                "WxPayCore",
+                "KitCore", "WxPayCore",
                 "WxPaySandbox",
                 "WxPayCrypto",
                 "WxPayHTTP",
@@ -149,7 +177,7 @@ let package = Package(
         .executableTarget(
             name: "wxpay-emulator",
             dependencies: [
-                "WxPayEmulator",
+                "KitCore", "WxPayEmulator",
                 "WxPayCore",
                 "WxPaySandbox",
                 "WxPayCrypto",
@@ -166,7 +194,7 @@ let package = Package(
         .executableTarget(
             name: "wxpay-mcp",
             dependencies: [
-                "WxPayOperations", "FunctionKit", "WxPayCore", "WxPayHTTP",
+                "KitCore", "WxPayOperations", "FunctionKit", "WxPayCore", "WxPayHTTP",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -178,7 +206,7 @@ let package = Package(
         .executableTarget(
             name: "wxpay-fuzz",
             dependencies: [
-                "FunctionKit", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayOperations", "WxPayPrivacy",
+                "FunctionKit", "KitCore", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayOperations", "WxPayPrivacy",
                 "WxPayRisk", "WxPaySandbox", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Fuzz/Targets",
@@ -190,32 +218,34 @@ let package = Package(
         // process, a recording HTTP server); a library the test targets depend on, not a test target itself.
         .target(
             name: "WxPayTestSupport",
-            dependencies: ["WxPayCore", "WxPayHTTP"],
+            dependencies: ["KitCore", "WxPayCore", "WxPayHTTP"],
             path: "Tests/Support",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LambdaTests",
             dependencies: [
-                "WxPayTestSupport", "FunctionKit", "WxPayCore", "WxPayHTTP", "WxPaySandbox",
+                "KitCore", "WxPayTestSupport", "FunctionKit", "WxPayCore", "WxPayHTTP", "WxPaySandbox",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PrivacyTests",
-            dependencies: ["WxPayTestSupport", "WxPayPrivacy", "WxPayCore", "WxPayCrypto"],
+            dependencies: ["KitCore", "WxPayTestSupport", "WxPayPrivacy", "WxPayCore", "WxPayCrypto"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EmulatorTests",
-            dependencies: ["WxPayTestSupport", "WxPayEmulator", "WxPayCore", "WxPaySandbox", "WxPayCrypto", "WxPayHTTP"],
+            dependencies: [
+                "KitCore", "WxPayTestSupport", "WxPayEmulator", "WxPayCore", "WxPaySandbox", "WxPayCrypto", "WxPayHTTP",
+            ],
             swiftSettings: swiftSettings
         ),
         // Client functions as processes against a wxpay-emulator process (no link to the emulator's code).
         .testTarget(
             name: "ClientFunctionTests",
-            dependencies: ["WxPayTestSupport", "WxPayCore", "WxPaySandbox", "WxPayHTTP", "WxPayCrypto"],
+            dependencies: ["KitCore", "WxPayTestSupport", "WxPayCore", "WxPaySandbox", "WxPayHTTP", "WxPayCrypto"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -229,14 +259,14 @@ let package = Package(
         ),
         .testTarget(
             name: "WxPayCoreTests",
-            dependencies: ["WxPayCore", "WxPayCrypto", "WxPaySandbox"],
+            dependencies: ["KitCore", "WxPayCore", "WxPayCrypto", "WxPaySandbox"],
             exclude: ["Vectors"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FunctionTests",
             dependencies: [
-                "WxPayTestSupport", "FunctionKit", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPaySandbox",
+                "KitCore", "WxPayTestSupport", "FunctionKit", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPaySandbox",
                 "WxPayPrivacy", "WxPayOperations", "WxPayRisk", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -244,7 +274,7 @@ let package = Package(
         .testTarget(
             name: "MCPTests",
             dependencies: [
-                "WxPayTestSupport", "WxPayCore", "WxPayHTTP",
+                "KitCore", "WxPayTestSupport", "WxPayCore", "WxPayHTTP",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),

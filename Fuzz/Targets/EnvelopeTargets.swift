@@ -1,4 +1,5 @@
 import FunctionKit
+import KitCore
 import WxPayCore
 import WxPayHTTP
 import WxPayOperations
@@ -26,7 +27,8 @@ enum EnvelopeTargets {
                                         logger: Fixture.logger, now: { Fixture.now })
         for tool in PaymentTool.allCases {
             run(bytes, tools: [tool.rawValue], context: context, target: target) { request, context throws(WxPayError) in
-                FunctionResult(body: try tool.run(arguments: try request.input(), context: context))
+                FunctionResult(body: try tool.run(arguments: try request.input(), environment: context.environment,
+                                                  deadline: context.deadline, logger: context.logger, now: context.now))
             }
         }
         let sealer = Fixture.current.sealer

@@ -1,3 +1,4 @@
+import KitCore
 import Logging
 import WxPayCore
 import WxPayCrypto

@@ -1,5 +1,4 @@
-import FoundationEssentials
-import WxPayCore
+import KitCore
 
 /// How an event arrived (docs/envelopes.md).
 public enum Envelope: Sendable, Equatable {
@@ -29,7 +28,7 @@ public struct FunctionRequest: Sendable {
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
 
     /// The function's input object: the direct object, the tool arguments, or the HTTP body parsed as JSON.
-    public func input() throws(WxPayError) -> JSONValue {
+    public func input() throws(FunctionError) -> JSONValue {
         if let payload { return payload }
         guard !body.isEmpty else { throw .badEvent("the HTTP body is empty; expected the input JSON object") }
         guard let value = try? JSONCoding.value(from: body) else { throw .notJSON("the HTTP body does not parse") }
@@ -38,69 +37,13 @@ public struct FunctionRequest: Sendable {
     }
 
     /// Decodes the input object into `T`, turning decoding failures into `INVALID_FIELD` errors that name the field.
-    public func decode<T: Decodable>(_ type: T.Type) throws(WxPayError) -> T {
+    public func decode<T: Decodable>(_ type: T.Type) throws(FunctionError) -> T {
         try FunctionRequest.decode(T.self, from: try input())
     }
 
     /// Decodes a JSON value into `T` with `INVALID_FIELD` errors that name the field (tool arguments, MCP calls).
-    public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(WxPayError) -> T {
-        guard value.objectValue != nil else { throw .badEvent("the input must be a JSON object") }
-        do {
-            return try JSONCoding.decode(T.self, from: JSONCoding.encode(value))
-        } catch let error as DecodingError {
-            throw FunctionRequest.describe(error, input: value)
-        } catch {
-            throw .badEvent("the input could not be read")
-        }
-    }
-
-    static func describe(_ error: DecodingError, input: JSONValue) -> WxPayError {
-        // JSONDecoder reports a fractional number for an integer field (19.99 for fen) without a coding path:
-        // name the field by finding the fractional number in the input.
-        if case .dataCorrupted(let ctx) = error, ctx.codingPath.isEmpty, let field = fractionalField(in: input) {
-            return .invalidField(field, "must be an integer (amounts are in fen: 19.99 CNY is 1999)")
-        }
-        return describe(error)
-    }
-
-    private static func fractionalField(in value: JSONValue, path: String = "") -> String? {
-        switch value {
-        case .double(let d) where d.rounded() != d || abs(d) >= 9.2e18: return path
-        case .object(let o):
-            for key in o.keys.sorted() {
-                if let found = fractionalField(in: o[key]!, path: path.isEmpty ? key : "\(path).\(key)") { return found }
-            }
-        case .array(let a):
-            for (i, v) in a.enumerated() { if let found = fractionalField(in: v, path: "\(path)[\(i)]") { return found } }
-        default: break
-        }
-        return nil
-    }
-
-    static func describe(_ error: DecodingError) -> WxPayError {
-        func path(_ ctx: DecodingError.Context, _ last: (any CodingKey)? = nil) -> String {
-            let keys = ctx.codingPath + (last.map { [$0] } ?? [])
-            return keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-        }
-        switch error {
-        case .keyNotFound(let key, let ctx): return .invalidField(path(ctx, key), "is required")
-        case .typeMismatch(let type, let ctx): return .invalidField(path(ctx), "must be of type \(friendly(type))")
-        case .valueNotFound(let type, let ctx): return .invalidField(path(ctx), "must be a \(friendly(type)), not null")
-        case .dataCorrupted(let ctx): return .invalidField(path(ctx), "is invalid")
-        @unknown default: return .badEvent("the input could not be read")
-        }
-    }
-
-    private static func friendly(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: return "string"
-        case is Int.Type, is Int64.Type, is Int32.Type: return "integer"
-        case is Double.Type: return "number"
-        case is Bool.Type: return "boolean"
-        default:
-            let name = String(describing: type)
-            return name.hasPrefix("Array") ? "array" : name.hasPrefix("Dictionary") ? "object" : name
-        }
+    public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(FunctionError) -> T {
+        try JSONCoding.decodeInput(T.self, from: value)
     }
 
     /// Parses raw event bytes into a request.
@@ -118,7 +61,7 @@ public struct FunctionRequest: Sendable {
         if let function = object["function"]?.objectValue, let name = function["name"]?.stringValue {
             let callID = object["id"]?.stringValue ?? object["tool_call_id"]?.stringValue ?? ""
             let envelope = Envelope.toolCall(callID: callID, name: name)
-            func fail(_ error: WxPayError) -> EnvelopeError { EnvelopeError(envelope: envelope, error: error) }
+            func fail(_ error: FunctionError) -> EnvelopeError { EnvelopeError(envelope: envelope, error: error) }
             guard tools.contains(name) else { throw fail(.unknownTool(name, served: tools)) }
             let arguments: JSONValue
             switch function["arguments"] {
@@ -154,7 +97,7 @@ public struct FunctionRequest: Sendable {
             switch object["body"] {
             case .string(let text)?:
                 if object["isBase64Encoded"]?.boolValue == true {
-                    guard let decoded = Base64.decode(text) else {
+                    guard let decoded = Base64Text.decode(text) else {
                         throw EnvelopeError(envelope: envelope, error: .badEvent("body is not valid base64"))
                     }
                     body = decoded
@@ -176,7 +119,7 @@ public struct EnvelopeError: Error, Sendable {
     /// The envelope, or `nil` when the event is not even a JSON object.
     public let envelope: Envelope?
     /// What is wrong.
-    public let error: WxPayError
+    public let error: FunctionError
 }
 
 /// What a handler returns.
@@ -214,7 +157,7 @@ enum Renderer {
         }
     }
 
-    static func render(_ error: WxPayError, for envelope: Envelope?, httpErrorBody: (WxPayError) -> JSONValue)
+    static func render(_ error: FunctionError, for envelope: Envelope?, httpErrorBody: (FunctionError) -> JSONValue)
         -> JSONValue
     {
         switch envelope {

@@ -1,6 +1,6 @@
 import ArgumentParser
+import KitCore
 import Logging
-import WxPayCore
 import WxPayHTTP
 
 /// What a function executable is: its name, the tools it serves, and how it documents itself.
@@ -16,12 +16,12 @@ public struct FunctionDescriptor: Sendable {
     /// Default invocation time budget in seconds (a Lambda deadline overrides it).
     public var timeBudget: Double
     /// How an error is rendered as an HTTP body (the webhook answers WeChat's `{"code","message"}` shape too).
-    public var httpErrorBody: @Sendable (WxPayError) -> JSONValue
+    public var httpErrorBody: @Sendable (FunctionError) -> JSONValue
 
     /// Creates a descriptor.
     public init(
         name: String, summary: String, discussion: String, tools: [String] = [], timeBudget: Double = 10,
-        httpErrorBody: @escaping @Sendable (WxPayError) -> JSONValue = { $0.jsonObject }
+        httpErrorBody: @escaping @Sendable (FunctionError) -> JSONValue = { $0.jsonObject }
     ) {
         self.name = name
         self.summary = summary
@@ -35,7 +35,7 @@ public struct FunctionDescriptor: Sendable {
 /// The kit's version, printed by `--version`.
 public let wxpayKitVersion = "0.1.0"
 
-/// Everything a handler may use besides its request: environment, deadline, logger, clock, secrets.
+/// Everything a handler may use besides its request: environment, deadline, logger, clock.
 public struct InvocationContext: Sendable {
     /// Process environment at invocation time.
     public var environment: [String: String]
@@ -58,13 +58,10 @@ public struct InvocationContext: Sendable {
         self.logger = logger
         self.now = now
     }
-
-    /// Reads, parses and validates the secrets file anew (key rotation without restarts).
-    public func loadSecrets() throws(WxPayError) -> Secrets { try Secrets.load(environment: environment) }
 }
 
 /// A function's entry point: request in, result out, typed error on failure.
-public typealias FunctionHandler = @Sendable (FunctionRequest, InvocationContext) throws(WxPayError) -> FunctionResult
+public typealias FunctionHandler = @Sendable (FunctionRequest, InvocationContext) throws(FunctionError) -> FunctionResult
 
 /// Runs a function executable: command line, stdin, envelope, handler, stdout, exit status.
 public enum FunctionRunner {
@@ -78,7 +75,7 @@ public enum FunctionRunner {
         _ bytes: [UInt8], descriptor: FunctionDescriptor, context: InvocationContext, handler: FunctionHandler
     ) -> (answer: JSONValue, exitStatus: Int32) {
         var envelope: Envelope? = nil
-        do throws(WxPayError) {
+        do throws(FunctionError) {
             guard bytes.count <= maxEventBytes else { throw .tooLarge(limit: maxEventBytes) }
             let request: FunctionRequest
             do throws(EnvelopeError) {
@@ -130,9 +127,9 @@ public enum FunctionRunner {
                 bytes = try System.readAll(fd: 0, limit: maxEventBytes)
             }
         } catch {
-            let failure: WxPayError = error.errno == 27 /* EFBIG */
+            let failure: FunctionError = error.errno == 27 /* EFBIG */
                 ? .tooLarge(limit: maxEventBytes)
-                : WxPayError(code: "EVENT_UNREADABLE", message: "cannot read the event: \(error.reason)",
+                : FunctionError(code: "EVENT_UNREADABLE", message: "cannot read the event: \(error.reason)",
                              retryable: false, exitStatus: eventPath == nil ? ExitStatus.dataError : ExitStatus.usage,
                              httpStatus: 400)
             emit(failure.jsonObject)
@@ -187,7 +184,7 @@ struct FunctionOptions: ParsableArguments {
             System.writeAll(fd: 1, Array(help.utf8))
             terminate(0)
         }
-        let failure = WxPayError(code: "USAGE", message: message(for: error), retryable: false,
+        let failure = FunctionError(code: "USAGE", message: message(for: error), retryable: false,
                                  exitStatus: ExitStatus.usage, httpStatus: 400)
         FunctionRunner.emit(failure.jsonObject)
         terminate(ExitStatus.usage)

@@ -1,5 +1,5 @@
+import KitCore
 import Logging
-import WxPayCore
 
 /// A swift-log handler that writes one JSON object per line to stderr, never to stdout, with secrets redacted.
 ///
@@ -52,13 +52,12 @@ public struct JSONLogHandler: LogHandler {
 
 /// Decides what must never reach a log line.
 public enum LogRedactor {
-    private static let sensitiveFragments = ["authorization", "signature", "secret", "private", "apiv3", "password",
-                                             "token", "sm4_key", "apiv3_key"]
+    private static let sensitiveFragments = ["authorization", "signature", "secret", "private", "password", "token"]
 
-    /// Whether a metadata key names something secret.
+    /// Whether a metadata key names something secret: it contains a sensitive word, or names a key (`*_key`).
     public static func isSensitive(key: String) -> Bool {
         let k = key.lowercased()
-        return sensitiveFragments.contains { k.contains($0) }
+        return k.hasSuffix("_key") || sensitiveFragments.contains { k.contains($0) }
     }
 
     /// Cuts PEM blocks and authorization header values out of free text.
@@ -73,9 +72,40 @@ public enum LogRedactor {
                 out.replaceSubrange(begin.lowerBound..<out.endIndex, with: "[redacted PEM]")
             }
         }
-        if let scheme = out.firstRange(of: "WECHATPAY2-SHA256-RSA2048 ") {
-            out.replaceSubrange(scheme.upperBound..<out.endIndex, with: "[redacted]")
+        if let credentials = signatureCredentials(in: out) {
+            out.replaceSubrange(credentials..<out.endIndex, with: "[redacted]")
         }
         return out
+    }
+
+    /// Where the credentials of a signature-scheme `Authorization` value begin: after `SCHEME ` when a hyphenated
+    /// upper-case scheme name (`AWS4-HMAC-SHA256`, `WECHATPAY2-SHA256-RSA2048`) is followed by an auth-param
+    /// (`key=`, RFC 9110 §11.4).
+    static func signatureCredentials(in text: String) -> String.Index? {
+        let b = Array(text.utf8)
+        func isUpperOrDigit(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) }
+        func isKey(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F }
+        var i = 0
+        while i < b.count {
+            guard b[i] >= 0x41 && b[i] <= 0x5A, i == 0 || !(isUpperOrDigit(b[i - 1]) || b[i - 1] == 0x2D) else {
+                i += 1
+                continue
+            }
+            var j = i
+            var hyphens = 0
+            while j < b.count, isUpperOrDigit(b[j]) || b[j] == 0x2D {
+                if b[j] == 0x2D { hyphens += 1 }
+                j += 1
+            }
+            if hyphens > 0, b[j - 1] != 0x2D, j < b.count, b[j] == 0x20 {
+                var k = j + 1
+                while k < b.count, isKey(b[k]) { k += 1 }
+                if k > j + 1, k < b.count, b[k] == 0x3D {
+                    return text.utf8.index(text.utf8.startIndex, offsetBy: j + 1)
+                }
+            }
+            i = j
+        }
+        return nil
     }
 }

@@ -1,5 +1,5 @@
+import KitCore
 import Logging
-import WxPayCore
 import WxPayHTTP
 
 #if canImport(Glibc)
@@ -42,7 +42,7 @@ public struct LambdaInvocation: Sendable, Equatable {
 public struct LambdaErrorReport: Sendable, Equatable {
     /// A stable code, e.g. `INVALID_FIELD` (a Step Functions `Catch` can match it).
     public var errorType: String
-    /// A human sentence; never holds secrets (it comes from ``WxPayError/message``).
+    /// A human sentence; never holds secrets (it comes from ``FunctionError/message``).
     public var errorMessage: String
 
     /// Creates a report.
@@ -83,29 +83,16 @@ public enum LambdaReply: Sendable, Equatable {
 }
 
 /// A failure to talk to the Runtime API itself (not a failure of the function).
-public struct LambdaRuntimeError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// What went wrong.
-    public enum Code: String, Sendable {
-        /// `AWS_LAMBDA_RUNTIME_API` is not a `host:port`.
-        case invalidAddress
-        /// The Runtime API could not be reached (connection refused, broken, libcurl unavailable).
-        case unreachable
-        /// The Runtime API answered something the protocol does not allow (status, missing or unsafe request id).
-        case protocolViolation
-    }
+public typealias LambdaRuntimeError = CodedError<LambdaRuntimeErrorCode>
 
-    /// What went wrong.
-    public let code: Code
-    /// A human sentence.
-    public let message: String
-
-    /// Creates an error.
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { "\(code.rawValue): \(message)" }
+/// The closed set of things that can go wrong, as ``LambdaRuntimeError``'s code.
+public enum LambdaRuntimeErrorCode: String, ErrorCode {
+    /// `AWS_LAMBDA_RUNTIME_API` is not a `host:port`.
+    case invalidAddress
+    /// The Runtime API could not be reached (connection refused, broken, libcurl unavailable).
+    case unreachable
+    /// The Runtime API answered something the protocol does not allow (status, missing or unsafe request id).
+    case protocolViolation
 }
 
 // MARK: - Client
@@ -200,8 +187,8 @@ public struct LambdaRuntimeAPI: Sendable {
 /// The AWS Lambda Runtime API loop (`2018-06-01`): next → handle → response or error, until killed.
 ///
 /// Every invocation gets a fresh ``InvocationContext`` whose deadline is the earlier of the function's own budget
-/// and `Lambda-Runtime-Deadline-Ms` less ``answerMargin``, so no call to WeChat Pay outlives the invocation; the
-/// handler reads the secrets file anew each time (``InvocationContext/loadSecrets()``).
+/// and `Lambda-Runtime-Deadline-Ms` less ``answerMargin``, so no outgoing call outlives the invocation; the
+/// handler is called anew for each invocation (a function that reads its secrets there picks up rotated keys).
 public struct LambdaRuntimeLoop: Sendable {
     /// Time kept back from Lambda's deadline to post the answer.
     public static let answerMargin = 0.15

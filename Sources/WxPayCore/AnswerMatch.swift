@@ -1,3 +1,4 @@
+import KitCore
 /// Checks that a verified answer from WeChat Pay is about what was asked before any field of it is used.
 ///
 /// A valid signature proves WeChat Pay wrote the answer, not that it answers this request: a signed answer about

@@ -1,3 +1,4 @@
+import KitCore
 import WxPayHTTP
 
 /// Hands an accepted event on: appended to an NDJSON file and/or POSTed, signed, to `forward_url`.

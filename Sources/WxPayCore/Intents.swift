@@ -1,3 +1,4 @@
+import KitCore
 import WxPayCrypto
 
 /// Deterministic WeChat Pay numbers derived from idempotency keys: the same key always names the same order or

@@ -1,3 +1,5 @@
+import KitCore
+
 /// A WeChat Pay notification turned into the event the agent consumes (docs/functions.md#webhook).
 public struct PaymentEvent: Sendable, Equatable {
     /// WeChat's notification id.

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import KitCore
 import Synchronization
 import WxPayCrypto
 

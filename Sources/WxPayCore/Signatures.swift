@@ -1,3 +1,4 @@
+import KitCore
 import WxPayCrypto
 
 /// Signs requests to WeChat Pay: the `WECHATPAY2-SHA256-RSA2048` `Authorization` header.

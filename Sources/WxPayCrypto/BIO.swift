@@ -1,4 +1,5 @@
 import CWxOpenSSL
+import KitCore
 
 /// Memory BIO helpers: the only way PEM text crosses into and out of OpenSSL.
 enum MemoryBIO {

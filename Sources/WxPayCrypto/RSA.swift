@@ -1,4 +1,5 @@
 import CWxOpenSSL
+import KitCore
 
 /// An RSA private key (the merchant's `apiclient_key.pem`), used for SHA256withRSA signatures.
 ///
@@ -109,13 +110,13 @@ public final class RSAPublicKey: @unchecked Sendable {
         guard let ctx = EVP_MD_CTX_new() else { return false }
         defer { EVP_MD_CTX_free(ctx) }
         guard EVP_DigestVerifyInit(ctx, nil, EVP_sha256(), nil, pkey) == 1 else {
-            _ = CryptoError.drainOpenSSLErrors()
+            _ = CryptoErrorCode.drainOpenSSLErrors()
             return false
         }
         let rc = signature.withUnsafeBufferPointer { sig in
             bytes.withUnsafeBufferPointer { EVP_DigestVerify(ctx, sig.baseAddress, sig.count, $0.baseAddress, $0.count) }
         }
-        if rc != 1 { _ = CryptoError.drainOpenSSLErrors() }
+        if rc != 1 { _ = CryptoErrorCode.drainOpenSSLErrors() }
         return rc == 1
     }
 

@@ -1,4 +1,5 @@
 import CWxOpenSSL
+import KitCore
 
 // The Chinese commercial cryptography primitives (商用密码) the privacy proxy seals with, from OpenSSL's default
 // provider: SM3 (GB/T 32905-2016, a 256-bit hash) and SM4 (GB/T 32907-2016, a 128-bit block cipher).

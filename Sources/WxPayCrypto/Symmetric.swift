@@ -1,4 +1,5 @@
 import CWxOpenSSL
+import KitCore
 
 /// AES-256-GCM as WeChat Pay uses it (`AEAD_AES_256_GCM`): 32-byte key, 12-byte nonce, 16-byte tag appended.
 public enum AESGCM {

@@ -1,4 +1,5 @@
 import CWxOpenSSL
+import KitCore
 
 /// An X.509 certificate: a WeChat Pay platform certificate or the merchant's API certificate.
 public final class X509Certificate: @unchecked Sendable {

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import KitCore
 import NIOCore
 import WxPayCore
 import WxPaySandbox

@@ -1,4 +1,5 @@
 import Hummingbird
+import KitCore
 import Logging
 import NIOCore
 import WxPayCore

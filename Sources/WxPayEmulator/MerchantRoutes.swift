@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import KitCore
 import Logging
 import NIOCore
 import WxPayCore

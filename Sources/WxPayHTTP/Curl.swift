@@ -1,4 +1,5 @@
 import CWxCurl
+import KitCore
 
 #if canImport(Glibc)
 import Glibc

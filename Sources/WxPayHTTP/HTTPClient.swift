@@ -1,4 +1,5 @@
 import CWxCurl
+import KitCore
 
 #if canImport(Glibc)
 import Glibc
@@ -56,7 +57,7 @@ public struct HTTPRequest: Sendable {
     }
 
     /// `WXPAY_CA_BUNDLE` from the environment, read once.
-    static let defaultCABundle: String? = getenv("WXPAY_CA_BUNDLE").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+    static let defaultCABundle: String? = System.environment()["WXPAY_CA_BUNDLE"].flatMap { $0.isEmpty ? nil : $0 }
 }
 
 /// A received HTTP response.
@@ -82,37 +83,25 @@ public struct HTTPResponse: Sendable {
     }
 }
 
-/// A transport failure: the request may or may not have reached the server.
-public struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// What kind of failure.
-    public enum Code: String, Sendable {
-        /// libcurl could not be loaded.
-        case transportUnavailable
-        /// The URL is malformed or uses an unsupported scheme.
-        case invalidURL
-        /// The connection could not be established (refused, DNS, TLS handshake).
-        case connectFailed
-        /// The connect or total timeout elapsed.
-        case timedOut
-        /// The connection broke mid-exchange (reset, empty reply, partial body).
-        case connectionLost
-        /// The answer's body or headers passed the request's limit (``HTTPRequest/maxAnswerBytes``,
-        /// ``HTTPRequest/maxHeaderBytes``): the transfer was aborted there. The request did reach the server.
-        case answerTooLarge
-    }
+/// A transport failure: the request may or may not have reached the server. The message is libcurl's reason,
+/// never request headers or bodies.
+public typealias HTTPError = CodedError<HTTPErrorCode>
 
-    /// What kind of failure.
-    public let code: Code
-    /// A human sentence (libcurl's reason), never containing request headers or bodies.
-    public let message: String
-
-    /// Creates an error.
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { "\(code.rawValue): \(message)" }
+/// The closed set of things that can go wrong, as ``HTTPError``'s code.
+public enum HTTPErrorCode: String, ErrorCode {
+    /// libcurl could not be loaded.
+    case transportUnavailable
+    /// The URL is malformed or uses an unsupported scheme.
+    case invalidURL
+    /// The connection could not be established (refused, DNS, TLS handshake).
+    case connectFailed
+    /// The connect or total timeout elapsed.
+    case timedOut
+    /// The connection broke mid-exchange (reset, empty reply, partial body).
+    case connectionLost
+    /// The answer's body or headers passed the request's limit (``HTTPRequest/maxAnswerBytes``,
+    /// ``HTTPRequest/maxHeaderBytes``): the transfer was aborted there. The request did reach the server.
+    case answerTooLarge
 }
 
 /// A blocking HTTP/1.1 client over libcurl. One easy handle per request: the functions make one or a few calls

@@ -1,3 +1,4 @@
+import KitCore
 import WxPayCore
 import WxPayCrypto
 
@@ -9,7 +10,7 @@ import WxPayCrypto
 /// with byte-identical parameters so WeChat returns the live `prepay_id`); another fingerprint →
 /// `IDEMPOTENCY_CONFLICT`. Concurrent first calls race on WeChat's own `out_trade_no` uniqueness, and the losers
 /// fall back to the replay path: exactly one order exists, whatever the number of processes.
-public struct CreateIntent: Sendable {
+public struct CreateIntent: Sendable, SessionOperation {
     /// The OpenAI tool name.
     public static let toolName = "create_payment_intent"
 
@@ -70,15 +71,11 @@ public struct CreateIntent: Sendable {
         }
     }
 
-    let secrets: Secrets
-    let client: WxPayClient
-    let now: @Sendable () -> Int64
+    let session: PaymentSession
 
     /// Creates the operation for one invocation.
     public init(secrets: Secrets, client: WxPayClient, now: @escaping @Sendable () -> Int64) {
-        self.secrets = secrets
-        self.client = client
-        self.now = now
+        session = PaymentSession(secrets: secrets, client: client, now: now)
     }
 
     /// Validates `input` completely before any call (a bad event never reaches WeChat Pay).

@@ -1,8 +1,9 @@
+import KitCore
 import WxPayCore
 import WxPayHTTP
 
 /// `intent-status` (docs/functions.md#intent-status): the intent's state, optionally waiting until it is terminal.
-public struct GetIntentStatus: Sendable {
+public struct GetIntentStatus: Sendable, SessionOperation {
     /// The OpenAI tool name.
     public static let toolName = "get_payment_status"
     /// Longest `wait`, seconds.
@@ -15,15 +16,11 @@ public struct GetIntentStatus: Sendable {
         public var wait: Int64?
     }
 
-    let secrets: Secrets
-    let client: WxPayClient
-    let now: @Sendable () -> Int64
+    let session: PaymentSession
 
     /// Creates the operation for one invocation.
     public init(secrets: Secrets, client: WxPayClient, now: @escaping @Sendable () -> Int64) {
-        self.secrets = secrets
-        self.client = client
-        self.now = now
+        session = PaymentSession(secrets: secrets, client: client, now: now)
     }
 
     /// Validates the input before any call.
@@ -55,7 +52,7 @@ public struct GetIntentStatus: Sendable {
 }
 
 /// `close-intent` (docs/functions.md): closes an unpaid intent; closing a closed one is a no-op, a paid one is refused.
-public struct CloseIntent: Sendable {
+public struct CloseIntent: Sendable, SessionOperation {
     /// The OpenAI tool name.
     public static let toolName = "cancel_payment_intent"
 
@@ -65,15 +62,11 @@ public struct CloseIntent: Sendable {
         public var idempotency_key: String?
     }
 
-    let secrets: Secrets
-    let client: WxPayClient
-    let now: @Sendable () -> Int64
+    let session: PaymentSession
 
     /// Creates the operation for one invocation.
     public init(secrets: Secrets, client: WxPayClient, now: @escaping @Sendable () -> Int64) {
-        self.secrets = secrets
-        self.client = client
-        self.now = now
+        session = PaymentSession(secrets: secrets, client: client, now: now)
     }
 
     /// Runs the operation.

@@ -1,4 +1,4 @@
-import FunctionKit
+import KitCore
 import Logging
 import WxPayCore
 import WxPayHTTP
@@ -12,37 +12,50 @@ public enum PaymentTool: String, Sendable, CaseIterable {
     case cancelIntent = "cancel_payment_intent"
     case refund = "refund_payment"
 
-    /// Runs the tool on decoded `arguments`.
-    public func run(arguments: JSONValue, context: InvocationContext) throws(WxPayError) -> JSONValue {
+    /// Runs the tool on decoded `arguments`. The caller (a function executable or the MCP server) supplies the
+    /// environment (secrets file, retry limit, risk rules), the deadline no call to WeChat Pay may outlive, the
+    /// logger of those calls, and the wall clock (Unix seconds).
+    public func run(
+        arguments: JSONValue, environment: [String: String], deadline: Deadline, logger: Logger,
+        now: @escaping @Sendable () -> Int64 = { System.unixTime() }
+    ) throws(WxPayError) -> JSONValue {
+        func connect() throws(WxPayError) -> (Secrets, WxPayClient) {
+            try PaymentTool.connect(environment: environment, deadline: deadline, logger: logger, now: now)
+        }
         // Validate the input before reading secrets or calling anyone: a bad event has no effect.
         switch self {
         case .createIntent:
-            let input = try FunctionRequest.decode(CreateIntent.Input.self, from: arguments)
+            let input = try PaymentTool.decode(CreateIntent.Input.self, from: arguments)
             _ = try CreateIntent.validate(input)
-            let (secrets, client) = try PaymentTool.connect(context)
-            return try CreateIntent(secrets: secrets, client: client, now: context.now).run(input)
+            let (secrets, client) = try connect()
+            return try CreateIntent(secrets: secrets, client: client, now: now).run(input)
         case .getStatus:
-            let input = try FunctionRequest.decode(GetIntentStatus.Input.self, from: arguments)
+            let input = try PaymentTool.decode(GetIntentStatus.Input.self, from: arguments)
             try GetIntentStatus.validate(input)
-            let (secrets, client) = try PaymentTool.connect(context)
-            return try GetIntentStatus(secrets: secrets, client: client, now: context.now).run(input)
+            let (secrets, client) = try connect()
+            return try GetIntentStatus(secrets: secrets, client: client, now: now).run(input)
         case .cancelIntent:
-            let input = try FunctionRequest.decode(CloseIntent.Input.self, from: arguments)
+            let input = try PaymentTool.decode(CloseIntent.Input.self, from: arguments)
             try IntentLookupInput.validate(intentID: input.intent_id, idempotencyKey: input.idempotency_key)
-            let (secrets, client) = try PaymentTool.connect(context)
-            return try CloseIntent(secrets: secrets, client: client, now: context.now).run(input)
+            let (secrets, client) = try connect()
+            return try CloseIntent(secrets: secrets, client: client, now: now).run(input)
         case .refund:
-            let input = try FunctionRequest.decode(Refund.Input.self, from: arguments)
+            let input = try PaymentTool.decode(Refund.Input.self, from: arguments)
             try Refund.validate(input)
-            let rules = try PaymentTool.riskRules(context)
-            let (secrets, client) = try PaymentTool.connect(context)
-            return try Refund(secrets: secrets, client: client, rules: rules, now: context.now).run(input)
+            let rules = try PaymentTool.riskRules(environment: environment)
+            let (secrets, client) = try connect()
+            return try Refund(secrets: secrets, client: client, rules: rules, now: now).run(input)
         }
     }
 
+    /// Decodes a tool's arguments; a fractional amount is refused with what amounts are in.
+    static func decode<T: Decodable>(_ type: T.Type, from arguments: JSONValue) throws(WxPayError) -> T {
+        try JSONCoding.decodeInput(T.self, from: arguments, integerHint: "amounts are in fen: 19.99 CNY is 1999")
+    }
+
     /// The risk rules (`WXPAY_RISK_RULES` or the defaults); a bad rules file is a configuration error (exit 78).
-    public static func riskRules(_ context: InvocationContext) throws(WxPayError) -> RiskRules {
-        do { return try RiskRules.load(environment: context.environment) } catch {
+    public static func riskRules(environment: [String: String]) throws(WxPayError) -> RiskRules {
+        do { return try RiskRules.load(environment: environment) } catch {
             throw WxPayError(code: error.code, message: error.message, retryable: false,
                              exitStatus: ExitStatus.config, httpStatus: 500)
         }
@@ -61,12 +74,13 @@ public enum PaymentTool: String, Sendable, CaseIterable {
     }
 
     /// Reads the secrets anew and makes a client bounded by the invocation's deadline.
-    static func connect(_ context: InvocationContext) throws(WxPayError) -> (Secrets, WxPayClient) {
-        let secrets = try context.loadSecrets()
-        let attempts = context.environment["WXPAY_MAX_ATTEMPTS"].flatMap(Int.init).map { max(1, min($0, 10)) } ?? 3
-        let logger = context.logger
+    static func connect(
+        environment: [String: String], deadline: Deadline, logger: Logger, now: @escaping @Sendable () -> Int64
+    ) throws(WxPayError) -> (Secrets, WxPayClient) {
+        let secrets = try Secrets.load(environment: environment)
+        let attempts = environment["WXPAY_MAX_ATTEMPTS"].flatMap(Int.init).map { max(1, min($0, 10)) } ?? 3
         let client = WxPayClient(
-            secrets: secrets, deadline: context.deadline, retry: RetryPolicy(maxAttempts: attempts), now: context.now,
+            secrets: secrets, deadline: deadline, retry: RetryPolicy(maxAttempts: attempts), now: now,
             observe: { method, path, status, ms in
                 logger.info("wechat call", metadata: [
                     "method": .string(method), "endpoint": .string(PaymentTool.endpoint(of: path)),
@@ -74,24 +88,5 @@ public enum PaymentTool: String, Sendable, CaseIterable {
                 ])
             })
         return (secrets, client)
-    }
-}
-
-/// The function executables' shared entry: the tool the executable serves, any envelope.
-public enum PaymentFunction {
-    /// Runs `tool` as a function executable (stdin event → stdout answer). Never returns.
-    public static func main(_ tool: PaymentTool, name: String, summary: String, discussion: String,
-                            timeBudget: Double = 10) -> Never
-    {
-        let descriptor = FunctionDescriptor(name: name, summary: summary, discussion: discussion,
-                                            tools: [tool.rawValue], timeBudget: timeBudget)
-        FunctionRunner.main(descriptor) { request, context throws(WxPayError) in
-            var ctx = context
-            if tool == .getStatus, !context.deadlineIsFixed, let wait = try? request.input()["wait"]?.intValue, wait > 0 {
-                // `wait` extends the CLI budget (the poll plus time for its last query); Lambda's deadline is fixed.
-                ctx.deadline = .after(seconds: Double(min(wait, GetIntentStatus.maxWait)) + timeBudget)
-            }
-            return FunctionResult(body: try tool.run(arguments: try request.input(), context: ctx))
-        }
     }
 }

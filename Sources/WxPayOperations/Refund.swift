@@ -1,3 +1,4 @@
+import KitCore
 import WxPayCore
 import WxPayRisk
 
@@ -8,7 +9,7 @@ import WxPayRisk
 /// amount must not exceed what is left. WeChat Pay offers no per-order refund list, so "what is left" is the order
 /// total minus the refunds this call can see; WeChat's own `NOT_ENOUGH` check stays authoritative (it is atomic,
 /// where any pre-check is racy) and is reported as `REFUND_EXCEEDS_REMAINDER`.
-public struct Refund {
+public struct Refund: SessionOperation {
     /// The OpenAI tool name.
     public static let toolName = "refund_payment"
 
@@ -23,17 +24,13 @@ public struct Refund {
         public var conversation: [RefundReason.Message]?
     }
 
-    let secrets: Secrets
-    let client: WxPayClient
-    let now: @Sendable () -> Int64
+    let session: PaymentSession
     let rules: RiskRules
     let matcher: ProhibitedTermMatcher
 
     /// Creates the operation for one invocation.
     public init(secrets: Secrets, client: WxPayClient, rules: RiskRules, now: @escaping @Sendable () -> Int64) {
-        self.secrets = secrets
-        self.client = client
-        self.now = now
+        session = PaymentSession(secrets: secrets, client: client, now: now)
         self.rules = rules
         self.matcher = ProhibitedTermMatcher(rules: rules)
     }

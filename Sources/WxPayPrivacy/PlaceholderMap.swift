@@ -1,3 +1,4 @@
+import KitCore
 import WxPayCore
 
 /// Placeholder text: `⟦KIND_N⟧` with U+27E6 and U+27E7 (mathematical white square brackets), which ordinary

@@ -1,3 +1,4 @@
+import KitCore
 import WxPayCore
 
 /// The `pii-redact` and `pii-restore` contracts (docs/functions.md) as pure functions of the input and the sealing

@@ -1,3 +1,4 @@
+import KitCore
 import WxPayCore
 
 /// Replaces identifiers with placeholders, growing a ``PlaceholderMap``.

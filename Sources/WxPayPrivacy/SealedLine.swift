@@ -1,3 +1,4 @@
+import KitCore
 import WxPayCore
 
 /// Seals one NDJSON line of conversational payment data at rest (the webhook's `WXPAY_EVENTS_FILE`, logs that

@@ -1,3 +1,4 @@
+import KitCore
 import WxPayCrypto
 
 /// Authenticated encryption under the merchant's `sm4_key`, built from SM4-CTR and HMAC-SM3 (Encrypt-then-MAC).
@@ -132,31 +133,18 @@ public struct Sealer: Sendable {
 }
 
 /// Why a value could not be sealed or opened. Messages never contain key material or plaintext.
-public struct SealError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The closed set of failures.
-    public enum Code: String, Sendable {
-        /// The master key is not 16 bytes.
-        case invalidKey
-        /// The text is not a sealed value at all (prefix, encoding, length).
-        case malformed
-        /// A sealed value of a construction version this build does not know.
-        case unsupportedVersion
-        /// The tag does not check out: altered, truncated, another key, or another context.
-        case authenticationFailed
-        /// OpenSSL failed.
-        case cryptoFailure
-    }
+public typealias SealError = CodedError<SealErrorCode>
 
-    /// What went wrong.
-    public let code: Code
-    /// A human sentence, free of secrets.
-    public let message: String
-
-    /// Creates an error.
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { "\(code.rawValue): \(message)" }
+/// The closed set of things that can go wrong, as ``SealError``'s code.
+public enum SealErrorCode: String, ErrorCode {
+    /// The master key is not 16 bytes.
+    case invalidKey
+    /// The text is not a sealed value at all (prefix, encoding, length).
+    case malformed
+    /// A sealed value of a construction version this build does not know.
+    case unsupportedVersion
+    /// The tag does not check out: altered, truncated, another key, or another context.
+    case authenticationFailed
+    /// OpenSSL failed.
+    case cryptoFailure
 }

@@ -17,24 +17,22 @@ func keyHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
     return h == 0 ? 1 : h
 }
 
-/// Growable storage for plain values with reference semantics: element access goes straight through a pointer
-/// (no copy-on-write or exclusivity bookkeeping on the hot path). Owned by one engine, never shared.
-struct PlainTable<Element: BitwiseCopyable> {
-    /// Frees the memory when the last copy of the table goes away.
-    private final class Owner {
-        var base: UnsafeMutablePointer<Element>
-        init(_ base: UnsafeMutablePointer<Element>) { self.base = base }
-        deinit { base.deallocate() }
-    }
+/// Growable storage for plain values: element access goes straight through a pointer (no copy-on-write or
+/// exclusivity bookkeeping on the hot path).
+///
+/// Non-copyable, so exactly one value owns the memory: growing a table frees its old buffer, and a copy would
+/// have kept pointing at it (and writes through one copy would have shown through the other). What holds a
+/// table is non-copyable too, down to the class that owns it (``RiskEngine``, ``RiskBatchScorer``).
+struct PlainTable<Element: BitwiseCopyable>: ~Copyable {
     private(set) var base: UnsafeMutablePointer<Element>
     private(set) var capacity: Int
-    private let owner: Owner
 
     init(capacity: Int) {
         self.capacity = max(capacity, 1)
         base = .allocate(capacity: self.capacity)
-        owner = Owner(base)
     }
+
+    deinit { base.deallocate() }
 
     /// Makes room for at least `minimum` elements, keeping the first `used`.
     mutating func reserve(_ minimum: Int, used: Int) {
@@ -45,7 +43,6 @@ struct PlainTable<Element: BitwiseCopyable> {
         newBase.moveInitialize(from: base, count: used)
         base.deallocate()
         base = newBase
-        owner.base = newBase
         capacity = newCapacity
     }
 
@@ -61,8 +58,8 @@ struct PlainTable<Element: BitwiseCopyable> {
 ///
 /// A slot unseen for `ttl` seconds of stream time is handed back as fresh; when all slots are taken, the least
 /// recently seen (in stream time) of the next 8 slots under a rotating hand is evicted: an approximate LRU that
-/// costs O(1) per insertion and keeps keys that are active now.
-struct KeyTable {
+/// costs O(1) per insertion and keeps keys that are active now. Non-copyable: it owns its ``PlainTable``s.
+struct KeyTable: ~Copyable {
     /// A slot's directory data and ring header: one small record.
     struct Slot {
         var key: UInt64

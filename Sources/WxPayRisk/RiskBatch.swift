@@ -508,13 +508,22 @@ func isBatchEvent(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     topLevelMember("transactions", in: bytes) != nil
 }
 
-/// The byte range of the value of a top-level member of a JSON object, or nil (not an object, no such member,
-/// or malformed before it).
-func topLevelMember(_ name: String, in b: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+/// What to do after one member in ``walkTopLevelMembers(_:_:)``.
+enum MemberStep<Result> {
+    /// The value is skipped (the index is after it): go on to the next member.
+    case next
+    /// Stop the walk with this result.
+    case stop(Result?)
+}
+
+/// Walks the members at the top level of the JSON object in `b`: `member` gets each key and the index of its value,
+/// and either skips the value (`.next`) or ends the walk (`.stop`). Nil when `b` is not an object, or is malformed
+/// or ends before a member stops the walk.
+func walkTopLevelMembers<Result>(
+    _ b: UnsafeBufferPointer<UInt8>, _ member: (_ key: [UInt8], _ i: inout Int) -> MemberStep<Result>
+) -> Result? {
     var i = 0
-    var scratch: [UInt8] = []
     var key: [UInt8] = []
-    let wanted = Array(name.utf8)
     JSONSkipper.skipWhitespace(b, &i)
     guard i < b.count, b[i] == UInt8(ascii: "{") else { return nil }
     i += 1
@@ -527,14 +536,24 @@ func topLevelMember(_ name: String, in b: UnsafeBufferPointer<UInt8>) -> Range<I
         guard i < b.count, b[i] == UInt8(ascii: ":") else { return nil }
         i += 1
         JSONSkipper.skipWhitespace(b, &i)
-        let start = i
-        do throws(BadTransaction) { try JSONSkipper.skipValue(b, &i, scratch: &scratch) } catch {
-            return key == wanted ? start..<b.count : nil
-        }
-        if key == wanted { return start..<i }
+        if case .stop(let result) = member(key, &i) { return result }
         JSONSkipper.skipWhitespace(b, &i)
         guard i < b.count, b[i] == UInt8(ascii: ",") else { return nil }
         i += 1
+    }
+}
+
+/// The byte range of the value of a top-level member of a JSON object, or nil (not an object, no such member,
+/// or malformed before it).
+func topLevelMember(_ name: String, in b: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+    var scratch: [UInt8] = []
+    let wanted = Array(name.utf8)
+    return walkTopLevelMembers(b) { key, i in
+        let start = i
+        do throws(BadTransaction) { try JSONSkipper.skipValue(b, &i, scratch: &scratch) } catch {
+            return .stop(key == wanted ? start..<b.count : nil)
+        }
+        return key == wanted ? .stop(start..<i) : .next
     }
 }
 

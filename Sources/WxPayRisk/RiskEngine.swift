@@ -84,8 +84,9 @@ struct PayerRecord {
         historyMean: 0, lastPaymentTime: Int64.min, historyCount: 0, paymentCount: 0, refundCount: 0)
 }
 
-/// The rules, the matcher and the bounded per-key state of one engine, scored as one value.
-struct EngineCore {
+/// The rules, the matcher and the bounded per-key state of one engine, scored as one value (non-copyable: it owns
+/// its tables).
+struct EngineCore: ~Copyable {
     let rules: RiskRules
     let matcher: ProhibitedTermMatcher
     private(set) var payers: KeyTable
@@ -183,24 +184,13 @@ struct EngineCore {
             let v = rules.velocity
             let own = payers.stats(
                 payerSlot, now: now, window: v.payer.windowSeconds, excludingPayer: 0, tracksPayers: false)
-            checkVelocity("payer", "this payer", v.payer, own, amount: input.amount, distinctPayers: nil, fired: &fired)
+            Self.checkVelocity("payer", "this payer", v.payer, own, amount: input.amount, distinctPayers: nil,
+                               fired: &fired)
             payers.push(payerSlot, time: now, amount: input.amount, payer: 0)
-            if !input.device.isEmpty {
-                let (slot, _) = devices.slot(for: keyHash(input.device), now: now)
-                let s = devices.stats(
-                    slot, now: now, window: v.device.windowSeconds, excludingPayer: payerTag, tracksPayers: true)
-                checkVelocity("device", "this device", v.device, s, amount: input.amount,
-                    distinctPayers: s.distinctPayers + 1, fired: &fired)
-                devices.push(slot, time: now, amount: input.amount, payer: payerTag)
-            }
-            if !input.ip.isEmpty {
-                let (slot, _) = ips.slot(for: keyHash(input.ip), now: now)
-                let s = ips.stats(
-                    slot, now: now, window: v.ip.windowSeconds, excludingPayer: payerTag, tracksPayers: true)
-                checkVelocity("ip", "this IP", v.ip, s, amount: input.amount,
-                    distinctPayers: s.distinctPayers + 1, fired: &fired)
-                ips.push(slot, time: now, amount: input.amount, payer: payerTag)
-            }
+            Self.checkSharedKey(&devices, input.device, "device", "this device", v.device, amount: input.amount,
+                                payerTag: payerTag, now: now, fired: &fired)
+            Self.checkSharedKey(&ips, input.ip, "ip", "this IP", v.ip, amount: input.amount,
+                                payerTag: payerTag, now: now, fired: &fired)
             scoreAmount(record, amount: input.amount, fired: &fired)
             record.pointee.paymentCount &+= 1
             record.pointee.lastPaymentTime = max(record.pointee.lastPaymentTime, now)
@@ -219,8 +209,22 @@ struct EngineCore {
         return RiskDecision(score: prohibited ? max(score, t.block) : score, action: action, reasons: fired.reasons)
     }
 
+    /// A key that payers may share (device, IP): its velocity, distinct payers included, then the payment is recorded
+    /// under it. An empty key (not given) is not tracked.
     @inline(__always)
-    private func checkVelocity(
+    private static func checkSharedKey(
+        _ table: inout KeyTable, _ bytes: UnsafeBufferPointer<UInt8>, _ key: String, _ subject: String,
+        _ limit: RiskRules.VelocityLimit, amount: Int, payerTag: UInt32, now: Int64, fired: inout Fired
+    ) {
+        if bytes.isEmpty { return }
+        let (slot, _) = table.slot(for: keyHash(bytes), now: now)
+        let s = table.stats(slot, now: now, window: limit.windowSeconds, excludingPayer: payerTag, tracksPayers: true)
+        checkVelocity(key, subject, limit, s, amount: amount, distinctPayers: s.distinctPayers + 1, fired: &fired)
+        table.push(slot, time: now, amount: amount, payer: payerTag)
+    }
+
+    @inline(__always)
+    private static func checkVelocity(
         _ key: String, _ subject: String, _ limit: RiskRules.VelocityLimit, _ prior: KeyTable.WindowStats,
         amount: Int, distinctPayers: Int?, fired: inout Fired
     ) {

@@ -129,20 +129,18 @@ struct ScannedTransaction {
 
 /// Reads one transaction object (docs/functions.md) from UTF-8 bytes, building no intermediate value. Strings are
 /// decoded (all escapes, surrogate pairs, UTF-8 validated) into one reusable buffer.
-struct TransactionScanner {
+struct TransactionScanner: ~Copyable {
     /// Decoded strings of the last transaction (written through a pointer: a decoded string is never longer
     /// than its JSON literal, so a capacity of the record's length is enough for all of them).
     private var storage = PlainTable<UInt8>(capacity: 1024)
     private var used = 0
     private var junk: [UInt8] = []
-    private var key: [UInt8] = []
 
     /// Decoded strings of the last transaction; valid until the next call to `scan`.
     var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: storage.base, count: used) }
 
     init() {
         junk.reserveCapacity(256)
-        key.reserveCapacity(64)
     }
 
     /// The largest accepted amount, in fen (¥100,000,000).
@@ -340,26 +338,17 @@ struct TransactionScanner {
 
     /// Best effort for an error answer: the `id` of a line that failed to parse, when one can be found at the
     /// top level of the object.
-    mutating func salvageID(_ b: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        var i = 0
-        JSONSkipper.skipWhitespace(b, &i)
-        guard i < b.count, b[i] == UInt8(ascii: "{") else { return nil }
-        i += 1
-        while i < b.count {
-            JSONSkipper.skipWhitespace(b, &i)
-            guard i < b.count, b[i] == 0x22 else { return nil }
-            key.removeAll(keepingCapacity: true)
-            do throws(JSONStringError) { try JSONStringDecoder.decode(b, at: &i, into: &key) } catch { return nil }
-            JSONSkipper.skipWhitespace(b, &i)
-            guard i < b.count, b[i] == UInt8(ascii: ":") else { return nil }
-            i += 1
-            JSONSkipper.skipWhitespace(b, &i)
-            guard i < b.count else { return nil }
+    func salvageID(_ b: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var junk: [UInt8] = []
+        return walkTopLevelMembers(b) { key, i in
+            guard i < b.count else { return .stop(nil) }
             if key == Array("id".utf8) {
-                guard b[i] == 0x22 else { return nil }
+                guard b[i] == 0x22 else { return .stop(nil) }
                 var id: [UInt8] = []
-                do throws(JSONStringError) { try JSONStringDecoder.decode(b, at: &i, into: &id) } catch { return nil }
-                return id.isEmpty ? nil : id
+                do throws(JSONStringError) { try JSONStringDecoder.decode(b, at: &i, into: &id) } catch {
+                    return .stop(nil)
+                }
+                return .stop(id.isEmpty ? nil : id)
             }
             if b[i] == 0x22 {
                 // Leniently: a string whose content is invalid still ends at its closing quote.
@@ -367,13 +356,10 @@ struct TransactionScanner {
                 while i < b.count, b[i] != 0x22 { i += b[i] == 0x5C ? 2 : 1 }
                 i += 1
             } else {
-                do throws(BadTransaction) { try JSONSkipper.skipValue(b, &i, scratch: &junk) } catch { return nil }
+                do throws(BadTransaction) { try JSONSkipper.skipValue(b, &i, scratch: &junk) } catch { return .stop(nil) }
             }
-            JSONSkipper.skipWhitespace(b, &i)
-            guard i < b.count, b[i] == UInt8(ascii: ",") else { return nil }
-            i += 1
+            return .next
         }
-        return nil
     }
 }
 

@@ -1,3 +1,4 @@
+import KitCore
 import WxPayCore
 import WxPayCrypto
 

@@ -1,3 +1,4 @@
+import KitCore
 import WxPayCore
 
 /// An error answer shaped like WeChat Pay's: an HTTP status and the body `{"code","message","detail"}`.

@@ -1,3 +1,4 @@
+import PaymentFunctions
 import WxPayOperations
 
 // close-intent: close an unpaid payment intent (docs/functions.md#close-intent).

@@ -1,3 +1,4 @@
+import PaymentFunctions
 import WxPayOperations
 
 // create-intent: create (or find again) the WeChat Pay order for an agent conversation (docs/functions.md).

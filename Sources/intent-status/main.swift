@@ -1,3 +1,4 @@
+import PaymentFunctions
 import WxPayOperations
 
 // intent-status: the state of a payment intent, optionally waiting for it to finish (docs/functions.md#intent-status).

@@ -1,4 +1,5 @@
 import FunctionKit
+import KitCore
 import Logging
 import WxPayCore
 import WxPayPrivacy
@@ -28,7 +29,7 @@ let descriptor = FunctionDescriptor(
 
 FunctionRunner.main(descriptor) { request, context throws(WxPayError) in
     let input = try request.input()
-    let sealer = try PrivacyProxy.sealer(from: try context.loadSecrets())
+    let sealer = try PrivacyProxy.sealer(from: try Secrets.load(environment: context.environment))
     let (output, counts) = try PrivacyProxy.redact(input, sealer: sealer)
     var metadata: Logger.Metadata = [:]
     for (kind, n) in counts { metadata[kind.countKey] = .stringConvertible(n) }

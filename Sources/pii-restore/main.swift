@@ -1,4 +1,5 @@
 import FunctionKit
+import KitCore
 import Logging
 import WxPayCore
 import WxPayPrivacy
@@ -21,7 +22,7 @@ let descriptor = FunctionDescriptor(
 
 FunctionRunner.main(descriptor) { request, context throws(WxPayError) in
     let input = try request.input()
-    let sealer = try PrivacyProxy.sealer(from: try context.loadSecrets())
+    let sealer = try PrivacyProxy.sealer(from: try Secrets.load(environment: context.environment))
     let (output, restored) = try PrivacyProxy.restore(input, sealer: sealer)
     let unknown = output["unknown_placeholders"]?.arrayValue?.count ?? 0
     context.logger.info("payload restored", metadata: [

@@ -1,3 +1,4 @@
+import PaymentFunctions
 import WxPayOperations
 
 // refund: full or partial refund with a factual, screened reason (docs/functions.md#refund).

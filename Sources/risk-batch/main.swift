@@ -4,6 +4,7 @@
 
 import ArgumentParser
 import FunctionKit
+import KitCore
 import Logging
 import WxPayCore
 import WxPayRisk

@@ -1,4 +1,5 @@
 import FunctionKit
+import KitCore
 import Logging
 import WxPayCore
 import WxPayOperations
@@ -46,7 +47,7 @@ FunctionRunner.main(descriptor) { request, context throws(WxPayError) in
     guard request.body.count <= NotificationProcessor.maxBodyBytes else {
         throw .tooLarge(limit: NotificationProcessor.maxBodyBytes)
     }
-    let secrets = try context.loadSecrets()
+    let secrets = try Secrets.load(environment: context.environment)
     var handoff = EventHandoff(environment: context.environment, secrets: secrets)
     let sealer = try SealedLine.configured(environment: context.environment, secrets: secrets)
     if let sealer {

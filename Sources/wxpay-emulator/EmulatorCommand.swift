@@ -1,5 +1,6 @@
 import ArgumentParser
 import FunctionKit
+import KitCore
 import Logging
 import WxPayCore
 import WxPayCrypto

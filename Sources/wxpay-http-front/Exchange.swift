@@ -1,4 +1,5 @@
 import FoundationEssentials
+import KitCore
 
 #if canImport(Glibc)
 import Glibc
@@ -129,7 +130,7 @@ struct FunctionAnswer: Decodable {
     /// Maps a finished run to the HTTP response.
     static func response(status exit: Int32, stdout: [UInt8]) -> OutgoingResponse {
         // Foundation's decoder recurses once per nesting level (up to 512): refuse deep output before decoding.
-        guard jsonDepthIsWithin(64, stdout) else {
+        guard JSONDepth.isWithin(JSONCoding.maxDepth, stdout) else {
             return .error(502, code: "FUNCTION_FAILED", message: "the function's output nests JSON too deeply")
         }
         guard let answer = try? JSONDecoder().decode(FunctionAnswer.self, from: Data(stdout)),
@@ -161,34 +162,12 @@ struct FunctionAnswer: Decodable {
         for cookie in answer.cookies ?? [] { headers.append(("Set-Cookie", cookie)) }
         var body: [UInt8] = Array((answer.body ?? "").utf8)
         if answer.isBase64Encoded == true {
-            guard let decoded = Data(base64Encoded: answer.body ?? "") else {
+            guard let decoded = Base64Text.decode(answer.body ?? "") else {
                 return .error(502, code: "FUNCTION_FAILED", message: "the function's base64 body does not decode")
             }
-            body = Array(decoded)
+            body = decoded
         }
         return OutgoingResponse(status: statusCode, headers: headers, body: body)
-    }
-
-    /// Whether no array or object in `bytes` lies deeper than `limit` levels (strings skipped; not a validator).
-    static func jsonDepthIsWithin(_ limit: Int, _ bytes: [UInt8]) -> Bool {
-        var depth = 0
-        var inString = false
-        var escape = false
-        for c in bytes {
-            if inString {
-                if escape { escape = false } else if c == 0x5C { escape = true } else if c == 0x22 { inString = false }
-                continue
-            }
-            switch c {
-            case 0x22: inString = true
-            case 0x5B, 0x7B:
-                depth += 1
-                if depth > limit { return false }
-            case 0x5D, 0x7D: depth -= 1
-            default: break
-            }
-        }
-        return true
     }
 
     static func trimmed(_ bytes: [UInt8]) -> [UInt8] {

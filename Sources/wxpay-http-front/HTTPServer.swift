@@ -1,3 +1,4 @@
+import KitCore
 import Synchronization
 import WxPayHTTP
 
@@ -148,7 +149,7 @@ final class HTTPServer: Sendable {
             head += "\(name): \(value)\r\n"
         }
         head += "Content-Length: \(response.body.count)\r\nConnection: close\r\n\r\n"
-        writeAll(fd, Array(head.utf8) + response.body)
+        System.writeAll(fd: fd, Array(head.utf8) + response.body)
     }
 
     private func reason(_ status: Int) -> String {
@@ -171,17 +172,6 @@ final class HTTPServer: Sendable {
         case 504: "Gateway Timeout"
         default: "Status"
         }
-    }
-}
-
-/// Writes every byte to a socket or a file, ignoring a peer that went away (the front ignores SIGPIPE).
-func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
-    var offset = 0
-    while offset < bytes.count {
-        let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        if n < 0 && errno == EINTR { continue }
-        guard n > 0 else { return }
-        offset += n
     }
 }
 
@@ -228,7 +218,7 @@ struct RequestReader {
         let length = head.contentLength
         func header(_ name: String) -> String? { head.header(name) }
         if header("expect")?.lowercased() == "100-continue" {
-            writeAll(fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+            System.writeAll(fd: fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
         }
         var body = Array(buffer[(headerEnd! + 4)...])
         while body.count < length {

@@ -1,4 +1,6 @@
+import ArgumentParser
 import FoundationEssentials
+import KitCore
 
 #if canImport(Glibc)
 import Glibc
@@ -46,37 +48,10 @@ enum FrontLog {
     private static func emit(_ line: Line) {
         guard var bytes = (try? FrontLog.encoder.encode(line)).map({ Array($0) }) else { return }
         bytes.append(0x0A)
-        writeAll(2, bytes)
+        System.writeAll(fd: 2, bytes)
     }
 
-    private static func now() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
-    }
-}
-
-func environment() -> [String: String] {
-    var env: [String: String] = [:]
-    var p = environ
-    while let entry = p.pointee {
-        let s = String(cString: entry)
-        if let eq = s.firstIndex(of: "=") { env[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
-        p += 1
-    }
-    return env
-}
-
-func readStdin(limit: Int) -> [UInt8]? {
-    var data: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = read(0, &chunk, chunk.count)
-        if n < 0 && errno == EINTR { continue }
-        if n <= 0 { return data }
-        data += chunk[0..<n]
-        if data.count > limit { return nil }
-    }
+    private static func now() -> Int64 { System.unixTimeMillis() }
 }
 
 func fail(_ status: Int32, _ message: String) -> Never {
@@ -84,23 +59,14 @@ func fail(_ status: Int32, _ message: String) -> Never {
     exit(status)
 }
 
-let arguments = Array(CommandLine.arguments.dropFirst())
-if arguments.contains("--help") || arguments.contains("-h") {
-    writeAll(1, Array((FrontOptions.usage + "\n").utf8))
-    exit(0)
-}
-if arguments.contains("--version") {
-    writeAll(1, Array("wxpay-http-front 0.1.0\n".utf8))
-    exit(0)
-}
-
 signal(SIGPIPE, SIG_IGN)
-let env = environment()
+let env = System.environment()
 let options: FrontOptions
-do throws(FrontOptions.UsageError) {
-    options = try FrontOptions.parse(arguments, environment: env)
+do {
+    options = try FrontOptions.parse(Array(CommandLine.arguments.dropFirst()), environment: env)
 } catch {
-    fail(64, error.message + " (see --help)")
+    if FrontArguments.exitCode(for: error) == .success { FrontArguments.exit(withError: error) }  // --help, --version
+    fail(64, FrontArguments.message(for: error) + " (see --help)")
 }
 let functionPath = FrontOptions.resolve(options.function!)
 guard access(functionPath, X_OK) == 0 else { fail(78, "the function \(functionPath) is not an executable file") }
@@ -108,9 +74,14 @@ let exchange = Exchange(function: FunctionProcess(path: functionPath), timeout: 
 
 switch options.mode {
 case .cgi:
-    guard let body = readStdin(limit: HTTPServer.maxBodyBytes) else { fail(65, "the body exceeds 1 MiB") }
+    let body: [UInt8]
+    do throws(System.FileError) {
+        body = try System.readAll(fd: 0, limit: HTTPServer.maxBodyBytes)
+    } catch {
+        fail(65, error.errno == EFBIG ? "the body exceeds 1 MiB" : "cannot read the body: \(error.reason)")
+    }
     let response = exchange.handle(CGIRequest.make(environment: env, body: body))
-    writeAll(1, response.body)
+    System.writeAll(fd: 1, response.body)
     FrontLog.request(method: env["Http_Method"] ?? "POST", path: env["Http_Path"] ?? "/", status: response.status,
                      milliseconds: 0)
     // The classic watchdog answers 200 for exit 0 and 500 otherwise: a refusal or failure must not look like
@@ -129,7 +100,7 @@ case .serve:
     } catch {
         fail(69, error.message)
     }
-    writeAll(1, Array("{\"listening\": \"\(server.boundAddress)\"}\n".utf8))
+    System.writeAll(fd: 1, Array("{\"listening\": \"\(server.boundAddress)\"}\n".utf8))
     FrontLog.info("serving \(functionPath) on \(server.boundAddress), timeout \(options.timeout) s")
     server.serve()
 }

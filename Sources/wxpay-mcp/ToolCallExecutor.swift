@@ -1,5 +1,5 @@
 import Dispatch
-import FunctionKit
+import KitCore
 import Logging
 import MCP
 import WxPayCore
@@ -35,9 +35,8 @@ struct ToolCallExecutor: Sendable {
         log[metadataKey: "tool"] = .string(tool.rawValue)
         do throws(WxPayError) {
             let input = try ValueBridge.json(.object(arguments ?? [:]))
-            let context = InvocationContext(environment: environment,
-                                            deadline: .after(seconds: budget(tool, input, environment)), logger: log)
-            let result = try tool.run(arguments: input, context: context)
+            let result = try tool.run(arguments: input, environment: environment,
+                                      deadline: .after(seconds: budget(tool, input, environment)), logger: log)
             log.info("tool call done", metadata: ["ms": .stringConvertible(Int((Deadline.now() - started) * 1000))])
             return ToolCallExecutor.result(result, isError: false)
         } catch {

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import KitCore
 import MCP
 import WxPayCore
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FunctionKit
+import KitCore
 import Logging
 import MCP
 import WxPayCore

@@ -1,3 +1,4 @@
+import KitCore
 import Testing
 import WxPayCore
 import WxPayTestSupport

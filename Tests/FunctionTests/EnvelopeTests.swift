@@ -1,4 +1,5 @@
 import FunctionKit
+import KitCore
 import Logging
 import Testing
 import WxPayCore

@@ -1,5 +1,6 @@
 import FunctionKit
 import Foundation
+import KitCore
 import Logging
 import Testing
 import WxPayCore

@@ -1,4 +1,5 @@
 import FunctionKit
+import KitCore
 import Testing
 import WxPayCore
 import WxPayHTTP

@@ -1,5 +1,6 @@
 import Foundation
 import FunctionKit
+import KitCore
 import Logging
 import Testing
 import WxPayCore

@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Foundation
+import KitCore
 import Logging
 import MCP
 import SystemPackage

@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Foundation
+import KitCore
 import WxPayCore
 
 /// An HTTP/1.1 receiver on 127.0.0.1 (an ephemeral port): records every request and answers the statuses in

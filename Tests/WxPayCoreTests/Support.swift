@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import KitCore
 import Testing
 import WxPayCore
 import WxPayCrypto

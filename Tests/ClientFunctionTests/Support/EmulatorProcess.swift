@@ -1,4 +1,5 @@
 import Foundation
+import KitCore
 import WxPayCore
 import WxPayTestSupport
 
