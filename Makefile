@@ -3,7 +3,7 @@ SHELL := /bin/bash
 APT_PACKAGES := libssl-dev libcurl4-openssl-dev jq curl python3 python3-pip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release demo test test-swift test-scripts fuzz fuzz-smoke sanitize clean
+.PHONY: deps build release demo test test-swift test-scripts fuzz fuzz-smoke faults faults-smoke sanitize clean
 
 ## Install what is missing (apt-get update, then apt-get install -y ...).
 deps:
@@ -39,6 +39,15 @@ fuzz: deps
 ## A few thousand inputs per fuzz target under AddressSanitizer: fails on any finding.
 fuzz-smoke: deps
 	bash Fuzz/run.sh smoke $(FUZZ_TARGETS)
+
+## Fault campaigns of webhook's hand-off (Tests/faults/README.md): SIGKILL mid-hand-off, 64 concurrent appenders,
+## full or broken storage, dead forwarding; prints one table and fails on any violation (FAULTS_SEED reproduces).
+faults: build
+	python3 Tests/faults/campaign.py
+
+## The same campaigns at a few runs each (well under a minute; `make test` runs it).
+faults-smoke: build
+	bash Tests/faults/smoke.sh
 
 ## The test suite under AddressSanitizer, then under ThreadSanitizer (separate build folders).
 sanitize: deps

@@ -5,6 +5,7 @@
 #                             repository; links into the repository resolve
 #   Tests/hostile/campaign.py every function as a process on hostile inputs: ends by itself, contract exit status,
 #                             one JSON object, no secret, no unbounded echo
+#   Tests/faults/smoke.sh     webhook's hand-off under faults, short: SIGKILLs, 64 appenders, broken storage, dead forward
 #   Tests/interop/run.sh      the Python SDK wechatpayv3 as a client of the emulator, and decrypting its notifications
 #   examples/test.sh          the shell workflows (pay, expiry re-prompt, redaction, MCP) against the emulator
 #   examples/agent/test.sh    the agent loop against a stub OpenAI-compatible server: no raw identifier reaches it
@@ -15,6 +16,7 @@ cd "$(dirname "$0")/.."
 export WXPAY_BIN_DIR="${WXPAY_BIN_DIR:-$(swift build --show-bin-path)}"
 suites=(Tests/tools/check_error_codes.py Tests/hostile/campaign.py Tests/interop/run.sh examples/test.sh examples/agent/test.sh
         infra/test.sh scripts/test-demo.sh)
+suites+=(Tests/faults/smoke.sh)
 failed=()
 for suite in "${suites[@]}"; do
     printf '\n\033[1m== %s\033[0m\n' "$suite"

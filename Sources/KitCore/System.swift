@@ -57,25 +57,41 @@ public enum System {
     }
 
     /// Appends `line` and a newline to the file at `path` (created with mode 0600), then `fsync`s it: when this
-    /// returns, the line is on stable storage, whole.
+    /// returns, the line is on stable storage, whole, in the file that `path` names.
     ///
     /// All or nothing: appenders hold an exclusive `flock` on the file, so lines from concurrent processes never
     /// interleave, whatever their size; a failed or short write (full disk, file-size limit) is cut back with
     /// `ftruncate` to the size before it, so no fragment is left to glue itself to the next line. A fragment left by
     /// a process killed mid-write (no other way to leave one) is ended with a newline before the next line, so
     /// every line a reader sees after it is whole; readers skip a line that is not valid JSON (docs/handoff.md).
+    ///
+    /// A consumer may rename or remove the file (under the same lock) while an appender waits for the lock: the
+    /// line is then not written to the renamed or unlinked file, but to the file the path names once the lock is
+    /// held (created again if the directory still exists; `ENOENT` if it does not).
     public static func appendLine(path: String, _ line: [UInt8]) throws(FileError) {
         _ = fileSizeLimitIsAnError
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw FileError(errno: errno, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw FileError(errno: errno, reason: String(cString: strerror(errno))) }
+        for _ in 0..<8 {
+            let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw FileError(errno: errno, reason: String(cString: strerror(errno))) }
+            defer { close(fd) }
+            while flock(fd, LOCK_EX) != 0 {
+                guard errno == EINTR else { throw FileError(errno: errno, reason: String(cString: strerror(errno))) }
+            }
+            defer { _ = flock(fd, LOCK_UN) }
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { throw FileError(errno: errno, reason: String(cString: strerror(errno))) }
+            // Renamed away or removed between open and lock: append to what the path names now.
+            var named = stat()
+            guard info.st_nlink > 0, stat(path, &named) == 0, named.st_dev == info.st_dev, named.st_ino == info.st_ino
+            else { continue }
+            try appendLocked(fd: fd, path: path, sizeBefore: info.st_size, line)
+            return
         }
-        defer { _ = flock(fd, LOCK_UN) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw FileError(errno: errno, reason: String(cString: strerror(errno))) }
-        let sizeBefore = info.st_size
+        throw FileError(errno: EAGAIN, reason: "the file was replaced again and again while waiting for its lock")
+    }
+
+    /// The write, `fsync` and cut-back of ``appendLine(path:_:)``, with the lock held.
+    private static func appendLocked(fd: Int32, path: String, sizeBefore: off_t, _ line: [UInt8]) throws(FileError) {
         var data: [UInt8] = []
         data.reserveCapacity(line.count + 2)
         if sizeBefore > 0 && !endsWithNewline(path: path, size: sizeBefore) { data.append(0x0A) }

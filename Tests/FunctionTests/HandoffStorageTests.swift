@@ -62,6 +62,35 @@ struct HandoffStorageTests {
         #expect(event["resource"]?["out_trade_no"] == "AK-STORE-3")
     }
 
+    @Test("the file renamed away while an append waits for the lock: the line goes to the file the path names")
+    func renamedWhileWaiting() throws {
+        let world = try W.World(W.secrets())
+        defer { world.dir.remove() }
+        #expect(try world.webhook(W.notification(outTradeNo: "AK-STORE-4")).status == 0)
+        // A consumer rotating the file: lock, rename, unlock. An appender that opened the file before the rename
+        // and waited for the lock must not append to the renamed file (the consumer may have read it already).
+        let holder = open(world.eventsPath, O_WRONLY | O_APPEND)
+        try #require(holder >= 0)
+        #expect(flock(holder, LOCK_EX) == 0)
+        let child = try ChildProcess(Executables.path("webhook"), stdin: JSONCoding.encode(W.notification(outTradeNo: "AK-STORE-5")),
+                                     environment: world.environment())
+        var waiting = false
+        for _ in 0..<1000 where !waiting {
+            let locks = (try? String(contentsOfFile: "/proc/locks", encoding: .utf8)) ?? ""
+            waiting = locks.split(separator: "\n").contains { $0.contains("->") && $0.contains(" \(child.pid) ") }
+            if !waiting { usleep(5000) }
+        }
+        #expect(waiting, "webhook waits for the lock")
+        #expect(rename(world.eventsPath, world.eventsPath + ".1") == 0)
+        _ = flock(holder, LOCK_UN)
+        close(holder)
+        let result = try #require(child.wait(timeout: 20))
+        #expect(result.status == 0, "\(result)")
+        #expect(try world.events.map { $0["resource"]?["out_trade_no"]?.stringValue } == ["AK-STORE-5"])
+        let renamed = Self.lines(try #require(world.dir.read("events.ndjson.1")))
+        #expect(renamed.count == 2 && renamed[1].isEmpty, "the renamed file holds the first event only")
+    }
+
     @Test("an unwritable events file: never acknowledged, nothing created")
     func unwritable() throws {
         let world = try W.World(W.secrets())
