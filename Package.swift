@@ -116,6 +116,13 @@ let package = Package(
         .target(name: "WxPayPrivacy", dependencies: ["KitCore", "WxPayCore", "WxPayCrypto"],
                 swiftSettings: swiftSettings),
 
+        // The webhook's scoring of a verified notification (shared with the fuzz targets); small, so that the webhook
+        // binary links neither the payment operations nor their client code.
+        .target(
+            name: "WxPayNotifications",
+            dependencies: ["KitCore", "WxPayCore", "WxPayRisk"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "WxPayOperations",
             dependencies: ["KitCore", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayRisk",
@@ -133,7 +140,7 @@ let package = Package(
         paymentFunction("intent-status"),
         paymentFunction("close-intent"),
         paymentFunction("refund"),
-        function("webhook", ["WxPayRisk", "WxPayPrivacy", "WxPayOperations"]),
+        function("webhook", ["WxPayRisk", "WxPayPrivacy", "WxPayNotifications"]),
         function("risk-batch", ["WxPayRisk", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         function("pii-redact", ["WxPayPrivacy"]),
         function("pii-restore", ["WxPayPrivacy"]),
@@ -206,8 +213,8 @@ let package = Package(
         .executableTarget(
             name: "wxpay-fuzz",
             dependencies: [
-                "FunctionKit", "KitCore", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayOperations", "WxPayPrivacy",
-                "WxPayRisk", "WxPaySandbox", .product(name: "Logging", package: "swift-log"),
+                "FunctionKit", "KitCore", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayNotifications", "WxPayOperations",
+                "WxPayPrivacy", "WxPayRisk", "WxPaySandbox", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Fuzz/Targets",
             swiftSettings: swiftSettings

@@ -1,7 +1,7 @@
 import KitCore
 import WxPayCore
 import WxPayCrypto
-import WxPayOperations
+import WxPayNotifications
 import WxPayRisk
 import WxPaySandbox
 

@@ -145,6 +145,9 @@ private struct NotificationBody: Decodable {
 public struct AttachCodec: Sendable, Equatable {
     /// WeChat Pay's limit on `attach`.
     public static let maxBytes = 128
+    /// The longest lifetime read back from an `attach` (a week; intents live minutes): with the creation time's own
+    /// range, `t + e` cannot overflow, whatever an answer carries.
+    public static let maxLifetime: Int64 = 7 * 86_400
 
     public var idempotencyKey: String?
     public var fingerprint: String?
@@ -189,7 +192,8 @@ public struct AttachCodec: Sendable, Equatable {
     public static func decode(_ attach: String) -> AttachCodec? {
         guard let v = try? JSONCoding.value(from: Array(attach.utf8)), let o = v.objectValue else { return nil }
         return AttachCodec(idempotencyKey: o["ik"]?.stringValue, fingerprint: o["fp"]?.stringValue,
-                           createdAt: o["t"]?.intValue, expiresIn: o["e"]?.intValue, nonce: o["n"]?.stringValue,
+                           createdAt: o["t"]?.intValue.flatMap { Untrusted.unixSecondsRange.contains($0) ? $0 : nil },
+                           expiresIn: o["e"]?.intValue.flatMap { (0...AttachCodec.maxLifetime).contains($0) ? $0 : nil }, nonce: o["n"]?.stringValue,
                            data: o["d"])
     }
 }

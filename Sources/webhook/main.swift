@@ -2,7 +2,7 @@ import FunctionKit
 import KitCore
 import Logging
 import WxPayCore
-import WxPayOperations
+import WxPayNotifications
 import WxPayPrivacy
 import WxPayRisk
 

@@ -78,6 +78,19 @@ struct IntegerOverflowClassTests {
         #expect(error.detail?["field"] == "timestamp")
     }
 
+    @Test("an order's attach read back from WeChat Pay: creation time and lifetime in range, so t + e cannot overflow")
+    func attachTimes() throws {
+        let hostile = try #require(AttachCodec.decode(#"{"ik":"k","t":9223372036854775807,"e":9223372036854775807}"#))
+        #expect(hostile.idempotencyKey == "k")
+        #expect(hostile.createdAt == nil)
+        #expect(hostile.expiresIn == nil)
+        let negative = try #require(AttachCodec.decode(#"{"ik":"k","t":-1,"e":-300}"#))
+        #expect(negative.createdAt == nil && negative.expiresIn == nil)
+        let normal = try #require(AttachCodec.decode(#"{"ik":"k","t":1796083200,"e":300}"#))
+        #expect(normal.createdAt == 1_796_083_200)
+        #expect(normal.expiresIn == 300)
+    }
+
     @Test("Content-Length: one, digits only, in range", arguments: [
         ("Content-Length: 2\r\nContent-Length: 40", 400, "BAD_REQUEST"),
         ("Content-Length: -9223372036854775808", 400, "BAD_REQUEST"),
