@@ -23,13 +23,15 @@ release: deps
 demo: build
 	bash scripts/demo.sh
 
-## Unit, contract and process-level tests, then the script-driven suites (interop, agent loop, packaging), then a
-## short run of every fuzz target (sanitizers on). The build refuses an import that Package.swift does not declare,
-## and (Package.swift) any warning in our targets.
+## Unit, contract and process-level tests, then the script-driven suites (interop, agent loop, packaging, faults),
+## then the whole Swift suite again under AddressSanitizer, then a short run of every fuzz target. The build refuses
+## an import that Package.swift does not declare, and (Package.swift) any warning in our targets. ThreadSanitizer
+## runs in `make sanitize`: its 5-15x slowdown puts the process tests' timeouts at risk on a loaded CI machine.
 test: build
 	swift build --build-tests --explicit-target-dependency-import-check error
 	swift test --skip-build
 	bash scripts/test-scripts.sh
+	SANITIZERS=address bash scripts/sanitize.sh
 	$(MAKE) fuzz-smoke
 
 ## Every fuzz target for FUZZ_SECONDS (default 60) each; new corpus entries are kept (Fuzz/README.md).
