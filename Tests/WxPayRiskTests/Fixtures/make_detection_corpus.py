@@ -8,8 +8,10 @@ leetspeak, emoji, full width, traditional characters, pinyin, mixed scripts). La
   expected  block (prohibited: recall counts review or block) | approve (ordinary: must not be blocked)
   split     tune | heldout -- by a hash of the *group* (the base item), so all variants of one base item fall on the
             same side: the held-out part never shares a base phrase with the tuning part.
-  evasion   plain | spacing | homoglyph | leet | emoji | fullwidth | traditional | pinyin | mixed | brand |
-            compositional | benign_cover (a prohibited item dressed up as a book/course)
+  evasion   plain | spacing | homoglyph (Cyrillic letters mixed into Latin script) | leet | emoji | fullwidth
+            (mixed case) | traditional | pinyin | benign_cover (a prohibited item dressed up as a book/course/news).
+            Brand names and compositional items (a harmless word next to a context word) are base items, each with
+            the same evasions.
 Each line is also a valid risk-batch transaction (own payer, no device or IP, one hour apart, small amount).
 Run: python3 make_detection_corpus.py > detection-corpus.ndjson
 """
@@ -272,7 +274,6 @@ def prohibited_variants(group, category, lang, base, pinyin, k):
             add(group, category, lang, "traditional", trad, "traditional characters")
         if pinyin:
             add(group, category, lang, "pinyin", pinyin, "written in pinyin")
-            add(group, category, lang, "mixed", pinyin.split(" ")[0] + " " + post.strip(), "pinyin word with Chinese context")
 
 
 def main():
