@@ -20,11 +20,11 @@ root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 corpus = os.path.join(root, "Tests", "WxPayRiskTests", "Fixtures", "detection-corpus.ndjson")
 parser = argparse.ArgumentParser()
 parser.add_argument("--bin", default=os.path.join(root, ".build", "debug", "risk-batch"))
-parser.add_argument("--split", default="heldout", choices=["tune", "heldout", "all"])
+parser.add_argument("--split", default="heldout", choices=["tune", "dev", "heldout", "all"])
 parser.add_argument("--misses", action="store_true")
 args = parser.parse_args()
-if args.misses and args.split != "tune":
-    sys.exit("--misses is for the tuning part only (--split tune)")
+if args.misses and args.split == "heldout":
+    sys.exit("--misses is for the tuning parts only (tune, dev)")
 
 items = [json.loads(line) for line in open(corpus, encoding="utf-8")]
 items = [d for d in items if args.split == "all" or d["split"] == args.split]

@@ -6,8 +6,12 @@ Chinese or English; evasive variants are derived from it by deterministic transf
 leetspeak, emoji, full width, traditional characters, pinyin, mixed scripts). Labels:
   category  gambling | crypto | adult | ordinary
   expected  block (prohibited: recall counts review or block) | approve (ordinary: must not be blocked)
-  split     tune | heldout -- by a hash of the *group* (the base item), so all variants of one base item fall on the
-            same side: the held-out part never shares a base phrase with the tuning part.
+  split     tune | dev | heldout.
+            tune and dev: the first base items, divided by a hash of the *group* (the base item), so all variants of one
+            base item fall on the same side. dev was the first held-out part: it was scored once (aggregate counts
+            only, no items seen), missed the targets, and from then on was used for tuning like tune.
+            heldout: the FRESH_* base items below, written after that and before any further rule change; it shares
+            no base phrase with tune or dev and is never used for tuning (its misses are never listed).
   evasion   plain | spacing | homoglyph (Cyrillic letters mixed into Latin script) | leet | emoji | fullwidth
             (mixed case) | traditional | pinyin | benign_cover (a prohibited item dressed up as a book/course/news).
             Brand names and compositional items (a harmless word next to a context word) are base items, each with
@@ -183,6 +187,104 @@ ORDINARY = {
     ],
 }
 
+
+# ---------------------------------------------------------------------------------------------------------------
+# The fresh held-out part ("heldout"), written after the first held-out part had been scored once (that part is now
+# "dev": its aggregate result was seen, so it was merged into tuning). Written before any further change to the rules.
+FRESH_GAMBLING_ZH = [
+    ("今晚{英超} 下注 返点", "yingchao xiazhu"), ("{网投}平台 充值 返利", "wangtou"), ("{赌神}群 带打 上分", "dushen"),
+    ("{网络百家乐} 包赢 技巧 充值", None), ("{买球} 平台 充值", "maiqiu"), ("{彩票代购} 北京赛车 包中", None),
+    ("{二八杠} 现金 房卡", None), ("{推筒子} 真钱 上分", "tuitongzi"), ("{牌九} 在线 真钱局", "paijiu"),
+    ("{体彩}外围 竞猜 下注", None), ("{盘口} 代理 返水", "pankou"), ("{滚球} 充值 秒到账", "gunqiu"),
+    ("{新葡京娱乐场} 上分", None), ("{皇冠} 现金网 充值", "huangguan xianjinwang"), ("{电竞竞猜} 充值", "dianjing jingcai"),
+    ("{捕鱼达人} 金币 回收 提现", None), ("{德扑} 线上 俱乐部 买入", "depu"), ("{赌局} 入场 费用", "duju"),
+    ("{棋牌室} 线上 上分 代理", None), ("{幸运飞艇} 计划 下注", "xingyun feiting"),
+]
+FRESH_GAMBLING_EN = [
+    "{casino} cashback top-up", "{online slots} deposit", "{sports wagering} account credit", "{bet} slip funding",
+    "{poker room} rakeback deposit", "{live casino} credits", "{blackjack} table buy-in", "{esports betting} top up",
+    "{horse racing bets} deposit", "{bookie} payment for weekend games", "{slot} site recharge", "{betting tips} vip + deposit",
+    "{lucky draw} real money spins", "{gambling} credits", "{roulette} wheel online deposit",
+]
+FRESH_CRYPTO_ZH = [
+    ("{U币} 收购 高价", None), ("{BTC} 合约 跟单 充值", None), ("{以太坊} 钱包 充值", "yitaifang qianbao"),
+    ("{比特币} 矿场 托管", "bitebi kuangchang"), ("{虚拟币} 换汇 出金", "xunibi huanhui"), ("{币圈} 内幕 群 会员", "biquan neimu"),
+    ("{USDT} 承兑 商户", None), ("{加密货币} 跨境 支付 代付", None), ("{狗狗币} 充值 到账", "gougoubi"),
+    ("{泰达} 出金 秒到", "taida chujin"), ("{数字币} 交易所 充值", "shuzibi"), ("{挖矿} 机器 租赁 收益", "wakuang"),
+    ("{矿机} 代购", "kuangji daigou"), ("{虚拟货币} OTC 收购", None), ("{Web3} 代币 认购 充值", None),
+    ("{比特幣} 買賣", None), ("{币安} 账户 代充", "bian daichong"), ("{火币网} 提现 代办", "huobiwang"),
+]
+FRESH_CRYPTO_EN = [
+    "{bitcoin} atm cash purchase", "{usdt} trc20 transfer fee", "{eth} staking deposit", "{crypto} signals premium + deposit",
+    "{dogecoin} buy via otc desk", "{binance} p2p merchant", "{solana} memecoin buy", "{tether} otc desk payment",
+    "{crypto exchange} account verification fee", "{btc} mining contract", "{nft} drop mint pass", "{altcoin} pump group vip",
+    "{ethereum} wallet funding", "{coinbase} deposit via agent", "{bitcoin} cloud mining plan",
+]
+FRESH_ADULT_ZH = [
+    ("{裸聊} 视频 付费", "luoliao shipin"), ("{约炮} 群 入群费", "yuepao qun"), ("{援交} 妹 预约", None),
+    ("{色情} 直播 打赏", "seqing zhibo"), ("{成人} 视频 网站 会员", "chengren shipin"), ("{福利} 视频 私密 会员", "fuli shipin"),
+    ("{黄色} 小说 网站 会员", "huangse xiaoshuo"), ("{嫖娼} 费用 转账", None), ("{上门} 服务 全套 按摩", "shangmen anmo"),
+    ("{性感} 主播 私密 直播间 打赏", None), ("{一夜情} 同城 交友 付费", None), ("{外围女} 预约", "waiweinv"),
+    ("{裸体} 写真 私密 会员", "luoti xiezhen"), ("{情色} 直播 门票", None), ("{激情} 裸聊 视频", None),
+    ("{三级} 片 资源 下载", None), ("{成人} 直播 礼物 充值", "chengren zhibo"),
+]
+FRESH_ADULT_EN = [
+    "{porn} subscription", "{nsfw} content pass", "{escort} booking tonight", "{adult} cam site tokens",
+    "{onlyfans} leaks pack", "{xxx} live show credits", "{nude} video call session", "{sexy} webcam private show",
+    "{erotic} live stream tips", "{hookup} site membership", "{camgirl} private chat", "{porno} videos download pass",
+    "{strip} club live stream tips", "{nudes} of models pack", "{sex} cam premium",
+]
+FRESH_COVER = [
+    ("gambling", "zh", "{赌博} 新闻 + 充值 上分", None), ("gambling", "en", "{casino} news: deposit bonus today", None),
+    ("crypto", "zh", "{比特币} 课程 + 代购 USDT", None), ("crypto", "en", "{bitcoin} course bundle with btc purchase", None),
+    ("adult", "zh", "{色情} 新闻 直播 打赏", None), ("adult", "en", "{porn} research site premium membership", None),
+]
+FRESH_ORDINARY = {
+    "books": [
+        "《以太坊技术详解》图书", "比特币 历史 通俗读物 图书", "Bitcoin for Dummies paperback", "The Big Short (book)",
+        "Poker strategy paperback (Harrington on Hold'em)", "《澳门赌场史》 书籍", "Casino architecture photo book",
+        "区块链 经济学 教材", "Sex and the City DVD box set", "《成人礼》 小说", "The Gambler by Dostoevsky",
+        "Adult literacy workbook", "Bitcoin whitepaper annotated edition (book)", "密码货币 法律 研究 专著 图书",
+    ],
+    "courses": [
+        "成人 游泳 培训 课", "成人 书法 课程", "成人 自考 报名", "Adult piano course", "Crypto-economics university course fee",
+        "比特币 原理 课程 (大学公开课)", "区块链 安全 审计 培训", "Poker night etiquette class (social club fee)",
+        "Casino dealer school tuition (licensed)", "Probability and gambling math course", "反赌 宣传 讲座 门票", "金融 诈骗 防范 课程",
+    ],
+    "news": [
+        "新闻 订阅：加密货币 监管 报道", "Crypto market news app premium", "Sports betting law news digest",
+        "财经 杂志 比特币 专题", "Gambling harm documentary DVD", "纪录片 币圈 骗局 揭秘 点播", "Tech podcast: the rise of Bitcoin",
+        "社会 新闻 会员：打击 网络 赌博 专题", "Weekly newsletter on blockchain policy", "法制 节目 扫黄 专题 光盘",
+    ],
+    "security": [
+        "防沉迷 软件 年费", "Adult content filter for family router", "Gambling site blocker (1 year)", "儿童 上网 过滤 软件",
+        "Antivirus with crypto-miner detection", "Anti-phishing browser extension", "反诈 宣传 物料 印刷", "Network firewall: block porn sites",
+        "家长 守护 App 会员", "Ad blocker premium",
+    ],
+    "toys": [
+        "儿童 玩具 扑克 记忆卡", "Toy roulette wheel (party game, no stakes)", "桌游 卡坦岛", "Plastic casino chips for kids math games",
+        "Bitcoin-shaped chocolate coins", "积木 挖掘机 玩具", "大富翁 儿童版", "Mahjong set (family)", "Dice set for tabletop RPG",
+        "毛绒 狗狗 玩偶", "扭蛋 机 玩具", "Toy ATM savings bank", "跳棋 五子棋 套装", "飞行棋", "Yo-yo",
+    ],
+    "finance": [
+        "沪深300 指数基金 定投", "国债逆回购", "银行 大额存单", "Gold ETF purchase", "Robo-advisor fee", "Student loan repayment",
+        "理财通 转入", "余额宝 转入", "养老 保险 缴费", "Currency exchange: EUR cash", "Savings bond", "零钱通 充值",
+        "微信 零钱 充值", "钱包 余额 提现 手续费", "Wallet top-up (WeChat Pay balance)", "电子钱包 充值 话费",
+    ],
+    "everyday": [
+        "体育 用品 店 篮球", "体育馆 羽毛球 场地费", "彩票 店 旁 便利店 饮料", "赛车 模型 玩具", "德州 风味 烤肉 套餐",
+        "大小 号 收纳 盒", "牛牛 儿童 餐", "金沙 滩 浴场 门票", "永利 超市 购物", "太阳城 购物 中心 停车费",
+        "威尼斯人 主题 酒店 住宿", "娱乐 场所 KTV 包厢", "主播 培训 课程", "直播 间 打赏 主播 (游戏 直播)", "成人 票 两张 电影",
+        "性感 睡衣 (女装)", "Sexy red dress", "Adult size costume", "Massage chair rental", "Thai massage 90 min",
+        "Live stream tips for a cooking channel", "Tipping the tour guide", "Chip shop fish and chips", "Poker-face emoji stickers",
+        "Gold coin chocolate", "Coin purse leather", "Token for car wash", "Bet-hedging garden plan (consultation)",
+        "Stakeholder dinner", "Odds and ends storage box", "Bingo hall cafe lunch", "Jackpot noodle restaurant",
+        "Escort dog walking service", "Nude lipstick shade", "Naked cake for wedding", "Strip lights LED 5m",
+        "币 值 换算 计算器", "区块 玩具 套装", "我的世界 正版 游戏", "矿泉水 桶装", "以太 网卡",
+        "钱包 手机壳", "合约 电费", "质押 保证金 退还 (租房)", "空投 快递 包裹", "链条 油",
+    ],
+}
+
 HOMO = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і", "s": "ѕ"}
 LEET = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
 EMOJI = ["🎰", "💰", "🔥", "❤", "✨", "🎲"]
@@ -300,13 +402,38 @@ def main():
             variant = text.upper() if lang == "en" else text.replace(" ", "")
             if variant != text:
                 add(group, "ordinary", lang, "plain", variant, f"ordinary ({kind}), other spelling")
+    fresh_start = len(items)
+    for category, zh, en in (("gambling", FRESH_GAMBLING_ZH, FRESH_GAMBLING_EN), ("crypto", FRESH_CRYPTO_ZH, FRESH_CRYPTO_EN),
+                             ("adult", FRESH_ADULT_ZH, FRESH_ADULT_EN)):
+        for n, (text, pinyin) in enumerate(zh):
+            prohibited_variants(f"fresh-{category}-zh-{n:02d}", category, "zh", text, pinyin, k)
+            k += 1
+        for n, text in enumerate(en):
+            prohibited_variants(f"fresh-{category}-en-{n:02d}", category, "en", text, None, k)
+            k += 1
+    for n, (category, lang, text, pinyin) in enumerate(FRESH_COVER):
+        pre, word, post = marked(text)
+        group = f"fresh-cover-{n:02d}"
+        add(group, category, lang, "benign_cover", pre + word + post, "prohibited offer dressed as a book/course/news")
+        add(group, category, lang, "benign_cover", pre + spacing(word, n) + post, "the same, spaced")
+    for kind, texts in FRESH_ORDINARY.items():
+        for n, text in enumerate(texts):
+            group = f"fresh-ordinary-{kind}-{n:02d}"
+            lang = "en" if all(ord(c) < 0x2E80 for c in text) else "zh"
+            add(group, "ordinary", lang, "plain", text, f"ordinary ({kind})")
+            variant = text.upper() if lang == "en" else text.replace(" ", "")
+            if variant != text:
+                add(group, "ordinary", lang, "plain", variant, f"ordinary ({kind}), other spelling")
     seen = set()
     for n, (group, category, lang, evasion, text, why) in enumerate(items):
         if (group, text) in seen:
             continue
         seen.add((group, text))
         digest = hashlib.sha256(group.encode()).digest()
-        split = "heldout" if int.from_bytes(digest[:4], "big") % 100 < HELDOUT_PERCENT else "tune"
+        if n >= fresh_start:
+            split = "heldout"
+        else:
+            split = "dev" if int.from_bytes(digest[:4], "big") % 100 < HELDOUT_PERCENT else "tune"
         hour = n % 24
         day = 1 + (n // 24) % 28
         line = {
