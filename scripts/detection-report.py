@@ -3,8 +3,9 @@
 
 Usage: scripts/detection-report.py [--bin PATH] [--split tune|heldout|all] [--misses]
   --bin     the risk-batch binary (default .build/debug/risk-batch)
-  --split   which part of Tests/WxPayRiskTests/Fixtures/detection-corpus.ndjson (default heldout)
-  --misses  list the misclassified items -- tuning part only: the held-out part is for measuring, never for tuning,
+  --split   which part of Tests/WxPayRiskTests/Fixtures/detection-corpus.ndjson (default heldout; tune and dev are the
+            tuning parts)
+  --misses  list the misclassified items -- tuning parts only: the held-out part is for measuring, never for tuning,
             so its misses are not listed (only counted).
 A prohibited item is detected when risk-batch says review or block, and attributed to a category when a rule
 prohibited_<category>* fired. Precision per category: of the items flagged for that category, how many belong to it.
@@ -23,7 +24,7 @@ parser.add_argument("--bin", default=os.path.join(root, ".build", "debug", "risk
 parser.add_argument("--split", default="heldout", choices=["tune", "dev", "heldout", "all"])
 parser.add_argument("--misses", action="store_true")
 args = parser.parse_args()
-if args.misses and args.split == "heldout":
+if args.misses and args.split in ("heldout", "all"):
     sys.exit("--misses is for the tuning parts only (tune, dev)")
 
 items = [json.loads(line) for line in open(corpus, encoding="utf-8")]

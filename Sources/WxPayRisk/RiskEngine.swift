@@ -158,13 +158,21 @@ struct EngineCore: ~Copyable {
         }
     }
 
-    /// How many characters lie between two byte ranges of one field (0 when they touch or overlap).
+    /// How many characters lie between two byte ranges of one field (0 when they touch or overlap), not counting
+    /// ASCII spaces and punctuation: a window means the same in English (words, spaces) and in Chinese.
     @inline(__always)
     private static func characters(between a: WordHit, _ b: WordHit, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
         let (from, to) = a.end <= b.start ? (Int(a.end), Int(b.start)) : (Int(b.end), Int(a.start))
         if from >= to { return 0 }
         var n = 0
-        for i in from..<to where bytes[i] & 0xC0 != 0x80 { n += 1 }
+        for i in from..<to {
+            let byte = bytes[i]
+            if byte >= 0x80 {
+                if byte & 0xC0 != 0x80 { n += 1 }
+            } else if (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A || byte >= 0x30 && byte <= 0x39 {
+                n += 1
+            }
+        }
         return n
     }
 

@@ -46,7 +46,7 @@ extension RiskRules {
                         "odds", "dealer", "dice", "craps", "keno", "bingo", "bet", "bets", "stake", "pinnacle",
                         "crash game", "hold'em", "holdem", "mahjong", "pk10",
                         "dezhou", "qipai", "niuniu", "doudizhu", "buyu", "kuaisan", "taiyangcheng", "jinsha", "huangguan",
-                        "weinisiren", "yabo", "lecheng", "yongli", "yulecheng", "tiyu", "jingcai",
+                        "weinisiren", "yabo", "lecheng", "yongli", "yulecheng", "tiyu", "jingcai", "puke",
                     ],
                     contexts: [
                         "充值", "上分", "下分", "提现", "真钱", "现金", "秒到账", "彩金", "代理", "注册送", "存款",
@@ -56,10 +56,12 @@ extension RiskRules {
                         "recharge", "withdraw", "cash out", "credits", "chips", "bonus", "tokens", "account",
                         "funding", "wallet", "online", "site", "tournament", "live table",
                         "chongzhi", "shangfen", "tixian", "xianjin", "zhenqian", "daili", "yule", "zaixian", "caijin", "daxiao",
-                        "cunkuan", "huiyuan", "fanshui",
+                        "cunkuan", "huiyuan", "fanshui", "maifen",
                     ],
                     benign: benignContext,
-                    exceptions: ["扑克脸", "扑克牌魔术", "魔术扑克", "大小姐", "体育新闻", "体育馆", "体育用品", "下注释"]
+                    exceptions: ["扑克脸", "扑克牌魔术", "魔术扑克", "大小姐", "体育新闻", "体育馆", "体育用品", "下注释",
+                        "gambling blocker", "gambling site blocker", "block gambling", "anti-gambling",
+                    ]
                 ),
                 ProhibitedCategory(
                     name: "crypto",
@@ -94,7 +96,7 @@ extension RiskRules {
                         "futures", "rewards", "hosting", "recovery fee", "order", "otc", "exchange", "funding",
                         "copy trading", "yield", "mining pool", "mint",
                         "chongzhi", "goumai", "duihuan", "chujin", "jiaoyi", "shouyi", "rengou", "yushou", "gendan", "shouu",
-                        "zhaohui", "daimai",
+                        "zhaohui", "daimai", "taoli",
                     ],
                     benign: benignContext,
                     exceptions: [
@@ -133,12 +135,13 @@ extension RiskRules {
                         "live", "stream", "live stream", "tips", "tip", "tokens", "private show", "show", "webcam",
                         "cam", "video", "videos", "chat", "membership", "premium", "subscription", "booking",
                         "meetup", "credits", "gift", "vip", "happy ending", "live room", "pass",
-                        "zhibo", "dashang", "fuwu", "shangmen", "huiyuan", "anmo", "zhubo", "sishi", "yuyue", "xiazai",
+                        "zhibo", "dashang", "fuwu", "shangmen", "shipin", "huiyuan", "anmo", "zhubo", "sishi", "yuyue", "xiazai",
                     ],
                     benign: adultBenignContext,
                     exceptions: [
                         "成人教育", "成人高考", "成人英语", "成人纸尿裤", "成人疫苗", "福利院", "员工福利", "小姐姐",
-                        "adult education", "sex education", "性教育", "感情色彩", "adult swimming", "按摩椅",
+                        "adult education", "sex education", "性教育", "感情色彩", "porn blocker", "porn filter",
+                        "block porn", "anti-porn", "过滤色情", "拦截色情", "屏蔽色情", "色情过滤", "色情拦截", "adult swimming", "按摩椅",
                     ]
                 ),
             ]
@@ -173,7 +176,8 @@ private let benignContext = [
     "book", "books", "ebook", "paperback", "hardcover", "novel", "textbook", "workbook", "course", "class", "lessons",
     "lesson", "training", "webinar", "news", "magazine", "documentary", "report", "research", "regulation", "law",
     "history", "toy", "plush", "filter", "blocker", "parental control", "self-exclusion", "addiction", "antivirus",
-    "security", "movie", "film", "dvd", "blu-ray", "catalogue", "decorations", "podcast", "newsletter",
+    "security", "movie", "film", "dvd", "blu-ray", "catalogue", "decorations", "podcast", "newsletter", "hotel",
+    "restaurant", "buffet", "酒店", "餐厅", "自助餐",
 ]
 
 /// Benign-context words of the default adult category: education, news and filtering only. Books, films and

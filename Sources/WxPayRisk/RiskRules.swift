@@ -126,8 +126,8 @@ public struct RiskRules: Codable, Sendable, Equatable {
         public var latinWordBoundaryMaxLength: Int
         /// The categories, each with its terms.
         public var categories: [ProhibitedCategory]
-        /// A cue (or term) and a context word combine when at most this many characters separate them
-        /// (0 ... 256; default 16).
+        /// A cue (or term) and a context word combine when at most this many characters separate them, ASCII
+        /// spaces and punctuation not counted (0 ... 256; default 16).
         public var comboWindow: Int
         /// What a benign-context word may subtract from a term hit's weight (0 ... 100; default 70). With the
         /// default weight of 100 a lone term next to `book` scores 30: below review.
