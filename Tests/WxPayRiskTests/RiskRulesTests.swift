@@ -65,6 +65,24 @@ struct RiskRulesTests {
         #expect(error?.message.contains(path) == true)
     }
 
+    @Test("A rules file in the earlier format (categories with name and terms only) still loads, and every term blocks")
+    func earlierFormat() throws {
+        var old = RiskRules.defaults
+        old.prohibited = RiskRules.Prohibited(
+            weight: 100, latinWordBoundaryMaxLength: 5,
+            categories: [.init(name: "crypto", terms: ["bitcoin", "比特币"])])
+        var text = rulesJSON(old)
+        text = text.replacingOccurrences(#","combo_window":16,"benign_max_reduction":70"#, "")
+        text = text.replacingOccurrences(
+            #","operators":[],"cues":[],"contexts":[],"benign":[],"exceptions":[]"#, "")
+        #expect(!text.contains("combo_window") && !text.contains("operators"))
+        let rules = try RiskRules.load(environment: ["WXPAY_RISK_RULES": write(text)])
+        #expect(rules == old)
+        let decision = RiskEngine(rules: rules).score(tx("t1", description: "A book about Bitcoin"))
+        #expect(decision.action == .block)
+        #expect(decision.reasons.map(\.rule) == ["prohibited_crypto"])
+    }
+
     @Test("A missing file is RISK_RULES_NOT_FOUND")
     func missing() {
         let error = #expect(throws: RiskRulesError.self) {
