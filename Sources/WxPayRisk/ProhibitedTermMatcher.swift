@@ -47,11 +47,23 @@ public struct ProhibitedTermMatcher: Sendable {
     /// The longest term, in normalized characters.
     public static let maxTermLength = 64
 
+    /// What a compiled word is for (see ``RiskRules/ProhibitedCategory``).
+    enum Kind: UInt8, Sendable {
+        case term, `operator`, cue, context, benign, exception
+
+        /// Terms and operators are prohibited on their own: ``matches(in:)`` and ``screen(_:)`` report them.
+        var isProhibited: Bool { self == .term || self == .operator }
+    }
+
     struct Pattern: Sendable {
         var category: Int
         var term: String
         var length: Int
         var needsWordBoundary: Bool
+        var kind: Kind = .term
+        /// The next pattern with the same normalized form (another list or category), or -1: the automaton
+        /// reports the first of the chain only.
+        var next: Int32 = -1
     }
 
     /// The category names, in rule order.
@@ -102,8 +114,17 @@ public struct ProhibitedTermMatcher: Sendable {
         patterns.reserveCapacity(prohibited.categories.reduce(0) { $0 + $1.terms.count })
         var normalized: [UInt32] = []
         normalized.reserveCapacity(Self.maxTermLength + 1)
+        var lists: [(category: Int, kind: Kind, words: [String])] = []
         for (categoryIndex, category) in prohibited.categories.enumerated() {
-            terms: for term in category.terms {
+            lists.append((categoryIndex, .term, category.terms))
+            lists.append((categoryIndex, .operator, category.operators))
+            lists.append((categoryIndex, .cue, category.cues))
+            lists.append((categoryIndex, .context, category.contexts))
+            lists.append((categoryIndex, .benign, category.benign))
+            lists.append((categoryIndex, .exception, category.exceptions))
+        }
+        for (categoryIndex, kind, words) in lists {
+            terms: for term in words {
                 normalized.removeAll(keepingCapacity: true)
                 for scalar in term.unicodeScalars {
                     switch TextNormalizer.fold(scalar.value) {
@@ -119,12 +140,26 @@ public struct ProhibitedTermMatcher: Sendable {
                     state = trie.child(of: state, symbol: Int32(symbols.id(adding: c)))
                     if c < 0x61 || c > 0x7A { allLatin = false }
                 }
-                guard trie.pattern[state] < 0 else { continue }  // the same symbols as an earlier term
+                let pattern = Pattern(
+                    category: categoryIndex, term: term, length: normalized.count,
+                    needsWordBoundary: allLatin && normalized.count <= prohibited.latinWordBoundaryMaxLength,
+                    kind: kind)
+                if trie.pattern[state] >= 0 {
+                    // The same symbols as an earlier word: chained to it, unless it is the same role again.
+                    var last = Int(trie.pattern[state])
+                    var duplicate = false
+                    while true {
+                        if patterns[last].category == categoryIndex && patterns[last].kind == kind { duplicate = true }
+                        if patterns[last].next < 0 { break }
+                        last = Int(patterns[last].next)
+                    }
+                    if duplicate { continue }
+                    patterns[last].next = Int32(patterns.count)
+                    patterns.append(pattern)
+                    continue
+                }
                 trie.pattern[state] = Int32(patterns.count)
-                patterns.append(
-                    Pattern(
-                        category: categoryIndex, term: term, length: normalized.count,
-                        needsWordBoundary: allLatin && normalized.count <= prohibited.latinWordBoundaryMaxLength))
+                patterns.append(pattern)
             }
         }
         self.patterns = patterns
@@ -227,6 +262,7 @@ public struct ProhibitedTermMatcher: Sendable {
             for v in UInt32(0)..<0x80 { place(v) }
             for v in UInt32(0xFF01)...0xFF5E { place(v) }
             for v in TextNormalizer.traditionalScalars { place(v) }
+            for (v, _) in TextNormalizer.latinLookAlikes { place(v) }
             for c in symbols.characters where c < 0x10000 { place(c) }
         }
     }
@@ -295,7 +331,13 @@ public struct ProhibitedTermMatcher: Sendable {
         var copy = text
         return copy.withUTF8 { bytes in
             var found: [ProhibitedMatch] = []
-            scan(bytes) { pattern, start, end in
+            scan(bytes) { head, start, end in
+                // The first prohibited (term or operator) word of the chain, if any.
+                var pattern = head
+                while !patterns[pattern].kind.isProhibited {
+                    pattern = Int(patterns[pattern].next)
+                    if pattern < 0 { return true }
+                }
                 let p = patterns[pattern]
                 found.append(
                     ProhibitedMatch(

@@ -95,6 +95,8 @@ struct EngineCore: ~Copyable {
     private var payerRecords: PlainTable<PayerRecord>
     /// The latest `created_at` seen: where a transaction with an unreadable `created_at` is placed.
     private var latestTime: Int64 = 0
+    /// The words found in the transaction being scored, kept between calls for its capacity.
+    private var scratch: [WordHit] = []
 
     init(rules: RiskRules, matcher: ProhibitedTermMatcher) {
         self.rules = rules
@@ -120,45 +122,187 @@ struct EngineCore: ~Copyable {
         }
     }
 
-    /// First hit per prohibited category: (pattern, field, matched text).
-    typealias Hits = [(pattern: Int, field: String, text: String)?]
+    /// One word found in a field: its pattern (a specific member of a chain), byte range and field index.
+    struct WordHit {
+        var pattern: Int32
+        var start: Int32
+        var end: Int32
+        var field: Int32
+    }
 
-    /// Screens one text field, recording the first hit of each category not hit yet.
+    /// The evidence for one category over the whole transaction, as indices into the hit list (-1: none).
+    struct CategoryEvidence {
+        var term = -1
+        var `operator` = -1
+        var benign = -1
+        /// The cue or term and the context word that combined.
+        var comboWord = -1
+        var comboContext = -1
+    }
+
+    static let fieldNames = ["description", "attach", "merchant_category"]
+
+    /// Collects every word of every field (each chain member once) into `hits`. No allocation once `hits` has
+    /// grown to its working size.
     @inline(__always)
-    private func screen(_ field: String, _ bytes: UnsafeBufferPointer<UInt8>, into hits: inout Hits) {
+    private func collect(_ field: Int, _ bytes: UnsafeBufferPointer<UInt8>, into hits: inout [WordHit]) {
         if bytes.isEmpty { return }
         let matcher = self.matcher
-        matcher.scan(bytes) { pattern, start, end in
-            let category = matcher.patterns[pattern].category
-            if hits.isEmpty { hits = Array(repeating: nil, count: matcher.categories.count) }
-            if hits[category] == nil {
-                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-                hits[category] = (pattern, field, text)
+        matcher.scan(bytes) { head, start, end in
+            var p = head
+            while p >= 0 {
+                hits.append(WordHit(pattern: Int32(p), start: Int32(start), end: Int32(end), field: Int32(field)))
+                p = Int(matcher.patterns[p].next)
             }
-            return true
+            return hits.count < 4096  // a pathological text: what was found so far decides
         }
+    }
+
+    /// How many characters lie between two byte ranges of one field (0 when they touch or overlap), not counting
+    /// ASCII spaces and punctuation: a window means the same in English (words, spaces) and in Chinese.
+    @inline(__always)
+    private static func characters(between a: WordHit, _ b: WordHit, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let (from, to) = a.end <= b.start ? (Int(a.end), Int(b.start)) : (Int(b.end), Int(a.start))
+        if from >= to { return 0 }
+        var n = 0
+        for i in from..<to {
+            let byte = bytes[i]
+            if byte >= 0x80 {
+                if byte & 0xC0 != 0x80 { n += 1 }
+            } else if (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A || byte >= 0x30 && byte <= 0x39 {
+                n += 1
+            }
+        }
+        return n
+    }
+
+    /// The prohibited-category decision of one transaction: fires at most one rule per category.
+    /// - Operator (`prohibited_<c>_operator`), else term (`prohibited_<c>`), else cue + context within the window
+    ///   (`prohibited_<c>_combo`): each blocks.
+    /// - A term with a benign-context word anywhere in the transaction and no context word within the window of it
+    ///   fires `prohibited_<c>_benign_context` with the weight lowered by at most `benign_max_reduction`.
+    /// - A cue or term inside an exception of its category does not count.
+    /// - Returns: Whether a blocking rule fired.
+    private mutating func scoreProhibited(_ input: RiskEngine.ScoringInput, fired: inout Fired) -> Bool {
+        var hits = scratch
+        scratch = []
+        defer {
+            hits.removeAll(keepingCapacity: true)
+            scratch = hits
+        }
+        collect(0, input.description, into: &hits)
+        collect(1, input.attach, into: &hits)
+        collect(2, input.merchantCategory, into: &hits)
+        if hits.isEmpty { return false }
+        let patterns = matcher.patterns
+        // Fast exit: only context or benign words (ordinary text mentioning "充值" or "book").
+        var any = false
+        for h in hits {
+            switch patterns[Int(h.pattern)].kind {
+            case .term, .operator, .cue: any = true
+            default: break
+            }
+        }
+        if !any { return false }
+        let fields = [input.description, input.attach, input.merchantCategory]
+        let p = rules.prohibited
+        var evidence = [CategoryEvidence](repeating: CategoryEvidence(), count: matcher.categories.count)
+        for (i, h) in hits.enumerated() {
+            let pattern = patterns[Int(h.pattern)]
+            let c = pattern.category
+            switch pattern.kind {
+            case .operator:
+                if evidence[c].operator < 0 { evidence[c].operator = i }
+            case .benign:
+                // A benign word inside a prohibited word (`book` in `b.o.o.k.m.a.k.e.r`) is not context.
+                var inside = false
+                for x in hits where x.field == h.field && x.start < h.end && h.start < x.end {
+                    let q = patterns[Int(x.pattern)]
+                    if q.kind != .benign && q.kind != .context && q.kind != .exception {
+                        inside = true
+                        break
+                    }
+                }
+                if !inside && evidence[c].benign < 0 { evidence[c].benign = i }
+            case .term, .cue:
+                // Inside an exception of the category: not counted.
+                var excepted = false
+                for e in hits where e.field == h.field && e.start <= h.start && e.end >= h.end {
+                    let q = patterns[Int(e.pattern)]
+                    if q.kind == .exception && q.category == c && (e.start != h.start || e.end != h.end) {
+                        excepted = true
+                        break
+                    }
+                }
+                if excepted { continue }
+                if pattern.kind == .term && evidence[c].term < 0 { evidence[c].term = i }
+                if evidence[c].comboWord < 0 || pattern.kind == .term && evidence[c].comboContext < 0 {
+                    for (j, x) in hits.enumerated() where x.field == h.field {
+                        let q = patterns[Int(x.pattern)]
+                        // A context word must stand apart from the word (`娱乐` in `娱乐城` is not context).
+                        if q.kind == .context && q.category == c && (x.end <= h.start || x.start >= h.end)
+                            && Self.characters(between: h, x, in: fields[Int(h.field)]) <= p.comboWindow
+                        {
+                            evidence[c].comboWord = i
+                            evidence[c].comboContext = j
+                            break
+                        }
+                    }
+                }
+            default:
+                break
+            }
+        }
+        func text(_ i: Int) -> (term: String, written: String, field: String) {
+            let h = hits[i]
+            let bytes = fields[Int(h.field)]
+            let written = String(
+                decoding: UnsafeBufferPointer(rebasing: bytes[Int(h.start)..<Int(h.end)]), as: UTF8.self)
+            let term = patterns[Int(h.pattern)].term
+            let field = input.isRefund && h.field == 0 ? "refund reason" : Self.fieldNames[Int(h.field)]
+            return (term, written == term ? "\"\(term)\"" : "\"\(term)\" (written \"\(written)\")", field)
+        }
+        var prohibited = false
+        for (c, e) in evidence.enumerated() {
+            let category = matcher.categories[c]
+            if e.operator >= 0 {
+                let t = text(e.operator)
+                fired.fire("prohibited_\(category)_operator", p.weight,
+                    "the \(t.field) names the \(category) operator \(t.written)")
+                prohibited = true
+            } else if e.term >= 0 && (e.benign < 0 || e.comboContext >= 0) {
+                let t = text(e.term)
+                var detail = "the \(t.field) contains the \(category) term \(t.written)"
+                if e.benign >= 0 {
+                    detail += "; the benign context \(text(e.benign).written) does not count: the context "
+                        + "\(text(e.comboContext).written) is within \(p.comboWindow) characters"
+                }
+                fired.fire("prohibited_\(category)", p.weight, detail)
+                prohibited = true
+            } else if e.term >= 0 {
+                let t = text(e.term)
+                let lowered = max(p.weight - p.benignMaxReduction, 0)
+                fired.fire("prohibited_\(category)_benign_context", lowered,
+                    "the \(t.field) contains the \(category) term \(t.written) in the benign context "
+                        + "\(text(e.benign).written) (no \(category) context word within \(p.comboWindow) "
+                        + "characters): weight \(p.weight) lowered to \(lowered)")
+            } else if e.comboWord >= 0 {
+                let w = text(e.comboWord)
+                let x = text(e.comboContext)
+                fired.fire("prohibited_\(category)_combo", p.weight,
+                    "the \(w.field) has the \(category) cue \(w.written) within \(p.comboWindow) characters of the "
+                        + "context \(x.written)")
+                prohibited = true
+            }
+        }
+        return prohibited
     }
 
     mutating func score(_ input: RiskEngine.ScoringInput) -> RiskDecision {
         var fired = Fired()
-        var prohibited = false
 
-        // Prohibited categories: first hit per category, across the text fields.
-        var hits: Hits = []
-        screen("description", input.description, into: &hits)
-        screen("attach", input.attach, into: &hits)
-        screen("merchant_category", input.merchantCategory, into: &hits)
-        if !hits.isEmpty {
-            for case let (pattern, field, text)? in hits {
-                let p = matcher.patterns[pattern]
-                let category = matcher.categories[p.category]
-                let what = input.isRefund && field == "description" ? "refund reason" : field
-                let form = text == p.term ? "" : " (written \"\(text)\")"
-                fired.fire("prohibited_\(category)", rules.prohibited.weight,
-                    "the \(what) contains the \(category) term \"\(p.term)\"\(form)")
-                prohibited = true
-            }
-        }
+        // Prohibited categories: operators, terms, combinations and benign context, across the text fields.
+        let prohibited = scoreProhibited(input, fired: &fired)
 
         let now: Int64
         if let time = input.time {

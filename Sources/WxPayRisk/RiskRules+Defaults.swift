@@ -19,26 +19,131 @@ extension RiskRules {
             weight: 100,
             latinWordBoundaryMaxLength: 5,
             categories: [
-                ProhibitedCategory(name: "gambling", terms: [
-                    "赌博", "博彩", "下注", "押注", "赌场", "赌球", "赌钱", "网赌", "赌资", "赌盘", "菠菜",
-                    "六合彩", "时时彩", "百家乐", "老虎机", "德州扑克",
-                    "gambling", "gamble", "casino", "betting", "bookmaker", "sportsbook", "roulette", "baccarat",
-                    "slot machine",
-                    "dubo", "bocai", "duchang", "duqiu", "baijiale", "wangdu",
-                ]),
-                ProhibitedCategory(name: "crypto", terms: [
-                    "虚拟币", "虚拟货币", "比特币", "以太坊", "以太币", "泰达币", "狗狗币", "莱特币", "币圈", "挖矿",
-                    "矿机", "加密货币", "数字货币交易",
-                    "usdt", "btc", "eth", "bitcoin", "ethereum", "dogecoin", "litecoin", "cryptocurrency",
-                    "crypto coin", "crypto exchange",
-                    "xunibi", "bitebi", "wakuang",
-                ]),
-                ProhibitedCategory(name: "adult", terms: [
-                    "色情", "约炮", "裸聊", "援交", "卖淫", "嫖娼", "一夜情", "黄片", "成人视频",
-                    "porn", "porno", "pornography", "pornhub", "escort service", "camgirl", "sexcam", "nude chat",
-                    "hooker", "prostitute", "prostitution",
-                    "yuepao", "seqing", "luoliao", "piaochang",
-                ]),
+                ProhibitedCategory(
+                    name: "gambling",
+                    terms: [
+                        "赌博", "博彩", "下注", "押注", "赌场", "赌球", "赌钱", "网赌", "赌资", "赌盘", "菠菜",
+                        "六合彩", "时时彩", "百家乐", "老虎机", "德州扑克", "真人荷官", "体育投注", "返水", "电子游艺",
+                        "百人牛牛", "炸金花", "龙虎斗", "骰宝", "梭哈", "押大小", "大小单双",
+                        "gambling", "gamble", "casino", "betting", "bookmaker", "sportsbook", "roulette", "baccarat",
+                        "slot machine", "igaming", "sports bet",
+                        "dubo", "bocai", "duchang", "duqiu", "baijiale", "wangdu", "zhenren heguan", "laohuji",
+                        "liuhecai", "shishicai", "tiyu touzhu", "zhajinhua", "longhudou", "toubao", "dianzi youyi", "yazhu",
+                        "baijiale", "bairen niuniu", "suoha",
+                    ],
+                    operators: [
+                        "皇冠体育", "新葡京", "银河娱乐", "开元棋牌", "亚博体育", "乐橙国际", "金沙娱乐", "博天堂",
+                        "威尼斯人娱乐", "太阳城娱乐", "永利娱乐",
+                        "1xbet", "stake.com", "pokerstars", "ggpoker", "betway", "draftkings", "fanduel",
+                        "william hill", "dafabet", "parimatch", "bwin", "unibet", "betfair", "ladbrokes",
+                        "paddy power", "bovada", "betmgm", "melbet", "mostbet", "huangguan tiyu", "xinpujing", "yinhe yule",
+                        "kaiyuan qipai", "yabo tiyu", "jinsha yule", "botiantang",
+                    ],
+                    cues: [
+                        "扑克", "德州", "荷官", "骰子", "棋牌", "牛牛", "斗地主", "捕鱼", "麻将", "快三",
+                        "北京赛车", "竞猜", "太阳城", "威尼斯人", "金沙", "永利", "乐橙", "彩票", "大小", "体育", "娱乐城",
+                        "poker", "blackjack", "slots", "slot", "jackpot", "free spins", "spins", "wager", "parlay",
+                        "odds", "dealer", "dice", "craps", "keno", "bingo", "bet", "bets", "stake", "pinnacle",
+                        "crash game", "hold'em", "holdem", "mahjong", "pk10",
+                        "dezhou", "qipai", "niuniu", "doudizhu", "buyu", "kuaisan", "taiyangcheng", "jinsha", "huangguan",
+                        "weinisiren", "yabo", "lecheng", "yongli", "yulecheng", "tiyu", "jingcai", "puke",
+                    ],
+                    contexts: [
+                        "充值", "上分", "下分", "提现", "真钱", "现金", "秒到账", "彩金", "代理", "注册送", "存款",
+                        "出款", "筹码", "兑换现金", "房卡", "计划", "包中", "特码", "买分", "在线", "娱乐",
+                        "会员", "买入", "现金局", "秒提",
+                        "real money", "real cash", "cash game", "buy-in", "buy in", "deposit", "top-up", "top up",
+                        "recharge", "withdraw", "cash out", "credits", "chips", "bonus", "tokens", "account",
+                        "funding", "wallet", "online", "site", "tournament", "live table",
+                        "chongzhi", "shangfen", "tixian", "xianjin", "zhenqian", "daili", "yule", "zaixian", "caijin", "daxiao",
+                        "cunkuan", "huiyuan", "fanshui", "maifen",
+                    ],
+                    benign: benignContext,
+                    exceptions: ["扑克脸", "扑克牌魔术", "魔术扑克", "大小姐", "体育新闻", "体育馆", "体育用品", "下注释",
+                        "gambling blocker", "gambling site blocker", "block gambling", "anti-gambling",
+                    ]
+                ),
+                ProhibitedCategory(
+                    name: "crypto",
+                    terms: [
+                        "虚拟币", "虚拟货币", "比特币", "以太坊", "以太币", "泰达币", "狗狗币", "莱特币", "币圈", "挖矿",
+                        "矿机", "加密货币", "数字货币交易", "瑞波币", "柴犬币", "稳定币", "币币交易", "提币", "充币",
+                        "助记词", "收u", "u商", "炒币",
+                        "zhujici", "tibi", "bibi jiaoyi", "chaiquanbi", "ruibobi", "wendingbi", "shuzi huobi jiaoyi",
+                        "usdt", "usdc", "btc", "eth", "xrp", "bitcoin", "ethereum", "dogecoin", "litecoin",
+                        "cryptocurrency", "crypto coin", "crypto exchange", "memecoin", "altcoin", "shiba inu",
+                        "mining rig", "seed phrase", "yield farming", "stablecoin",
+                        "xunibi", "bitebi", "wakuang", "taidabi", "gougoubi", "laitebi", "yitaifang", "yitaibi",
+                        "biquan", "kuangji", "jiami huobi", "xuni huobi",
+                    ],
+                    operators: [
+                        "币安", "欧易", "火币", "抹茶交易所", "binance", "okx", "okex", "huobi", "bybit", "kucoin",
+                        "kraken", "bitget", "coinbase", "gate.io", "mexc", "bitfinex", "bitmex", "deribit", "tether",
+                        "bitstamp", "crypto.com", "pancakeswap", "uniswap",
+                    ],
+                    cues: [
+                        "空投", "合约", "区块链", "承兑", "搬砖", "数字货币", "矿池", "链上", "质押",
+                        "coin", "coins", "token", "crypto", "nft", "defi", "airdrop", "staking", "solana", "bnb",
+                        "otc", "presale", "mining", "web3", "cold wallet", "blockchain",
+                        "kongtou", "heyue", "chengdui", "banzhuan", "bian", "ouyi", "qukuailian", "shuzi huobi",
+                    ],
+                    contexts: [
+                        "充值", "代买", "代购", "代充", "购买", "兑换", "出金", "入金", "提现", "交易", "收益", "分红",
+                        "日息", "理财", "杠杆", "跟单", "认购", "预售", "手续费", "矿工费", "人民币", "到账", "高价",
+                        "托管", "套利", "领取", "找回",
+                        "buy", "purchase", "sell", "deposit", "top-up", "top up", "withdraw", "withdrawal",
+                        "swap", "trade", "trading", "presale", "allocation", "claim", "gas fee", "signals", "margin",
+                        "futures", "rewards", "hosting", "recovery fee", "order", "otc", "exchange", "funding",
+                        "copy trading", "yield", "mining pool", "mint",
+                        "chongzhi", "goumai", "duihuan", "chujin", "jiaoyi", "shouyi", "rengou", "yushou", "gendan", "shouu",
+                        "zhaohui", "daimai", "taoli",
+                    ],
+                    benign: benignContext,
+                    exceptions: [
+                        "cryptography", "cryptographic", "比特犬", "钱包皮具", "真皮钱包", "钱包真皮", "合约机",
+                        "leather wallet", "数字人民币", "coin-op", "coin op", "commemorative coin", "gold coin",
+                        "coin collection", "mint tea",
+                    ]
+                ),
+                ProhibitedCategory(
+                    name: "adult",
+                    terms: [
+                        "色情", "约炮", "裸聊", "援交", "卖淫", "嫖娼", "一夜情", "黄片", "成人视频", "黄色网站", "三级片",
+                        "楼凤", "陪睡", "包夜", "露点", "脱衣舞", "无码", "裸体直播", "特殊服务",
+                        "porn", "porno", "pornography", "pornhub", "escort service", "camgirl", "sexcam", "nude chat",
+                        "hooker", "prostitute", "prostitution", "xxx", "hentai", "nudes", "milf", "sugar daddy",
+                        "hookup", "happy ending",
+                        "yuepao", "seqing", "luoliao", "piaochang", "yuanjiao", "maiyin", "huangpian", "sanjipian", "yiyeqing",
+                        "peishui", "loudian", "teshu fuwu", "huangse wangzhan", "qingse", "loufeng", "baoye",
+                    ],
+                    operators: [
+                        "onlyfans", "chaturbate", "stripchat", "xvideos", "xhamster", "brazzers", "fansly", "xnxx",
+                        "youporn", "redtube", "bongacams", "livejasmin", "camsoda", "麻豆传媒", "蜜桃传媒", "草榴",
+                        "果冻传媒", "天美传媒", "madou chuanmei", "caoliu",
+                    ],
+                    cues: [
+                        "成人", "性感", "情色", "裸体", "福利", "私密", "脱衣", "激情", "小姐", "上门", "全套", "外围",
+                        "adult", "sexy", "nude", "naked", "sex", "strip", "erotic", "nsfw", "av", "webcam", "escort",
+                        "massage",
+                        "chengren", "luoti", "xinggan", "fuli", "tuoyi", "jiqing", "waiwei", "shangmen", "xiaojie", "huangse",
+                        "madou", "mitao", "teshu",
+                    ],
+                    contexts: [
+                        "直播", "直播间", "打赏", "刷礼物", "礼物", "主播", "私聊", "一对一", "视频", "聊天",
+                        "付费", "充值", "会员", "资源", "下载", "预约", "服务", "按摩", "上门", "全套",
+                        "模特",
+                        "live", "stream", "live stream", "tips", "tip", "tokens", "private show", "show", "webcam",
+                        "cam", "video", "videos", "chat", "membership", "premium", "subscription", "booking",
+                        "meetup", "credits", "gift", "vip", "happy ending", "live room", "pass",
+                        "zhibo", "dashang", "fuwu", "shangmen", "shipin", "huiyuan", "anmo", "zhubo", "sishi", "yuyue", "xiazai",
+                    ],
+                    benign: adultBenignContext,
+                    exceptions: [
+                        "成人教育", "成人高考", "成人英语", "成人纸尿裤", "成人疫苗", "福利院", "员工福利", "小姐姐",
+                        "adult education", "sex education", "性教育", "感情色彩", "porn blocker", "porn filter",
+                        "block porn", "anti-porn", "过滤色情", "拦截色情", "屏蔽色情", "色情过滤", "色情拦截", "adult swimming", "按摩椅",
+                    ]
+                ),
             ]
         ),
         velocity: Velocity(
@@ -61,3 +166,24 @@ extension RiskRules {
         state: State(maxTrackedKeys: 50_000, historyTTLSeconds: 604_800)
     )
 }
+
+/// Benign-context words shared by the default categories: a book, a course, news, research, security software,
+/// toys, film. They lower a lone term hit (`prohibited_<c>_benign_context`), never an operator or a combination.
+private let benignContext = [
+    "图书", "书籍", "教材", "课程", "教程", "讲座", "新闻", "报道", "杂志", "纪录片", "报告", "研究", "监管",
+    "法治", "历史", "玩具", "玩偶", "毛绒", "过滤", "拦截", "家长控制", "戒赌", "反诈", "反诈骗", "杀毒", "安全",
+    "电影", "心理学", "白皮书", "解读", "入门",
+    "book", "books", "ebook", "paperback", "hardcover", "novel", "textbook", "workbook", "course", "class", "lessons",
+    "lesson", "training", "webinar", "news", "magazine", "documentary", "report", "research", "regulation", "law",
+    "history", "toy", "plush", "filter", "blocker", "parental control", "self-exclusion", "addiction", "antivirus",
+    "security", "movie", "film", "dvd", "blu-ray", "catalogue", "decorations", "podcast", "newsletter", "hotel",
+    "restaurant", "buffet", "酒店", "餐厅", "自助餐",
+]
+
+/// Benign-context words of the default adult category: education, news and filtering only. Books, films and
+/// magazines are not benign there (`porno dvd` is the prohibited good itself).
+private let adultBenignContext = [
+    "教材", "课程", "新闻", "报道", "研究", "监管", "法治", "过滤", "拦截", "家长控制", "反诈", "杀毒", "性教育",
+    "textbook", "course", "news", "research", "regulation", "law", "filter", "blocker", "parental control",
+    "antivirus", "education", "awareness", "addiction",
+]

@@ -54,17 +54,66 @@ public struct RiskRules: Codable, Sendable, Equatable {
         }
     }
 
-    /// One prohibited category and its terms.
+    /// One prohibited category: its terms, and the lists that make detection generalize (all optional: a rules file
+    /// that gives only `name` and `terms` means what it always meant).
     public struct ProhibitedCategory: Codable, Sendable, Equatable {
-        /// The category name (`[a-z][a-z0-9_]*`); the rule that fires is `prohibited_<name>`.
+        /// The category name (`[a-z][a-z0-9_]*`); the rules that fire are `prohibited_<name>` (a term),
+        /// `prohibited_<name>_operator`, `prohibited_<name>_combo` and `prohibited_<name>_benign_context`.
         public var name: String
         /// Terms in any script and width (Chinese simplified or traditional, English, pinyin); they are
         /// normalized like the scanned text, so `賭博`, `赌博` and `ＤＵＢＯ` each stand for their normalized form.
+        /// A term blocks, unless a benign-context word (``benign``) is present and no context word is near it.
         public var terms: [String]
+        /// Operator and brand names (`bet365`, `币安`, `onlyfans`): a hit blocks, whatever the context
+        /// (`prohibited_<name>_operator`). Screened out of refund reasons like terms.
+        public var operators: [String]
+        /// Words that are harmless alone (`poker`, `成人`, `sexy`) but block within ``Prohibited/comboWindow``
+        /// characters of a context word (`prohibited_<name>_combo`).
+        public var cues: [String]
+        /// Context words (`buy-in`, `real money`, `打赏`, `充值`): they make a cue (or a term) a transaction
+        /// of the category; alone they do nothing.
+        public var contexts: [String]
+        /// Benign-context words (`book`, `课程`, `news`): a term hit with one of them in the same transaction and
+        /// no context word near the term is lowered by ``Prohibited/benignMaxReduction``
+        /// (`prohibited_<name>_benign_context`). They never lower an operator or a combination.
+        public var benign: [String]
+        /// Exceptions: phrases whose cues and terms do not count (`成人教育`, `adult education`): a cue or term
+        /// of this category lying inside an exception's match is ignored.
+        public var exceptions: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case name, terms, operators, cues, contexts, benign, exceptions
+        }
+
         /// Creates a category.
-        public init(name: String, terms: [String]) {
+        public init(
+            name: String, terms: [String], operators: [String] = [], cues: [String] = [], contexts: [String] = [],
+            benign: [String] = [], exceptions: [String] = []
+        ) {
             self.name = name
             self.terms = terms
+            self.operators = operators
+            self.cues = cues
+            self.contexts = contexts
+            self.benign = benign
+            self.exceptions = exceptions
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                name: try c.decode(String.self, forKey: .name), terms: try c.decode([String].self, forKey: .terms),
+                operators: try c.decodeIfPresent([String].self, forKey: .operators) ?? [],
+                cues: try c.decodeIfPresent([String].self, forKey: .cues) ?? [],
+                contexts: try c.decodeIfPresent([String].self, forKey: .contexts) ?? [],
+                benign: try c.decodeIfPresent([String].self, forKey: .benign) ?? [],
+                exceptions: try c.decodeIfPresent([String].self, forKey: .exceptions) ?? [])
+        }
+
+        /// The optional lists with their rules-file names, for validation and parsing.
+        var lists: [(key: String, words: [String])] {
+            [("operators", operators), ("cues", cues), ("contexts", contexts), ("benign", benign),
+             ("exceptions", exceptions)]
         }
     }
 
@@ -77,18 +126,45 @@ public struct RiskRules: Codable, Sendable, Equatable {
         public var latinWordBoundaryMaxLength: Int
         /// The categories, each with its terms.
         public var categories: [ProhibitedCategory]
+        /// A cue (or term) and a context word combine when at most this many characters separate them, ASCII
+        /// spaces and punctuation not counted (0 ... 256; default 16).
+        public var comboWindow: Int
+        /// What a benign-context word may subtract from a term hit's weight (0 ... 100; default 70). With the
+        /// default weight of 100 a lone term next to `book` scores 30: below review.
+        public var benignMaxReduction: Int
+
+        public static let defaultComboWindow = 16
+        public static let defaultBenignMaxReduction = 70
 
         enum CodingKeys: String, CodingKey {
             case weight
             case latinWordBoundaryMaxLength = "latin_word_boundary_max_length"
             case categories
+            case comboWindow = "combo_window"
+            case benignMaxReduction = "benign_max_reduction"
         }
 
         /// Creates the prohibited-category rules.
-        public init(weight: Int, latinWordBoundaryMaxLength: Int, categories: [ProhibitedCategory]) {
+        public init(
+            weight: Int, latinWordBoundaryMaxLength: Int, categories: [ProhibitedCategory],
+            comboWindow: Int = defaultComboWindow, benignMaxReduction: Int = defaultBenignMaxReduction
+        ) {
             self.weight = weight
             self.latinWordBoundaryMaxLength = latinWordBoundaryMaxLength
             self.categories = categories
+            self.comboWindow = comboWindow
+            self.benignMaxReduction = benignMaxReduction
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                weight: try c.decode(Int.self, forKey: .weight),
+                latinWordBoundaryMaxLength: try c.decode(Int.self, forKey: .latinWordBoundaryMaxLength),
+                categories: try c.decode([ProhibitedCategory].self, forKey: .categories),
+                comboWindow: try c.decodeIfPresent(Int.self, forKey: .comboWindow) ?? Self.defaultComboWindow,
+                benignMaxReduction: try c.decodeIfPresent(Int.self, forKey: .benignMaxReduction)
+                    ?? Self.defaultBenignMaxReduction)
         }
     }
 
@@ -343,18 +419,26 @@ public struct RiskRules: Codable, Sendable, Equatable {
             (0...64).contains(prohibited.latinWordBoundaryMaxLength), "prohibited.latin_word_boundary_max_length",
             "must be 0 ... 64")
         try check(!prohibited.categories.isEmpty, "prohibited.categories", "must not be empty")
+        try check((0...256).contains(prohibited.comboWindow), "prohibited.combo_window", "must be 0 ... 256")
+        try check(
+            (0...100).contains(prohibited.benignMaxReduction), "prohibited.benign_max_reduction", "must be 0 ... 100")
         var names = Set<String>()
         for (index, category) in prohibited.categories.enumerated() {
             let field = "prohibited.categories[\(index)]"
             try check(isRuleNameFragment(category.name), "\(field).name", "must match [a-z][a-z0-9_]* (at most 32)")
             try check(names.insert(category.name).inserted, "\(field).name", "repeats \"\(category.name)\"")
             try check(!category.terms.isEmpty, "\(field).terms", "must not be empty")
-            for (termIndex, term) in category.terms.enumerated() {
-                let length = TextNormalizer.normalizedLength(of: term)
-                try check(
-                    length >= 2 && length <= ProhibitedTermMatcher.maxTermLength, "\(field).terms[\(termIndex)]",
-                    "(\"\(term)\") must have 2 ... \(ProhibitedTermMatcher.maxTermLength) letters after normalization")
+            for (key, words) in [("terms", category.terms)] + category.lists {
+                for (termIndex, term) in words.enumerated() {
+                    let length = TextNormalizer.normalizedLength(of: term)
+                    try check(
+                        length >= 2 && length <= ProhibitedTermMatcher.maxTermLength,
+                        "\(field).\(key)[\(termIndex)]",
+                        "(\"\(term)\") must have 2 ... \(ProhibitedTermMatcher.maxTermLength) letters after normalization")
+                }
             }
+            try check(category.cues.isEmpty || !category.contexts.isEmpty, "\(field).cues",
+                "need contexts: a cue only counts next to a context word")
         }
         for (key, limit) in [("payer", velocity.payer), ("device", velocity.device), ("ip", velocity.ip)] {
             let field = "velocity.\(key)"
@@ -534,11 +618,32 @@ private struct RulesDocumentReader {
             for (termIndex, term) in try array(termsField).enumerated() {
                 terms.append(try string(term, "\(termsField.path)[\(termIndex)]"))
             }
+            var lists: [[String]] = []
+            for key in ["operators", "cues", "contexts", "benign", "exceptions"] {
+                let listField = c.take(key)
+                var words: [String] = []
+                if listField.value != nil {
+                    for (k, word) in try array(listField).enumerated() {
+                        words.append(try string(word, "\(listField.path)[\(k)]"))
+                    }
+                }
+                lists.append(words)
+            }
             try c.finish()
-            categories.append(.init(name: name, terms: terms))
+            categories.append(
+                .init(
+                    name: name, terms: terms, operators: lists[0], cues: lists[1], contexts: lists[2],
+                    benign: lists[3], exceptions: lists[4]))
         }
+        let windowField = o.take("combo_window")
+        let window = windowField.value == nil ? RiskRules.Prohibited.defaultComboWindow : try int(windowField)
+        let reductionField = o.take("benign_max_reduction")
+        let reduction =
+            reductionField.value == nil ? RiskRules.Prohibited.defaultBenignMaxReduction : try int(reductionField)
         try o.finish()
-        return .init(weight: weight, latinWordBoundaryMaxLength: boundary, categories: categories)
+        return .init(
+            weight: weight, latinWordBoundaryMaxLength: boundary, categories: categories, comboWindow: window,
+            benignMaxReduction: reduction)
     }
 
     func limit(_ field: Field) throws(RiskRulesError) -> RiskRules.VelocityLimit {

@@ -81,6 +81,7 @@ enum TextNormalizer {
             }
         }
         if let simplified = traditional(v) { return .char(simplified, leet: false) }
+        if v >= 0x0391 && v <= 0x04FF, let latin = latinLookAlike(v) { return .char(latin, leet: false) }
         // Large letter blocks need no lookup: CJK ideographs, Hangul, Yi.
         if (0x3400...0x4DBF).contains(v) || (0x4E00...0x9FFF).contains(v) || (0xA000...0xA4CF).contains(v)
             || (0xAC00...0xD7AF).contains(v) || (0x20000...0x3FFFF).contains(v)
@@ -92,6 +93,26 @@ enum TextNormalizer {
         case .breaker: return .breaker
         case .char: return .char(v, leet: false)
         }
+    }
+
+    /// Greek and Cyrillic letters that look like Latin ones (`саѕіnо` is `casino`), as pairs: look-alike, then the
+    /// Latin letter it folds to. Letters either way, so the class tables do not change.
+    static let latinLookAlikes: [(UInt32, UInt32)] = [
+        (0x0391, 0x61), (0x0392, 0x62), (0x0395, 0x65), (0x0397, 0x68), (0x0399, 0x69), (0x039A, 0x6B),
+        (0x039C, 0x6D), (0x039D, 0x6E), (0x039F, 0x6F), (0x03A1, 0x70), (0x03A4, 0x74), (0x03A5, 0x79),
+        (0x03A7, 0x78), (0x03B1, 0x61), (0x03B9, 0x69), (0x03BA, 0x6B), (0x03BD, 0x76), (0x03BF, 0x6F),
+        (0x03C1, 0x70), (0x03C4, 0x74), (0x03C5, 0x75), (0x03C7, 0x78), (0x0405, 0x73), (0x0406, 0x69),
+        (0x0408, 0x6A), (0x0410, 0x61), (0x0412, 0x62), (0x0415, 0x65), (0x041A, 0x6B), (0x041C, 0x6D),
+        (0x041D, 0x68), (0x041E, 0x6F), (0x0420, 0x70), (0x0421, 0x63), (0x0422, 0x74), (0x0423, 0x79),
+        (0x0425, 0x78), (0x0430, 0x61), (0x0435, 0x65), (0x043E, 0x6F), (0x0440, 0x70), (0x0441, 0x63),
+        (0x0443, 0x79), (0x0445, 0x78), (0x0455, 0x73), (0x0456, 0x69), (0x0458, 0x6A), (0x04BB, 0x68),
+    ]
+
+    /// The Latin letter a Greek or Cyrillic look-alike folds to (`l` rules apply: none folds to `l`).
+    @inline(__always)
+    static func latinLookAlike(_ v: UInt32) -> UInt32? {
+        for (from, to) in latinLookAlikes where from == v { return to }
+        return nil
     }
 
     /// The class of a scalar by its general category (what the other rules leave to it).

@@ -14,8 +14,11 @@ struct CorpusTests {
         return (parts + ["Fixtures", "corpus.ndjson"]).joined(separator: "/")
     }()
 
-    static func readCorpus() throws -> String {
-        guard let file = fopen(corpusPath, "r") else { throw CorpusError(message: "cannot open \(corpusPath)") }
+    static func readCorpus(named name: String = "corpus.ndjson") throws -> String {
+        var parts = corpusPath.split(separator: "/", omittingEmptySubsequences: false)
+        parts[parts.count - 1] = Substring(name)
+        let path = parts.joined(separator: "/")
+        guard let file = fopen(path, "r") else { throw CorpusError(message: "cannot open \(path)") }
         defer { fclose(file) }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)

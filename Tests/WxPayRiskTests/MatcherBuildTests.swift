@@ -11,6 +11,8 @@ struct ReferenceMatcher: Equatable {
         var term: String
         var length: Int
         var needsWordBoundary: Bool
+        var kind: ProhibitedTermMatcher.Kind = .term
+        var next: Int32 = -1
     }
 
     var categories: [String]
@@ -30,9 +32,18 @@ struct ReferenceMatcher: Equatable {
         for letter in UInt32(0x61)...UInt32(0x7A) where letter != 0x6C { symbolOf[letter] = symbolOf.count }
         var patterns: [Pattern] = []
         var sequences: [[Int]] = []
-        var seen = Set<[Int]>()
+        var headOf: [[Int]: Int] = [:]
+        var sequenceHead: [Int] = []
+        var lists: [(Int, ProhibitedTermMatcher.Kind, [String])] = []
         for (categoryIndex, category) in prohibited.categories.enumerated() {
-            for term in category.terms {
+            lists += [
+                (categoryIndex, .term, category.terms), (categoryIndex, .operator, category.operators),
+                (categoryIndex, .cue, category.cues), (categoryIndex, .context, category.contexts),
+                (categoryIndex, .benign, category.benign), (categoryIndex, .exception, category.exceptions),
+            ]
+        }
+        for (categoryIndex, kind, words) in lists {
+            for term in words {
                 var normalized: [UInt32?] = []
                 for scalar in term.unicodeScalars {
                     switch TextNormalizer.foldByProperties(scalar.value) {
@@ -51,11 +62,25 @@ struct ReferenceMatcher: Equatable {
                     sequence.append(symbolOf[c]!)
                     if c < 0x61 || c > 0x7A { allLatin = false }
                 }
-                guard seen.insert(sequence).inserted else { continue }
-                patterns.append(
-                    Pattern(
-                        category: categoryIndex, term: term, length: sequence.count,
-                        needsWordBoundary: allLatin && sequence.count <= prohibited.latinWordBoundaryMaxLength))
+                let pattern = Pattern(
+                    category: categoryIndex, term: term, length: sequence.count,
+                    needsWordBoundary: allLatin && sequence.count <= prohibited.latinWordBoundaryMaxLength, kind: kind)
+                if let head = headOf[sequence] {
+                    // Same symbols as an earlier word: chained, unless the same category and role again.
+                    var last = head
+                    var duplicate = patterns[last].category == categoryIndex && patterns[last].kind == kind
+                    while patterns[last].next >= 0 {
+                        last = Int(patterns[last].next)
+                        if patterns[last].category == categoryIndex && patterns[last].kind == kind { duplicate = true }
+                    }
+                    if duplicate { continue }
+                    patterns[last].next = Int32(patterns.count)
+                    patterns.append(pattern)
+                    continue
+                }
+                headOf[sequence] = patterns.count
+                sequenceHead.append(patterns.count)
+                patterns.append(pattern)
                 sequences.append(sequence)
             }
         }
@@ -93,7 +118,7 @@ struct ReferenceMatcher: Equatable {
                 }
                 state = Int(goto[state][symbol])
             }
-            accept[state].append(Int32(id))
+            accept[state].append(Int32(sequenceHead[id]))
         }
         var fail = [Int](repeating: 0, count: goto.count)
         var queue: [Int] = []
@@ -130,7 +155,9 @@ struct ReferenceMatcher: Equatable {
     init(_ matcher: ProhibitedTermMatcher) {
         categories = matcher.categories
         patterns = matcher.patterns.map {
-            Pattern(category: $0.category, term: $0.term, length: $0.length, needsWordBoundary: $0.needsWordBoundary)
+            Pattern(
+                category: $0.category, term: $0.term, length: $0.length, needsWordBoundary: $0.needsWordBoundary,
+                kind: $0.kind, next: $0.next)
         }
         scalarTable = matcher.scalarTable
         symbolCount = matcher.symbolCount

@@ -34,7 +34,7 @@ struct PropertyTests {
         }
     }
 
-    @Test("Adding a prohibited term never lowers a score, and it blocks")
+    @Test("Adding a prohibited term never lowers a score, and it blocks (or names the benign context that lowered it)")
     func termNeverLowers() async {
         let terms = ["赌博", "ＵＳＤＴ", "約 炮", "c4s1n0", "bitcoin", "博彩"]
         await propertyCheck(
@@ -54,7 +54,9 @@ struct PropertyTests {
             let before = original.map { a.score($0) }
             let after = tainted.map { b.score($0) }
             #expect(after[target].score >= before[target].score)
-            #expect(after[target].action == .block)
+            #expect(
+                after[target].action == .block
+                    || after[target].reasons.contains { $0.rule.hasSuffix("_benign_context") })
             for k in original.indices where k != target { #expect(after[k] == before[k]) }
         }
     }

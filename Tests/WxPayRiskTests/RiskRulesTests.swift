@@ -48,7 +48,7 @@ struct RiskRulesTests {
             (#""window_seconds":600,"max_count":5"#, #""max_count":5"#, "velocity.payer.window_seconds is missing"),
             (#""state":{"#, #""state":{"sweep":1,"#, "state.sweep is not a known field"),
             (#""name":"crypto""#, #""name":"Crypto!""#, "prohibited.categories[1].name must match"),
-            (#""usdt","#, #""u","#, "prohibited.categories[1].terms[13]"),
+            (#""usdt","#, #""u","#, "prohibited.categories[1].terms[30]"),
             (#""limits":[500000,"#, #""limits":[5.5,"#, "amount.limits[0] must be an integer"),
             (#""max_tracked_keys":50000"#, #""max_tracked_keys":1"#, "state.max_tracked_keys must be 16"),
             (#"{"thresholds""#, #"{,"thresholds""#, "is not valid JSON"),
@@ -63,6 +63,24 @@ struct RiskRulesTests {
         #expect(error?.code == "RISK_RULES_INVALID")
         #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
         #expect(error?.message.contains(path) == true)
+    }
+
+    @Test("A rules file in the earlier format (categories with name and terms only) still loads, and every term blocks")
+    func earlierFormat() throws {
+        var old = RiskRules.defaults
+        old.prohibited = RiskRules.Prohibited(
+            weight: 100, latinWordBoundaryMaxLength: 5,
+            categories: [.init(name: "crypto", terms: ["bitcoin", "比特币"])])
+        var text = rulesJSON(old)
+        text = text.replacingOccurrences(#","combo_window":16,"benign_max_reduction":70"#, "")
+        text = text.replacingOccurrences(
+            #","operators":[],"cues":[],"contexts":[],"benign":[],"exceptions":[]"#, "")
+        #expect(!text.contains("combo_window") && !text.contains("operators"))
+        let rules = try RiskRules.load(environment: ["WXPAY_RISK_RULES": write(text)])
+        #expect(rules == old)
+        let decision = RiskEngine(rules: rules).score(tx("t1", description: "A book about Bitcoin"))
+        #expect(decision.action == .block)
+        #expect(decision.reasons.map(\.rule) == ["prohibited_crypto"])
     }
 
     @Test("A missing file is RISK_RULES_NOT_FOUND")
@@ -96,12 +114,13 @@ func rulesJSON(_ r: RiskRules) -> String {
         return String(decoding: out, as: UTF8.self)
     }
     let categories = r.prohibited.categories.map { c in
-        #"{"name":\#(str(c.name)),"terms":[\#(c.terms.map(str).joined(separator: ","))]}"#
+        #"{"name":\#(str(c.name)),"terms":[\#(c.terms.map(str).joined(separator: ","))]"#
+            + c.lists.map { #","\#($0.key)":[\#($0.words.map(str).joined(separator: ","))]"# }.joined() + "}"
     }.joined(separator: ",")
     let a = r.amount
     return """
         {"thresholds":{"review":\(r.thresholds.review),"block":\(r.thresholds.block)},\
-        "prohibited":{"weight":\(r.prohibited.weight),"latin_word_boundary_max_length":\(r.prohibited.latinWordBoundaryMaxLength),"categories":[\(categories)]},\
+        "prohibited":{"weight":\(r.prohibited.weight),"latin_word_boundary_max_length":\(r.prohibited.latinWordBoundaryMaxLength),"combo_window":\(r.prohibited.comboWindow),"benign_max_reduction":\(r.prohibited.benignMaxReduction),"categories":[\(categories)]},\
         "velocity":{"payer":\(limit(r.velocity.payer)),"device":\(limit(r.velocity.device)),"ip":\(limit(r.velocity.ip))},\
         "amount":{"history_min_count":\(a.historyMinCount),"spike_multiplier":\(a.spikeMultiplier),"spike_min_amount":\(a.spikeMinAmount),"spike_weight":\(a.spikeWeight),"round_min_amount":\(a.roundMinAmount),"round_unit":\(a.roundUnit),"round_weight":\(a.roundWeight),"limits":[\(a.limits.map(String.init).joined(separator: ","))],"below_limit_margin":\(a.belowLimitMargin),"below_limit_weight":\(a.belowLimitWeight)},\
         "refund":{"soon_seconds":\(r.refund.soonSeconds),"soon_weight":\(r.refund.soonWeight),"ratio_min_payments":\(r.refund.ratioMinPayments),"ratio_percent":\(r.refund.ratioPercent),"ratio_weight":\(r.refund.ratioWeight)},\

@@ -50,7 +50,7 @@ prohibited = {
         "币圈 培训", "挖矿 收益", "矿机 托管", "加密货币 投资", "比特幣", "虛擬幣 充值", "虛擬貨幣", "以太幣", "挖礦",
         "比 特 币", "比.特.币", "虚-拟-币", "buy USDT now", "ＵＳＤＴ 充值", "U S D T", "100usdt", "充值usdt",
         "u5dt otc", "BTC 到账", "ETH gas fee", "bitcoin wallet", "b1tc0in", "B-I-T-C-O-I-N", "ｂｉｔｃｏｉｎ",
-        "ethereum node", "dogecoin tip", "litecoin", "cryptocurrency course", "crypto exchange fee", "xunibi",
+        "ethereum node", "dogecoin tip", "litecoin", "cryptocurrency course, buy BTC", "crypto exchange fee", "xunibi",
         "bitebi 充值", "wakuang",
     ],
     "adult": [

@@ -1,0 +1,160 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Testing
+@testable import WxPayRisk
+
+/// Prohibited-category detection on Fixtures/detection-corpus.ndjson (written by make_detection_corpus.py): recall per
+/// prohibited category and the share of ordinary items blocked, on the tuning part and on the held-out part.
+///
+/// The held-out part is for measuring only: its test reports counts, never the items it got wrong, so that nobody
+/// tunes the lists against it. `scripts/detection-report.py --split tune --misses` (or `--split dev`) lists the
+/// tuning parts' misses. (`dev` was the first held-out part: see make_detection_corpus.py.)
+@Suite("Detection corpus (Fixtures/detection-corpus.ndjson)")
+struct DetectionCorpusTests {
+    struct Item {
+        var id: String
+        var category: String
+        var split: String
+        var description: String
+        var action: String
+        var rules: [String]
+    }
+
+    struct Tally: CustomStringConvertible {
+        var items: [String: Int] = [:]
+        var detected: [String: Int] = [:]
+        var ordinaryBlocked = 0
+
+        func recall(_ category: String) -> Double {
+            Double(detected[category, default: 0]) / Double(max(items[category, default: 0], 1))
+        }
+        var ordinaryBlockedRate: Double { Double(ordinaryBlocked) / Double(max(items["ordinary", default: 0], 1)) }
+
+        var description: String {
+            ["gambling", "crypto", "adult"].map { "\($0) \(detected[$0, default: 0])/\(items[$0, default: 0])" }
+                .joined(separator: ", ") + ", ordinary blocked \(ordinaryBlocked)/\(items["ordinary", default: 0])"
+        }
+    }
+
+    /// Every corpus item of `split`, scored through the batch path.
+    static func score(split: String) throws -> [Item] {
+        let text = try CorpusTests.readCorpus(named: "detection-corpus.ndjson")
+        let inputs = try text.split(separator: "\n").map { try json(String($0)) }.filter {
+            $0["split"]?.string == split
+        }
+        let joined = text.split(separator: "\n").filter { $0.contains("\"split\": \"\(split)\"") }
+            .joined(separator: "\n") + "\n"
+        let (lines, processor) = process(joined, chunk: 65_536)
+        try #require(lines.count == inputs.count)
+        #expect(processor.scorer.summary.errors == 0)
+        return try zip(inputs, lines).map { input, line in
+            let answer = try json(line)
+            return Item(
+                id: input["id"]!.string!, category: input["category"]!.string!, split: split,
+                description: input["description"]!.string!, action: answer["action"]?.string ?? "error",
+                rules: answer["reasons"]?.array?.compactMap { $0["rule"]?.string } ?? [])
+        }
+    }
+
+    /// Detected: review or block with a rule of the item's own category.
+    static func tally(_ items: [Item]) -> Tally {
+        var t = Tally()
+        for item in items {
+            t.items[item.category, default: 0] += 1
+            if item.category == "ordinary" {
+                if item.action == "block" { t.ordinaryBlocked += 1 }
+            } else if item.action != "approve" && item.rules.contains(where: { $0.hasPrefix("prohibited_\(item.category)") }) {
+                t.detected[item.category, default: 0] += 1
+            }
+        }
+        return t
+    }
+
+    @Test("The corpus: at least 1,000 items, both languages, every category in both parts")
+    func shape() throws {
+        let text = try CorpusTests.readCorpus(named: "detection-corpus.ndjson")
+        let lines = text.split(separator: "\n")
+        #expect(lines.count >= 1_000)
+        var seen = Set<String>()
+        for line in lines {
+            let item = try json(String(line))
+            seen.insert("\(item["split"]!.string!)/\(item["category"]!.string!)/\(item["lang"]!.string!)")
+        }
+        for split in ["tune", "dev", "heldout"] {
+            for category in ["gambling", "crypto", "adult", "ordinary"] {
+                for lang in ["zh", "en"] { #expect(seen.contains("\(split)/\(category)/\(lang)")) }
+            }
+        }
+    }
+
+    /// The targets of issue 13 item 3. NOT MET on the fresh held-out part (measured once, after all tuning: gambling
+    /// 119/182, crypto 162/178, adult 157/164, ordinary blocked 10/243): its base items use words the lists were not
+    /// written for. The shortfall is a known issue, not tuned away: fixing it by adding the held-out part's
+    /// words would turn it into a tuning part. When the targets are met, drop `withKnownIssue` (it then fails).
+    @Test("Held-out part: recall at least 95% per prohibited category, at most 1% of ordinary items blocked")
+    func heldOut() throws {
+        let t = Self.tally(try Self.score(split: "heldout"))
+        // Counts only: the held-out items are never listed (see the suite's documentation).
+        withKnownIssue("held-out targets not met yet (issue 13.3): \(t)") {
+            for category in ["gambling", "crypto", "adult"] {
+                #expect(t.recall(category) >= 0.95, "held-out recall of \(category): \(t)")
+            }
+            #expect(t.ordinaryBlockedRate <= 0.01, "held-out ordinary items blocked: \(t)")
+        }
+        // What was measured is the floor: a change that lowers it is a regression.
+        #expect(t.detected["gambling", default: 0] >= 119, "\(t)")
+        #expect(t.detected["crypto", default: 0] >= 162, "\(t)")
+        #expect(t.detected["adult", default: 0] >= 157, "\(t)")
+        #expect(t.ordinaryBlocked <= 10, "\(t)")
+    }
+
+    @Test("Tuning parts (tune and dev): the same targets (misses listed)")
+    func tuning() throws {
+        let items = try Self.score(split: "tune") + Self.score(split: "dev")
+        let t = Self.tally(items)
+        let misses = items.filter { item in
+            item.category == "ordinary"
+                ? item.action == "block"
+                : item.action == "approve" || !item.rules.contains(where: { $0.hasPrefix("prohibited_\(item.category)") })
+        }
+        let listing = misses.map { "\($0.id) [\($0.category)] \($0.description) -> \($0.action) \($0.rules)" }
+            .joined(separator: "\n")
+        for category in ["gambling", "crypto", "adult"] {
+            #expect(t.recall(category) >= 0.95, "tuning recall of \(category): \(t)\n\(listing)")
+        }
+        #expect(t.ordinaryBlockedRate <= 0.01, "tuning ordinary items blocked: \(t)\n\(listing)")
+    }
+
+    @Test("Every detection decision names its rule and the matched words")
+    func explainable() throws {
+        for item in try Self.score(split: "tune") where item.action != "approve" {
+            #expect(!item.rules.isEmpty, "\(item.id) has no reason")
+        }
+        let engine = RiskEngine()
+        let combo = engine.score(tx("c1", description: "poker buy-in with real money"))
+        #expect(combo.action == .block)
+        #expect(combo.reasons.first?.rule == "prohibited_gambling_combo")
+        #expect(combo.reasons.first?.detail.contains("\"poker\"") == true)
+        let book = engine.score(tx("c2", payer: "o2", description: "A book about Bitcoin"))
+        #expect(book.action == .approve)
+        #expect(rules(book) == ["prohibited_crypto_benign_context"])
+        #expect(book.reasons.first?.detail.contains("\"book\"") == true)
+        // Benign context is no hole: a context word near the term keeps the block.
+        let cover = engine.score(tx("c3", payer: "o3", description: "bitcoin book + buy 1 BTC"))
+        #expect(cover.action == .block)
+        #expect(rules(cover) == ["prohibited_crypto"])
+        let brand = engine.score(tx("c4", payer: "o4", description: "PokerStars chips"))
+        #expect(rules(brand) == ["prohibited_gambling_operator"])
+        let live = engine.score(tx("c5", payer: "o5", description: "成人直播 打赏"))
+        #expect(rules(live) == ["prohibited_adult_combo"])
+        // An exception masks the cue inside it.
+        let education = engine.score(tx("c6", payer: "o6", description: "成人教育 直播课 会员"))
+        #expect(education.action == .approve)
+        // A benign word inside a prohibited word is not context.
+        let spaced = engine.score(tx("c7", payer: "o7", description: "b o o k m a k e r payment"))
+        #expect(spaced.action == .block)
+    }
+}

@@ -1,0 +1,449 @@
+#!/usr/bin/env python3
+"""Writes detection-corpus.ndjson: the labelled corpus for prohibited-category detection (issue 13, item 3).
+
+Every item was written by hand for this file (nothing scraped). Each base item is a short payment description in
+Chinese or English; evasive variants are derived from it by deterministic transforms (spacing, homoglyphs,
+leetspeak, emoji, full width, traditional characters, pinyin, mixed scripts). Labels:
+  category  gambling | crypto | adult | ordinary
+  expected  block (prohibited: recall counts review or block) | approve (ordinary: must not be blocked)
+  split     tune | dev | heldout.
+            tune and dev: the first base items, divided by a hash of the *group* (the base item), so all variants of one
+            base item fall on the same side. dev was the first held-out part: it was scored once (aggregate counts
+            only, no items seen), missed the targets, and from then on was used for tuning like tune.
+            heldout: the FRESH_* base items below, written after that and before any further rule change; it shares
+            no base phrase with tune or dev and is never used for tuning (its misses are never listed).
+  evasion   plain | spacing | homoglyph (Cyrillic letters mixed into Latin script) | leet | emoji | fullwidth
+            (mixed case) | traditional | pinyin | benign_cover (a prohibited item dressed up as a book/course/news).
+            Brand names and compositional items (a harmless word next to a context word) are base items, each with
+            the same evasions.
+Each line is also a valid risk-batch transaction (own payer, no device or IP, one hour apart, small amount).
+Run: python3 make_detection_corpus.py > detection-corpus.ndjson
+"""
+import hashlib
+import json
+
+HELDOUT_PERCENT = 35
+
+# A base item: (text, pinyin-or-None). In the text, {braces} mark the word the evasion transforms apply to.
+GAMBLING_ZH = [
+    ("线上{赌博}平台充值", "xianshang dubo pingtai chongzhi"), ("{博彩}公司 返水", "bocai fanshui"),
+    ("世界杯{下注} 充值", None), ("{赌场}筹码 兑换", "duchang chouma"), ("澳门{赌球} 代理", "aomen duqiu"),
+    ("{网赌}上分", "wangdu shangfen"), ("{六合彩} 特码 包中", "liuhecai tema"), ("{时时彩} 计划群", "shishicai"),
+    ("{百家乐} 真人荷官", "baijiale zhenren heguan"), ("{老虎机} 金币 充值", "laohuji jinbi"),
+    ("{德州扑克} 买分", "dezhou puke maifen"), ("{菠菜}平台 注册送彩金", "bocai zhuce songcaijin"),
+    ("{真人荷官} 在线发牌", "zhenren heguan"), ("{棋牌} 上分 下分 秒到账", "qipai shangfen xiafen"),
+    ("百人{牛牛} 充值", "bairen niuniu"), ("{斗地主} 现金局 提现", "doudizhu xianjin tixian"),
+    ("{捕鱼} 上分 可提现", "buyu shangfen"), ("{体育投注} 充值", "tiyu touzhu"), ("{赌资} 周转", None),
+    ("北京赛车 {pk10} 计划", None), ("{快三} 大小单双 下注", "kuaisan daxiao"), ("{炸金花} 房卡 真钱", "zhajinhua"),
+    ("{龙虎斗} 在线 提现", "longhudou"), ("{骰宝} 押大小 充值", "toubao ya daxiao"),
+    ("{电子游艺} 彩金 充值 秒提", "dianzi youyi caijin"), ("{捕鱼游戏} 兑换现金", None),
+    ("体育{竞猜} 返水 代理", "tiyu jingcai fanshui"), ("{皇冠体育} 会员充值", "huangguan tiyu"),
+    ("{澳门新葡京} 充值", "aomen xinpujing"), ("{太阳城} 娱乐 上分", "taiyangcheng yule"),
+    ("{威尼斯人} 在线娱乐 充值", "weinisiren zaixian yule"), ("{银河娱乐} 注册 彩金", "yinhe yule"),
+    ("{开元棋牌} 充值", "kaiyuan qipai"), ("{亚博体育} 充值", "yabo tiyu"), ("{乐橙}国际 存款", "lecheng"),
+    ("{金沙}娱乐 线上 充值", "jinsha yule"), ("{永利} 线上 娱乐城 充值", "yongli yulecheng"),
+    ("{博天堂} 会员", "botiantang"), ("{梭哈} 真钱局", "suoha zhenqian"), ("{押注} 大小", "yazhu daxiao"),
+]
+GAMBLING_EN = [
+    "online {casino} deposit", "{sports betting} top-up", "{sportsbook} account funding", "{roulette} chips 500",
+    "{baccarat} live table credits", "{slot machine} tokens", "{bookmaker} payment", "{poker} buy-in real money",
+    "real money {blackjack} deposit", "{bet365} deposit", "{1xbet} top up", "{stake.com} deposit via agent",
+    "{pokerstars} cash game buy-in", "{ggpoker} chips", "{betway} wallet top-up", "{draftkings} deposit",
+    "{fanduel} sportsbook credit", "{william hill} account top-up", "{pinnacle} betting account",
+    "{188bet} member deposit", "{dafabet} recharge", "{22bet} deposit bonus", "{parimatch} top up",
+    "{free spins} deposit bonus slots", "live {dealer} roulette deposit", "{parlay} bet credits",
+    "{odds} boost betting credit", "{jackpot} slots real cash", "{crash game} bet deposit", "{dice} betting site top-up",
+    "{texas hold'em} real money tournament buy-in", "{wager} credits for casino", "{igaming} account top-up",
+    "{craps} table chips online", "{keno} tickets online real money",
+]
+CRYPTO_ZH = [
+    ("买{比特币}", "mai bitebi"), ("{比特币}充值", "bitebi chongzhi"), ("{虚拟币}交易", "xunibi jiaoyi"),
+    ("{虚拟货币} 兑换", "xuni huobi duihuan"), ("{以太坊} 矿工费", "yitaifang"), ("{泰达币} 出金", "taidabi chujin"),
+    ("{狗狗币} 购买", "gougoubi goumai"), ("{莱特币} 矿池", "laitebi kuangchi"), ("{币圈} 带单 会员", "biquan daidan"),
+    ("{挖矿} 收益 分红", "wakuang shouyi"), ("{矿机} 托管费", "kuangji tuoguan"), ("{加密货币} 投资", "jiami huobi touzi"),
+    ("{币安} 充值", "bian chongzhi"), ("{欧易} OTC 出金", "ouyi otc"), ("{火币} 账户 充值", "huobi chongzhi"),
+    ("U{承兑} 高价收U", "chengdui shouu"), ("{USDT} 代买", None), ("链上{空投} 领取 手续费", "kongtou"),
+    ("{合约}跟单 杠杆 充值", "heyue gendan"), ("{钱包助记词} 找回 服务", "qianbao zhujici"),
+    ("{数字货币交易} 手续费", "shuzi huobi jiaoyi"), ("{提币} 手续费", "tibi"), ("{搬砖}套利 U商", "banzhuan taoli"),
+    ("{币币交易} 充值", "bibi jiaoyi"), ("{瑞波币} 购买", "ruibobi"), ("{柴犬币} 预售", "chaiquanbi yushou"),
+    ("{以太币} 兑换 人民币", "yitaibi"), ("{区块链} 币 认购 充值", "qukuailian bi rengou"),
+    ("{虚拟币} 理财 日息", "xunibi licai"), ("{BTC} 代购", None), ("{ETH} 钱包 充值", None),
+    ("{币} 质押 挖矿 收益", None), ("{稳定币} 兑换 出金", "wendingbi"),
+]
+CRYPTO_EN = [
+    "buy {USDT} now", "{bitcoin} wallet top-up", "{ethereum} gas fee", "{dogecoin} purchase", "{litecoin} mining pool",
+    "{cryptocurrency} exchange deposit", "{btc} otc trade", "{binance} deposit", "{coinbase} account funding",
+    "{okx} p2p deposit", "{bybit} futures margin", "{kucoin} top-up", "{kraken} deposit", "{bitget} copy trading fee",
+    "{tether} purchase via agent", "{memecoin} presale", "{token presale} allocation", "{airdrop} claim gas fee",
+    "{nft mint} fee", "{solana} token buy", "{usdc} otc swap", "{crypto} wallet recovery fee",
+    "{shiba inu} coin purchase", "{xrp} buy order", "{defi} yield farming deposit", "{staking} rewards deposit",
+    "{altcoin} signals vip", "{mining rig} hosting", "{cold wallet} seed phrase recovery",
+    "{bnb} buy", "{crypto exchange} withdrawal fee", "{pepe coin} buy",
+]
+ADULT_ZH = [
+    ("{色情}视频 会员", "seqing shipin"), ("{约炮} 软件 VIP", "yuepao"), ("{裸聊} 充值", "luoliao"), ("{援交} 预约", "yuanjiao"),
+    ("{卖淫} 介绍", "maiyin"), ("{嫖娼} 费用", "piaochang"), ("{一夜情} 交友", "yiyeqing"), ("{黄片} 下载", "huangpian"),
+    ("{成人视频} VIP", "chengren shipin"), ("{福利}主播 私密直播 打赏", "fuli zhubo"), ("{成人}直播 刷礼物", "chengren zhibo"),
+    ("{裸体}直播 打赏", "luoti zhibo"), ("{性感}主播 一对一 私聊 付费", "xinggan zhubo"), ("{上门服务} 全套", "shangmen fuwu"),
+    ("{外围} 模特 预约", "waiwei"), ("{楼凤} 信息", "loufeng"), ("{黄色网站} 会员", "huangse wangzhan"),
+    ("{AV} 无码 资源", None), ("{三级片} 下载", "sanjipian"), ("{情色} 小说 会员", "qingse"),
+    ("{小姐} 上门 按摩 全套", "xiaojie shangmen"), ("{陪睡} 服务", "peishui"), ("{激情}视频聊天 充值", "jiqing shipin"),
+    ("{麻豆传媒} 会员", "madou chuanmei"), ("{蜜桃传媒} VIP", "mitao"), ("{草榴} 社区 邀请码", "caoliu"),
+    ("{露点} 直播间 门票", "loudian"), ("{脱衣} 直播 打赏", "tuoyi zhibo"), ("{成人} 1对1 视频 打赏", None),
+    ("{特殊服务} 按摩", "teshu fuwu"), ("{包夜} 服务 费用", "baoye"),
+]
+ADULT_EN = [
+    "{porn} site membership", "{pornhub} premium", "{escort service} booking", "{camgirl} tips",
+    "{sexcam} tokens", "{nude} chat credits", "{hooker} payment", "{onlyfans} subscription via agent",
+    "{chaturbate} tokens", "{stripchat} tokens", "{xvideos} premium", "{xhamster} premium", "{brazzers} membership",
+    "{adult} live stream tips", "{nsfw} live cam private show", "{sexy} live stream private show tokens",
+    "{xxx} videos membership", "{hentai} premium access", "{erotic} massage happy ending", "{naked} webcam show",
+    "{strip} live show tips", "{sugar daddy} meetup fee", "{hookup} app vip", "{adult} webcam tokens",
+    "{18+} live room gift credits", "{fansly} subscription top-up", "{sex} chat premium", "{milf} video pass",
+    "{nudes} pack purchase", "{happy ending} massage booking",
+]
+# Prohibited items dressed as a book, a course or news: benign words must not open a hole.
+COVER = [
+    ("gambling", "zh", "{百家乐} 教程 课程 包赢 上分 代理", None), ("gambling", "en", "{casino} strategy book + deposit bonus link", None),
+    ("gambling", "en", "{poker} course with real money buy-in", None), ("gambling", "zh", "{网赌} 教程 上分", None),
+    ("crypto", "zh", "{比特币} 入门 书籍 + 代买 1 BTC", None), ("crypto", "en", "{bitcoin} book + buy 1 BTC", None),
+    ("crypto", "en", "{crypto} trading course, USDT deposit", None), ("crypto", "zh", "{USDT} 课程 代充值", None),
+    ("adult", "zh", "{成人} 教程 直播 打赏", None), ("adult", "en", "{porn} news site vip membership", None),
+    ("adult", "en", "{sexy} lingerie live stream tips, private show", None), ("adult", "zh", "{裸聊} 课程 会员 充值", None),
+]
+
+ORDINARY = {
+    "books": [
+        "《比特币白皮书》解读 图书", "区块链技术 原理 图书", "《赌博心理学》 图书", "戒赌 心理 自助 图书", "书籍：虚拟货币监管研究",
+        "The Bitcoin Standard (book)", "A book about Bitcoin", "Mastering Ethereum paperback", "Casino Royale novel",
+        "Gambling addiction recovery workbook", "Cryptocurrency regulation law textbook", "The Poker Face of Wall Street book",
+        "History of Las Vegas hardcover", "Sex education book for teens", "Adult coloring book", "儿童 性教育 绘本",
+        "成人 填色本", "扑克牌魔术 入门 书", "《围棋 入门》 图书", "博弈论与经济行为 教材", "概率论 教材", "金融学 教材",
+        "Blockchain basics ebook", "Digital gold: book on bitcoin history", "Poker math for beginners book", "桥牌 入门 图书",
+        "《挖掘机 维修 手册》", "Crypto Art catalogue book", "Applied Cryptography (book)", "犯罪心理学 图书",
+    ],
+    "courses": [
+        "区块链 开发 课程", "密码学 课程", "成人教育 报名费", "成人高考 辅导班", "反诈骗 课程：识别网络赌博", "金融 理财 入门 课程",
+        "Python 量化 交易 课程", "Blockchain developer course", "Cryptography course fee", "Adult education evening class",
+        "Adult swimming lessons", "Poker dealer training for cruise ship jobs", "Bridge card game lessons", "Chess lessons 10x",
+        "Smart contract auditing course", "Responsible gambling training for staff", "Sex education workshop for parents",
+        "桥牌 培训 十节课", "围棋 培训 课时费", "象棋 兴趣班", "瑜伽 成人班", "成人 舞蹈课", "成人 英语 培训", "成人 钢琴课",
+        "网络安全 课程 勒索软件 分析", "Online course: history of money", "Stock trading course", "Forex basics webinar",
+        "Ethics course ticket", "Financial literacy course",
+    ],
+    "news": [
+        "财经新闻 年度订阅", "新闻 订阅：比特币 行情 报道", "报纸 订阅 一年", "News subscription: crypto market coverage",
+        "Financial Times subscription", "The Economist digital subscription", "Casino industry news magazine",
+        "Gambling regulation news report", "新闻周刊 订阅", "纪录片 网络赌博 危害 点播", "Documentary: the crypto crash (rental)",
+        "科技新闻 会员", "体育新闻 会员 年卡", "Sports news app premium", "Tech news weekly", "法治 新闻 杂志",
+        "Podcast premium: markets and bitcoin news", "财新 会员", "Newsletter: blockchain research", "杂志 订阅 商业周刊",
+    ],
+    "security": [
+        "家长控制软件 过滤色情网站", "Porn blocker app subscription", "Anti-gambling self-exclusion app", "杀毒软件 年费",
+        "Antivirus license 1 year", "VPN-free firewall appliance", "Hardware security key", "Password manager family plan",
+        "反诈 App 会员", "Content filter for kids router", "Parental control: block adult sites", "Ransomware recovery service",
+        "网络安全 检测 服务", "Web filter for schools license", "Gambling blocker app (Gamban-style) subscription",
+        "Phishing simulation training", "Endpoint security license", "家庭 路由器 过滤 成人网站 功能", "防火墙 软件",
+        "Spam filter subscription",
+    ],
+    "toys": [
+        "玩具 老虎机 存钱罐", "儿童 扑克牌", "Toy slot machine piggy bank", "Poker chip set (toy, no cash value)",
+        "Monopoly board game", "骰子 桌游 套装", "大富翁 桌游", "UNO card game", "Roulette drinking game (party toy)",
+        "乐高 城市系列", "Toy cash register", "Bingo game for kids", "Playing cards 2 decks", "麻将 一副 家用",
+        "麻将机 家用 全自动", "Board game: Catan", "Dominoes set", "Yahtzee dice game", "Toy mining truck", "玩具 挖掘机",
+        "Casino night party decorations", "魔术 扑克 道具", "Kids crypto-themed plush (Dogecoin dog plush)", "比特犬 玩偶",
+        "Rubik's cube", "拼图 1000片", "Nerf blaster", "Barbie doll", "遥控车", "毛绒玩具",
+    ],
+    "finance": [
+        "基金 定投", "银行 理财 产品 申购", "黄金 ETF 申购", "国债 认购", "货币基金 转入", "股票 账户 入金", "保险 年缴 保费",
+        "Index fund monthly investment", "Treasury bond purchase", "Gold coin (physical bullion)", "Savings account deposit",
+        "Brokerage account funding", "Pension contribution", "Mortgage payment", "Credit card bill", "Insurance premium",
+        "数字人民币 钱包 充值", "信用卡 还款", "房贷 月供", "个人养老金 缴存", "Bitcoin ETF research report (PDF)",
+        "外汇 兑换 日元", "Travel money: USD cash", "Stock dividend reinvestment", "Commemorative coin (collectible)", "纪念币 预约",
+        "Coin collection album", "Coin-op laundry", "钱包 真皮", "Leather wallet",
+    ],
+    "everyday": [
+        "星巴克 大杯拿铁", "美团外卖 午餐", "滴滴 快车", "京东 小米手环", "拼多多 纸巾", "电影票 两张", "话费充值 100元",
+        "水费", "健身房 月卡", "博物馆 门票", "打赌输了请喝奶茶", "比特犬 狗粮", "色彩 搭配 课程", "注册会员 年费",
+        "虚拟主机 一年", "挖掘机 租赁", "博士论文 打印", "色拉酱", "以太网 网线", "赌气 离家 出走 题材 电影票",
+        "矿泉水 一箱", "矿石 标本", "直播 课程 打赏 老师", "主播 设备 声卡", "礼物 包装", "打赏 作者 小说",
+        "Ethernet cable 5m", "Bitter melon", "Methane detector", "Dubai tour deposit", "Essex county map",
+        "Scuba diving boots", "Porcelain tea set", "Mustard seeds", "Sussex cottage stay", "Debut album CD",
+        "Live stream gear: ring light", "Tip for delivery driver", "Tips for the band", "Stream deck controller",
+        "Adult bicycle helmet", "Adult onesie pajamas", "Adult toothbrush 4 pack", "Middlesex hospital parking",
+        "Sextant replica", "Casing for pipes", "Scotch tape", "Bookmarks set", "Facebook ads credit", "Notebook A5",
+        "Betty's bakery cake", "Alphabet blocks", "Cockpit tour ticket", "Dice-cut vegetables (kitchen class)",
+        "Stakeholder workshop fee", "Wagering-free loyalty points", "Pokemon cards booster", "Cherry MX keyboard",
+        "Jackpot Juice smoothie", "Royal Casino Hotel restaurant buffet", "Token ring network adapter", "Mint tea",
+        "Strip steak 500g", "Naked juice 6 pack", "Sexy hair shampoo", "Escort bag (luggage brand)", "Hot stone massage 60 min",
+        "Charity bake sale ticket", "Golden Nugget cookies", "Stakes for garden tomatoes",
+        "Cash register paper rolls", "Spinning top", "Slot-in CD player", "Mining helmet lamp", "Ether (anesthesia) textbook",
+        "成人 纸尿裤", "成人 自行车", "成人 疫苗 接种", "性感 连衣裙", "福利院 捐款", "公司 员工 福利 购物卡",
+        "小姐姐 同款 发夹", "直播 带货 茶叶", "主播 同款 口红", "娱乐 城市 公园 门票", "金沙 江 旅游", "太阳城 小区 物业费",
+        "永利 五金 店", "皇冠 蛋糕", "银河 系 天文 望远镜", "威尼斯人 酒店 自助餐", "葡京 酒店 住宿", "乐橙 果汁",
+        "火锅 套餐", "币 值 换算 教材", "合约 机 手机", "钱包 皮具", "空投 箱 物流", "挖矿 题材 电影 票",
+        "区块 积木 玩具", "链条 自行车", "稳定 器 手机 云台", "质押 贷款 房产 咨询", "钱包 助手 App", "押金 退还",
+        "下注 释 书", "棋牌 室 茶水 费", "扑克 脸 面膜", "牛牛 童装", "骰子 钥匙扣", "德州 旅游 门票", "快三 元 早餐",
+    ],
+}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The fresh held-out part ("heldout"), written after the first held-out part had been scored once (that part is now
+# "dev": its aggregate result was seen, so it was merged into tuning). Written before any further change to the rules.
+FRESH_GAMBLING_ZH = [
+    ("今晚{英超} 下注 返点", "yingchao xiazhu"), ("{网投}平台 充值 返利", "wangtou"), ("{赌神}群 带打 上分", "dushen"),
+    ("{网络百家乐} 包赢 技巧 充值", None), ("{买球} 平台 充值", "maiqiu"), ("{彩票代购} 北京赛车 包中", None),
+    ("{二八杠} 现金 房卡", None), ("{推筒子} 真钱 上分", "tuitongzi"), ("{牌九} 在线 真钱局", "paijiu"),
+    ("{体彩}外围 竞猜 下注", None), ("{盘口} 代理 返水", "pankou"), ("{滚球} 充值 秒到账", "gunqiu"),
+    ("{新葡京娱乐场} 上分", None), ("{皇冠} 现金网 充值", "huangguan xianjinwang"), ("{电竞竞猜} 充值", "dianjing jingcai"),
+    ("{捕鱼达人} 金币 回收 提现", None), ("{德扑} 线上 俱乐部 买入", "depu"), ("{赌局} 入场 费用", "duju"),
+    ("{棋牌室} 线上 上分 代理", None), ("{幸运飞艇} 计划 下注", "xingyun feiting"),
+]
+FRESH_GAMBLING_EN = [
+    "{casino} cashback top-up", "{online slots} deposit", "{sports wagering} account credit", "{bet} slip funding",
+    "{poker room} rakeback deposit", "{live casino} credits", "{blackjack} table buy-in", "{esports betting} top up",
+    "{horse racing bets} deposit", "{bookie} payment for weekend games", "{slot} site recharge", "{betting tips} vip + deposit",
+    "{lucky draw} real money spins", "{gambling} credits", "{roulette} wheel online deposit",
+]
+FRESH_CRYPTO_ZH = [
+    ("{U币} 收购 高价", None), ("{BTC} 合约 跟单 充值", None), ("{以太坊} 钱包 充值", "yitaifang qianbao"),
+    ("{比特币} 矿场 托管", "bitebi kuangchang"), ("{虚拟币} 换汇 出金", "xunibi huanhui"), ("{币圈} 内幕 群 会员", "biquan neimu"),
+    ("{USDT} 承兑 商户", None), ("{加密货币} 跨境 支付 代付", None), ("{狗狗币} 充值 到账", "gougoubi"),
+    ("{泰达} 出金 秒到", "taida chujin"), ("{数字币} 交易所 充值", "shuzibi"), ("{挖矿} 机器 租赁 收益", "wakuang"),
+    ("{矿机} 代购", "kuangji daigou"), ("{虚拟货币} OTC 收购", None), ("{Web3} 代币 认购 充值", None),
+    ("{比特幣} 買賣", None), ("{币安} 账户 代充", "bian daichong"), ("{火币网} 提现 代办", "huobiwang"),
+]
+FRESH_CRYPTO_EN = [
+    "{bitcoin} atm cash purchase", "{usdt} trc20 transfer fee", "{eth} staking deposit", "{crypto} signals premium + deposit",
+    "{dogecoin} buy via otc desk", "{binance} p2p merchant", "{solana} memecoin buy", "{tether} otc desk payment",
+    "{crypto exchange} account verification fee", "{btc} mining contract", "{nft} drop mint pass", "{altcoin} pump group vip",
+    "{ethereum} wallet funding", "{coinbase} deposit via agent", "{bitcoin} cloud mining plan",
+]
+FRESH_ADULT_ZH = [
+    ("{裸聊} 视频 付费", "luoliao shipin"), ("{约炮} 群 入群费", "yuepao qun"), ("{援交} 妹 预约", None),
+    ("{色情} 直播 打赏", "seqing zhibo"), ("{成人} 视频 网站 会员", "chengren shipin"), ("{福利} 视频 私密 会员", "fuli shipin"),
+    ("{黄色} 小说 网站 会员", "huangse xiaoshuo"), ("{嫖娼} 费用 转账", None), ("{上门} 服务 全套 按摩", "shangmen anmo"),
+    ("{性感} 主播 私密 直播间 打赏", None), ("{一夜情} 同城 交友 付费", None), ("{外围女} 预约", "waiweinv"),
+    ("{裸体} 写真 私密 会员", "luoti xiezhen"), ("{情色} 直播 门票", None), ("{激情} 裸聊 视频", None),
+    ("{三级} 片 资源 下载", None), ("{成人} 直播 礼物 充值", "chengren zhibo"),
+]
+FRESH_ADULT_EN = [
+    "{porn} subscription", "{nsfw} content pass", "{escort} booking tonight", "{adult} cam site tokens",
+    "{onlyfans} leaks pack", "{xxx} live show credits", "{nude} video call session", "{sexy} webcam private show",
+    "{erotic} live stream tips", "{hookup} site membership", "{camgirl} private chat", "{porno} videos download pass",
+    "{strip} club live stream tips", "{nudes} of models pack", "{sex} cam premium",
+]
+FRESH_COVER = [
+    ("gambling", "zh", "{赌博} 新闻 + 充值 上分", None), ("gambling", "en", "{casino} news: deposit bonus today", None),
+    ("crypto", "zh", "{比特币} 课程 + 代购 USDT", None), ("crypto", "en", "{bitcoin} course bundle with btc purchase", None),
+    ("adult", "zh", "{色情} 新闻 直播 打赏", None), ("adult", "en", "{porn} research site premium membership", None),
+]
+FRESH_ORDINARY = {
+    "books": [
+        "《以太坊技术详解》图书", "比特币 历史 通俗读物 图书", "Bitcoin for Dummies paperback", "The Big Short (book)",
+        "Poker strategy paperback (Harrington on Hold'em)", "《澳门赌场史》 书籍", "Casino architecture photo book",
+        "区块链 经济学 教材", "Sex and the City DVD box set", "《成人礼》 小说", "The Gambler by Dostoevsky",
+        "Adult literacy workbook", "Bitcoin whitepaper annotated edition (book)", "密码货币 法律 研究 专著 图书",
+    ],
+    "courses": [
+        "成人 游泳 培训 课", "成人 书法 课程", "成人 自考 报名", "Adult piano course", "Crypto-economics university course fee",
+        "比特币 原理 课程 (大学公开课)", "区块链 安全 审计 培训", "Poker night etiquette class (social club fee)",
+        "Casino dealer school tuition (licensed)", "Probability and gambling math course", "反赌 宣传 讲座 门票", "金融 诈骗 防范 课程",
+    ],
+    "news": [
+        "新闻 订阅：加密货币 监管 报道", "Crypto market news app premium", "Sports betting law news digest",
+        "财经 杂志 比特币 专题", "Gambling harm documentary DVD", "纪录片 币圈 骗局 揭秘 点播", "Tech podcast: the rise of Bitcoin",
+        "社会 新闻 会员：打击 网络 赌博 专题", "Weekly newsletter on blockchain policy", "法制 节目 扫黄 专题 光盘",
+    ],
+    "security": [
+        "防沉迷 软件 年费", "Adult content filter for family router", "Gambling site blocker (1 year)", "儿童 上网 过滤 软件",
+        "Antivirus with crypto-miner detection", "Anti-phishing browser extension", "反诈 宣传 物料 印刷", "Network firewall: block porn sites",
+        "家长 守护 App 会员", "Ad blocker premium",
+    ],
+    "toys": [
+        "儿童 玩具 扑克 记忆卡", "Toy roulette wheel (party game, no stakes)", "桌游 卡坦岛", "Plastic casino chips for kids math games",
+        "Bitcoin-shaped chocolate coins", "积木 挖掘机 玩具", "大富翁 儿童版", "Mahjong set (family)", "Dice set for tabletop RPG",
+        "毛绒 狗狗 玩偶", "扭蛋 机 玩具", "Toy ATM savings bank", "跳棋 五子棋 套装", "飞行棋", "Yo-yo",
+    ],
+    "finance": [
+        "沪深300 指数基金 定投", "国债逆回购", "银行 大额存单", "Gold ETF purchase", "Robo-advisor fee", "Student loan repayment",
+        "理财通 转入", "余额宝 转入", "养老 保险 缴费", "Currency exchange: EUR cash", "Savings bond", "零钱通 充值",
+        "微信 零钱 充值", "钱包 余额 提现 手续费", "Wallet top-up (WeChat Pay balance)", "电子钱包 充值 话费",
+    ],
+    "everyday": [
+        "体育 用品 店 篮球", "体育馆 羽毛球 场地费", "彩票 店 旁 便利店 饮料", "赛车 模型 玩具", "德州 风味 烤肉 套餐",
+        "大小 号 收纳 盒", "牛牛 儿童 餐", "金沙 滩 浴场 门票", "永利 超市 购物", "太阳城 购物 中心 停车费",
+        "威尼斯人 主题 酒店 住宿", "娱乐 场所 KTV 包厢", "主播 培训 课程", "直播 间 打赏 主播 (游戏 直播)", "成人 票 两张 电影",
+        "性感 睡衣 (女装)", "Sexy red dress", "Adult size costume", "Massage chair rental", "Thai massage 90 min",
+        "Live stream tips for a cooking channel", "Tipping the tour guide", "Chip shop fish and chips", "Poker-face emoji stickers",
+        "Gold coin chocolate", "Coin purse leather", "Token for car wash", "Bet-hedging garden plan (consultation)",
+        "Stakeholder dinner", "Odds and ends storage box", "Bingo hall cafe lunch", "Jackpot noodle restaurant",
+        "Escort dog walking service", "Nude lipstick shade", "Naked cake for wedding", "Strip lights LED 5m",
+        "币 值 换算 计算器", "区块 玩具 套装", "我的世界 正版 游戏", "矿泉水 桶装", "以太 网卡",
+        "钱包 手机壳", "合约 电费", "质押 保证金 退还 (租房)", "空投 快递 包裹", "链条 油",
+    ],
+}
+
+HOMO = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і", "s": "ѕ"}
+LEET = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
+EMOJI = ["🎰", "💰", "🔥", "❤", "✨", "🎲"]
+TRAD = str.maketrans({
+    "赌": "賭", "币": "幣", "虚": "虛", "拟": "擬", "货": "貨", "约": "約", "时": "時", "乐": "樂", "机": "機", "场": "場",
+    "钱": "錢", "网": "網", "资": "資", "达": "達", "莱": "萊", "矿": "礦", "卖": "賣", "黄": "黃", "视": "視", "频": "頻",
+    "注": "註", "体": "體", "点": "點", "买": "買", "戏": "戲", "扑": "撲", "马": "馬", "赛": "賽", "门": "門", "员": "員",
+    "宝": "寶", "娱": "娛", "际": "際", "国": "國", "级": "級", "无": "無", "长": "長", "传": "傳", "庄": "莊", "帐": "帳",
+})
+
+
+def marked(text):
+    s = text.index("{")
+    e = text.index("}")
+    return text[:s], text[s + 1:e], text[e + 1:]
+
+
+def spacing(word, k):
+    seps = [" ", ".", "-", "*", " . ", "_", "|"]
+    return seps[k % len(seps)].join(word)
+
+
+def homoglyph(word, k):
+    out, n = [], 0
+    for ch in word:
+        if ch.lower() in HOMO and (n + k) % 2 == 0:
+            out.append(HOMO[ch.lower()])
+        else:
+            out.append(ch)
+        if ch.lower() in HOMO:
+            n += 1
+    return "".join(out)
+
+
+def leet(word, k):
+    out, n = [], 0
+    for ch in word:
+        lo = ch.lower()
+        if lo in LEET and n < 2 + k % 2:
+            out.append(LEET[lo])
+            n += 1
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def emoji(word, k):
+    e = EMOJI[k % len(EMOJI)]
+    if len(word) <= 1:
+        return word + e
+    mid = len(word) // 2
+    return word[:mid] + e + word[mid:]
+
+
+def fullwidth(word):
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else ("\u3000" if c == " " else c) for c in word)
+
+
+def upper_mixed(word, k):
+    return "".join(c.upper() if (i + k) % 2 == 0 else c.lower() for i, c in enumerate(word))
+
+
+items = []
+
+
+def add(group, category, lang, evasion, text, why):
+    items.append((group, category, lang, evasion, text, why))
+
+
+def is_latin(word):
+    return all(ord(c) < 0x80 for c in word)
+
+
+def prohibited_variants(group, category, lang, base, pinyin, k):
+    pre, word, post = marked(base)
+    plain = pre + word + post
+    add(group, category, lang, "plain", plain, "prohibited, as written")
+    add(group, category, lang, "spacing", pre + spacing(word, k) + post, "spaced or punctuated between letters")
+    add(group, category, lang, "emoji", pre + emoji(word, k) + post, "emoji inside the word")
+    if is_latin(word):
+        if any(c.lower() in HOMO for c in word):
+            add(group, category, lang, "homoglyph", pre + homoglyph(word, k) + post, "Cyrillic look-alike letters")
+        if any(c.lower() in LEET for c in word):
+            add(group, category, lang, "leet", pre + leet(word, k) + post, "leetspeak digits")
+        add(group, category, lang, "fullwidth", pre + fullwidth(upper_mixed(word, k)) + post, "full-width, mixed case")
+    else:
+        trad = plain.translate(TRAD)
+        if trad != plain:
+            add(group, category, lang, "traditional", trad, "traditional characters")
+        if pinyin:
+            add(group, category, lang, "pinyin", pinyin, "written in pinyin")
+
+
+def main():
+    k = 0
+    for category, zh, en in (("gambling", GAMBLING_ZH, GAMBLING_EN), ("crypto", CRYPTO_ZH, CRYPTO_EN),
+                             ("adult", ADULT_ZH, ADULT_EN)):
+        for n, (text, pinyin) in enumerate(zh):
+            prohibited_variants(f"{category}-zh-{n:02d}", category, "zh", text, pinyin, k)
+            k += 1
+        for n, text in enumerate(en):
+            prohibited_variants(f"{category}-en-{n:02d}", category, "en", text, None, k)
+            k += 1
+    for n, (category, lang, text, pinyin) in enumerate(COVER):
+        pre, word, post = marked(text)
+        group = f"cover-{n:02d}"
+        add(group, category, lang, "benign_cover", pre + word + post, "prohibited offer dressed as a book/course/news")
+        add(group, category, lang, "benign_cover", pre + spacing(word, n) + post, "the same, spaced")
+    for kind, texts in ORDINARY.items():
+        for n, text in enumerate(texts):
+            group = f"ordinary-{kind}-{n:02d}"
+            lang = "en" if all(ord(c) < 0x2E80 for c in text) else "zh"
+            add(group, "ordinary", lang, "plain", text, f"ordinary ({kind})")
+            # A second writing of the same item: case or spacing changes an honest merchant might make.
+            variant = text.upper() if lang == "en" else text.replace(" ", "")
+            if variant != text:
+                add(group, "ordinary", lang, "plain", variant, f"ordinary ({kind}), other spelling")
+    fresh_start = len(items)
+    for category, zh, en in (("gambling", FRESH_GAMBLING_ZH, FRESH_GAMBLING_EN), ("crypto", FRESH_CRYPTO_ZH, FRESH_CRYPTO_EN),
+                             ("adult", FRESH_ADULT_ZH, FRESH_ADULT_EN)):
+        for n, (text, pinyin) in enumerate(zh):
+            prohibited_variants(f"fresh-{category}-zh-{n:02d}", category, "zh", text, pinyin, k)
+            k += 1
+        for n, text in enumerate(en):
+            prohibited_variants(f"fresh-{category}-en-{n:02d}", category, "en", text, None, k)
+            k += 1
+    for n, (category, lang, text, pinyin) in enumerate(FRESH_COVER):
+        pre, word, post = marked(text)
+        group = f"fresh-cover-{n:02d}"
+        add(group, category, lang, "benign_cover", pre + word + post, "prohibited offer dressed as a book/course/news")
+        add(group, category, lang, "benign_cover", pre + spacing(word, n) + post, "the same, spaced")
+    for kind, texts in FRESH_ORDINARY.items():
+        for n, text in enumerate(texts):
+            group = f"fresh-ordinary-{kind}-{n:02d}"
+            lang = "en" if all(ord(c) < 0x2E80 for c in text) else "zh"
+            add(group, "ordinary", lang, "plain", text, f"ordinary ({kind})")
+            variant = text.upper() if lang == "en" else text.replace(" ", "")
+            if variant != text:
+                add(group, "ordinary", lang, "plain", variant, f"ordinary ({kind}), other spelling")
+    seen = set()
+    for n, (group, category, lang, evasion, text, why) in enumerate(items):
+        if (group, text) in seen:
+            continue
+        seen.add((group, text))
+        digest = hashlib.sha256(group.encode()).digest()
+        if n >= fresh_start:
+            split = "heldout"
+        else:
+            split = "dev" if int.from_bytes(digest[:4], "big") % 100 < HELDOUT_PERCENT else "tune"
+        hour = n % 24
+        day = 1 + (n // 24) % 28
+        line = {
+            "id": f"d{n:04d}", "amount": 1000 + (n * 37) % 9000, "currency": "CNY", "description": text,
+            "user_openid": f"oDetect{n:05d}", "created_at": f"2026-11-{day:02d}T{hour:02d}:00:00+08:00",
+            "type": "payment", "group": group, "split": split, "lang": lang, "category": category,
+            "evasion": evasion, "expected": "approve" if category == "ordinary" else "block", "why": why,
+        }
+        print(json.dumps(line, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
