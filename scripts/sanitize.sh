@@ -15,7 +15,7 @@ for s in ${SANITIZERS:-address thread}; do
   started=$(date +%s)
   if swift build --scratch-path "$scratch" --sanitize "$s" --build-tests >"$scratch.log" 2>&1 \
      && WXPAY_SANITIZER=$s swift test --scratch-path "$scratch" --sanitize "$s" --skip-build >>"$scratch.log" 2>&1; then
-    echo "$s: clean ($(grep -E '^(✔|✘) Test run' "$scratch.log" | tail -1)) in $(( $(date +%s) - started )) s"
+    echo "$s: clean ($(grep -E '^(✔|✘|━) Test run' "$scratch.log" | tail -1)) in $(( $(date +%s) - started )) s"
   else
     status=1
     echo "$s: FAILED in $(( $(date +%s) - started )) s; excerpt of $scratch.log:" >&2
