@@ -215,6 +215,7 @@ let package = Package(
             dependencies: [
                 "FunctionKit", "KitCore", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayNotifications", "WxPayOperations",
                 "WxPayPrivacy", "WxPayRisk", "WxPaySandbox", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Fuzz/Targets",
             swiftSettings: swiftSettings
