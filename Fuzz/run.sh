@@ -63,10 +63,14 @@ for t in "${targets[@]}"; do
   status=$?
   set -e
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-  secs=$(sed -n 's/^stat::total_elapsed_time: *//p' "$log" 2>/dev/null | tail -1)
+  secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
   [ -n "$execs" ] || execs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$log" | tail -1)
   rate=$(sed -n 's/.*exec\/s: \([0-9]*\).*/\1/p' "$log" | tail -1)
-  [ -n "$secs" ] && [ "$secs" -gt 0 ] 2>/dev/null && rate=$(( ${execs:-0} / secs ))
+  if [ -n "$secs" ] && [ "$secs" -gt 0 ] 2>/dev/null; then
+    rate=$(( ${execs:-0} / secs ))
+  elif [ "${secs:-}" = 0 ]; then
+    rate=">${execs:-0}"  # done within the first second
+  fi
   findings=$(find "$(dirname "$prefix")" -maxdepth 1 -name "$(basename "$prefix")*" | wc -l)
   if [ "$status" -ne 0 ] && [ "$findings" -eq 0 ]; then findings=1; fi
   printf '%-22s %12s %10s %9s\n' "$t" "${execs:-?}" "${rate:-?}" "$findings" | tee -a "$work/table"
