@@ -97,25 +97,21 @@ for ms in HOSTILE_INTS:
     write("lambda-next", ("\x00Lambda-Runtime-Aws-Request-Id: r1\nLambda-Runtime-Deadline-Ms: " + ms + "\n\0{}").encode())
 write("lambda-next", b"\x00Lambda-Runtime-Aws-Request-Id: ../../x\n\0{}")
 
-# secrets: the official SDKs' public test keys in a secrets file (no key of ours is committed)
-keys = load("Tests/WxPayCoreTests/Vectors/keys.json")["keys"]
-def pem(k):
-    v = keys[k]
-    return v["pem"] if isinstance(v, dict) and "pem" in v else v
-try:
-    secrets = {
-        "mchid": "1900000109", "appid": "wxd678efh567hg6787", "merchant_serial_no": "F5765756002FDD77",
-        "merchant_private_key": pem("go_test_rsa2048_private_pkcs8"), "apiv3_key": "a" * 32,
-        "wechatpay_public_keys": {"PUB_KEY_ID_0119": pem("go_test_rsa2048_public_spki")},
-        "wechatpay_certificates": {"D7CE59D1F522D701": pem("java_wechatpay_certificate")},
-        "forward_url": "http://127.0.0.1:9/f", "forward_secret": "s" * 32, "sm4_key": "0" * 32,
-    }
-    write("secrets", json.dumps(secrets, indent=1))
-    write("secrets", json.dumps(dict(secrets, apiv3_key="short")))
-    write("secrets", json.dumps(dict(secrets, merchant_private_key="-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")))
-    write("secrets", json.dumps(dict(secrets, api_base="ftp://x", forward_url="http://[::1")))
-except (KeyError, TypeError):
-    pass
+# secrets: @NAME@ tokens stand for the keys and certificates the harness makes at start (Fuzz/Targets/Fixture.swift),
+# so the corpus holds no key at all
+secrets = {
+    "mchid": "1900000109", "appid": "wxd678efh567hg6787", "merchant_serial_no": "@MERCHANT_SERIAL@",
+    "merchant_private_key": "@MERCHANT_KEY@", "apiv3_key": "a" * 32,
+    "wechatpay_public_keys": {"@PUBLIC_KEY_ID@": "@PLATFORM_PUBLIC_KEY@"},
+    "wechatpay_certificates": {"@PLATFORM_SERIAL@": "@PLATFORM_CERTIFICATE@"},
+    "forward_url": "http://127.0.0.1:9/f", "forward_secret": "s" * 32, "sm4_key": "0" * 32,
+}
+write("secrets", json.dumps(secrets, indent=1))
+write("secrets", json.dumps(dict(secrets, apiv3_key="short")))
+write("secrets", json.dumps(dict(secrets, merchant_private_key="@PLATFORM_PUBLIC_KEY@")))
+write("secrets", json.dumps(dict(secrets, merchant_private_key="@MERCHANT_KEY@@MERCHANT_KEY@")))
+write("secrets", json.dumps(dict(secrets, wechatpay_certificates={"@PUBLIC_KEY_ID@": "@PLATFORM_CERTIFICATE@"})))
+write("secrets", json.dumps(dict(secrets, api_base="ftp://x", forward_url="http://[::1")))
 write("secrets", "{" * 5000)
 write("secrets", "{}")
 

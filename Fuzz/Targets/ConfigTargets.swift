@@ -5,10 +5,14 @@ import WxPayRisk
 
 /// Files an operator or a caller supplies: the secrets file, the risk rules file, sealed PII mappings.
 enum ConfigTargets {
+    /// The secrets file, with `@NAME@` tokens replaced by this run's keys and certificates (see
+    /// `Fixture.State.placeholders`), so the fuzzer reaches key loading without a key committed in the corpus.
     static let secrets = FuzzTarget(name: "secrets", summary: "the secrets file (JSON: keys, certificates, URLs)") {
         bytes in
+        var file = bytes
+        for (token, value) in Fixture.current.placeholders { file.replace(token, with: value) }
         do throws(WxPayError) {
-            let secrets = try Secrets.parse(bytes)
+            let secrets = try Secrets.parse(file)
             Invariant.noSecret(secrets.description, "secrets")
             // Keys that passed the structural check must load, or fail with a contract error, when used.
             for serial in secrets.wechatPayPublicKeys.keys.prefix(4) {

@@ -23,6 +23,9 @@ enum Fixture {
         /// Texts that must never appear in any output, message or log line.
         let secretTexts: [String]
         let forwardSecret: [UInt8]
+        /// What the `secrets` corpus spells as `@NAME@`: this run's keys, certificates and their ids, as they stand
+        /// inside a JSON string. The corpus holds no key of its own.
+        let placeholders: [(token: [UInt8], value: [UInt8])]
     }
 
     static let sm4Hex = "00112233445566778899aabbccddeeff"
@@ -51,9 +54,18 @@ enum Fixture {
                 fragments.append(String(body[i..<j]))
                 i = j
             }
+            func inString(_ text: String) -> [UInt8] { Array(text.replacing("\n", with: "\\n").utf8) }
+            let placeholders: [(token: [UInt8], value: [UInt8])] = [
+                (Array("@MERCHANT_KEY@".utf8), inString(pem)),
+                (Array("@MERCHANT_SERIAL@".utf8), inString(keys.merchantCertificate.serialNumber)),
+                (Array("@PLATFORM_PUBLIC_KEY@".utf8), inString(try keys.platformKey.publicKey.pem())),
+                (Array("@PUBLIC_KEY_ID@".utf8), inString(keys.publicKeyID)),
+                (Array("@PLATFORM_CERTIFICATE@".utf8), inString(try keys.platformCertificate.pem())),
+                (Array("@PLATFORM_SERIAL@".utf8), inString(keys.platformCertificate.serialNumber)),
+            ]
             state = State(keys: keys, side: keys.wechatSide(mode: .both), secretsJSON: json, secrets: secrets,
                           sealer: try Sealer(key: Hex.decode(sm4Hex) ?? []), secretTexts: fragments,
-                          forwardSecret: Array(forwardSecretText.utf8))
+                          forwardSecret: Array(forwardSecretText.utf8), placeholders: placeholders)
         } catch {
             FuzzEnvironment.fail("cannot prepare the fuzz fixture: \(error)")
         }
