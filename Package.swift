@@ -197,11 +197,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // MARK: Agent-side MCP server (long-running; links the MCP SDK and its Foundation, not a FaaS function)
+        // MARK: Agent-side MCP server (long-running; links the MCP SDK and its Foundation, not a FaaS function).
+        // PaymentMCP holds the tools as MCP serves them, shared by `wxpay-mcp` (stdio) and `wxpay-server` (/mcp).
+        .target(
+            name: "PaymentMCP",
+            dependencies: [
+                "KitCore", "WxPayOperations", "FunctionKit", "WxPayCore", "WxPayHTTP",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "wxpay-mcp",
             dependencies: [
-                "KitCore", "WxPayOperations", "FunctionKit", "WxPayCore", "WxPayHTTP",
+                "KitCore", "PaymentMCP", "FunctionKit", "WxPayCore", "WxPayOperations",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

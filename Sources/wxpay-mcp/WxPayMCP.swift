@@ -3,6 +3,7 @@ import FunctionKit
 import KitCore
 import Logging
 import MCP
+import PaymentMCP
 import WxPayCore
 import WxPayOperations
 

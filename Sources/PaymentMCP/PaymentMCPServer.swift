@@ -4,13 +4,21 @@ import WxPayCore
 import WxPayOperations
 
 /// The MCP server: lists the enabled payment tools and routes `tools/call` to ``ToolCallExecutor``.
-struct PaymentMCPServer: Sendable {
-    let selection: ToolSelection
-    let executor: ToolCallExecutor
+public struct PaymentMCPServer: Sendable {
+    /// The tools this server lists and serves.
+    public let selection: ToolSelection
+    /// Runs each `tools/call` on the shared core.
+    public let executor: ToolCallExecutor
+
+    /// A server for `selection`, calling the core through `executor`.
+    public init(selection: ToolSelection, executor: ToolCallExecutor) {
+        self.selection = selection
+        self.executor = executor
+    }
 
     /// The tools as `tools/list` shows them: name, title, description and input schema from the OpenAI tool
     /// definitions, plus behaviour hints.
-    var listedTools: [Tool] {
+    public var listedTools: [Tool] {
         selection.enabled.map { tool in
             let entry = ToolCatalog.entry(tool)
             let hints = ToolCatalog.hints(tool)
@@ -24,7 +32,16 @@ struct PaymentMCPServer: Sendable {
     }
 
     /// Serves one session on `transport` until the client closes it.
-    func serve(transport: any Transport) async throws {
+    public func serve(transport: any Transport) async throws {
+        let server = await makeServer()
+        try await server.start(transport: transport)
+        await server.waitUntilCompleted()
+        await server.stop()
+    }
+
+    /// An MCP server with the tool handlers registered, not yet started: ``serve(transport:)`` runs one over stdio;
+    /// `wxpay-server` starts one on its Streamable HTTP transport.
+    public func makeServer() async -> Server {
         let server = Server(name: "wxpay-mcp", version: wxpayKitVersion, title: "WeChat Pay for agents",
                             instructions: PaymentMCPServer.instructions,
                             capabilities: .init(tools: .init(listChanged: false)))
@@ -38,12 +55,11 @@ struct PaymentMCPServer: Sendable {
             }
             return await executor.call(tool, arguments: params.arguments)
         }
-        try await server.start(transport: transport)
-        await server.waitUntilCompleted()
-        await server.stop()
+        return server
     }
 
-    static let instructions = """
+    /// What the server tells the model about the tools (MCP `instructions`).
+    public static let instructions = """
         WeChat Pay tools. Amounts are integers in fen (1 CNY = 100 fen). Use a stable idempotency_key per purchase \
         (e.g. the conversation id): retrying with the same key never charges twice. After create_payment_intent, \
         show the user the confirmation and poll get_payment_status. If a result has status "expired", follow its \

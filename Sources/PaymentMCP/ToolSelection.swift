@@ -5,14 +5,14 @@ import WxPayOperations
 /// Which payment tools this server exposes: all four, narrowed by an allow-list (`WXPAY_MCP_TOOLS` or `--tools`)
 /// and/or a deny-list (`WXPAY_MCP_DISABLE` or `--disable`). A disabled tool is absent from `tools/list` and refused
 /// on `tools/call`.
-struct ToolSelection: Sendable, Equatable {
+public struct ToolSelection: Sendable, Equatable {
     /// The enabled tools, in the catalog's order.
-    let enabled: [PaymentTool]
+    public let enabled: [PaymentTool]
 
     /// Builds the selection from comma-separated lists of tool names (`nil` or empty: no restriction).
     /// - Throws: `USAGE` (exit 64) when a list names a tool that does not exist, so that a typo in a merchant's
     ///   configuration never silently exposes a tool they meant to switch off.
-    init(allow: String?, deny: String?) throws(WxPayError) {
+    public init(allow: String?, deny: String?) throws(WxPayError) {
         let allowed = try ToolSelection.names(allow, setting: "WXPAY_MCP_TOOLS")
         let denied = try ToolSelection.names(deny, setting: "WXPAY_MCP_DISABLE")
         enabled = PaymentTool.allCases.filter { tool in
@@ -21,7 +21,7 @@ struct ToolSelection: Sendable, Equatable {
     }
 
     /// Whether `name` is an enabled tool; returns it if so.
-    func tool(named name: String) -> PaymentTool? {
+    public func tool(named name: String) -> PaymentTool? {
         enabled.first { $0.rawValue == name }
     }
 

@@ -10,16 +10,22 @@ import WxPayOperations
 /// (environment read now, a fresh deadline, the secrets file read anew inside ``PaymentTool/run(arguments:context:)``),
 /// the same validation before any call, the same idempotency. Only the rendering differs: the result or error object
 /// becomes an MCP tool result.
-struct ToolCallExecutor: Sendable {
+public struct ToolCallExecutor: Sendable {
     /// Seconds one call may take (`WXPAY_TIME_BUDGET_MS`, default 10 s); a `get_payment_status` with `wait` gets
     /// the wait on top.
-    var defaultBudget: Double = 10
+    public var defaultBudget: Double = 10
     /// The JSON-lines logger on stderr.
-    var logger: Logger
+    public var logger: Logger
+
+    /// An executor that logs through `logger`.
+    public init(logger: Logger, defaultBudget: Double = 10) {
+        self.logger = logger
+        self.defaultBudget = defaultBudget
+    }
 
     /// Runs `tool` on `arguments` on a thread of its own (the core's HTTP client blocks), so that a long
     /// `wait` never stalls the server's other requests.
-    func call(_ tool: PaymentTool, arguments: [String: Value]?) async -> CallTool.Result {
+    public func call(_ tool: PaymentTool, arguments: [String: Value]?) async -> CallTool.Result {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(returning: self.callBlocking(tool, arguments: arguments))
@@ -28,7 +34,7 @@ struct ToolCallExecutor: Sendable {
     }
 
     /// The blocking body of ``call(_:arguments:)``.
-    func callBlocking(_ tool: PaymentTool, arguments: [String: Value]?) -> CallTool.Result {
+    public func callBlocking(_ tool: PaymentTool, arguments: [String: Value]?) -> CallTool.Result {
         let environment = System.environment()
         let started = Deadline.now()
         var log = logger
