@@ -62,7 +62,7 @@ enum ToolCatalog {
     /// Verbatim copy of `functions/tools.json`, indented by four spaces. After editing that file, refresh this copy
     /// (MCPTests fails until then):
     ///
-    ///     python3 -c 'import re,sys;p="Sources/wxpay-mcp/ToolCatalog.swift";s=open(p).read();t="".join(("    "+l if l.strip() else l) for l in open("functions/tools.json").read().splitlines(True));open(p,"w").write(re.sub(r"(openAIToolsJSON = #\"\"\"\n).*?(    \"\"\"#)",lambda m:m.group(1)+t+m.group(2),s,flags=re.S))'
+    ///     python3 -c 'import re,sys;p="Sources/PaymentMCP/ToolCatalog.swift";s=open(p).read();t="".join(("    "+l if l.strip() else l) for l in open("functions/tools.json").read().splitlines(True));open(p,"w").write(re.sub(r"(openAIToolsJSON = #\"\"\"\n).*?(    \"\"\"#)",lambda m:m.group(1)+t+m.group(2),s,flags=re.S))'
     static let openAIToolsJSON = #"""
     [
       {
