@@ -155,3 +155,52 @@ struct CommandLineTests {
         #expect(bad.status == 64)
     }
 }
+
+/// The fault campaigns' soak: orders placed, paid and notified several times each, out of order.
+@Suite("Soak delivery")
+struct SoakDeliveryTests {
+    @Test("POST /_emulator/soak notifies every paid order 1-3 times, each copy the same notification signed anew; unacknowledged copies are retried")
+    func soak() throws {
+        // The first answers fail: those deliveries must be retried until a 2xx.
+        let sink = try RecordingHTTPServer(answering: [500, 503] + Array(repeating: 200, count: 200))
+        defer { sink.stop() }
+        let emu = try RunningEmulator(extra: ["--no-deliver"])
+        let (status, answer) = try emu.control("POST", "/_emulator/soak", [
+            "notify_url": .string(sink.url(path: "/wxpay/notify")), "count": 20, "concurrency": 4, "seed": 7,
+        ])
+        #expect(status == 200)
+        let orders = answer["orders"]?.arrayValue ?? []
+        #expect(orders.count == 20)
+        let copies = orders.compactMap { $0["copies"]?.intValue }
+        #expect(copies.allSatisfy { (1...3).contains($0) })
+        #expect(answer["deliveries"]?.intValue == copies.reduce(0, +))
+        #expect(answer["acknowledged"] == answer["deliveries"])
+        #expect(answer["failed"] == 0)
+        #expect(answer["attempts"]?.intValue == (answer["deliveries"]?.intValue ?? 0) + 2)
+        let received = sink.requests
+        #expect(received.count == (answer["attempts"]?.intValue ?? -1))
+        // Every copy verifies and decrypts on its own, and names the order it was sent for.
+        var byID: [String: Int] = [:]
+        for r in received {
+            let (_, resource) = try openNotification(headers: r.header, body: r.body, secrets: emu.secrets)
+            let id = (try JSONCoding.value(from: r.body))["id"]?.stringValue ?? ""
+            byID[id, default: 0] += 1
+            let order = orders.first { $0["notification_id"]?.stringValue == id }
+            #expect(order?["out_trade_no"] == resource["out_trade_no"])
+            #expect(order?["transaction_id"] == resource["transaction_id"])
+        }
+        #expect(byID.count == 20)
+        // Paid in the ledger too.
+        let paid = try emu.control("GET", "/_emulator/orders").json["orders"]?.arrayValue ?? []
+        #expect(paid.filter { $0["trade_state"] == "SUCCESS" }.count == 20)
+    }
+
+    @Test("a soak without notify_url, or with counts out of range, is a 400 PARAM_ERROR naming the field")
+    func refused() throws {
+        let emu = try RunningEmulator(extra: ["--no-deliver"])
+        #expect(try emu.control("POST", "/_emulator/soak", ["count": 3]).json["code"] == "PARAM_ERROR")
+        let bad = try emu.control("POST", "/_emulator/soak", ["notify_url": "http://127.0.0.1:9/x", "max_copies": 99])
+        #expect(bad.status == 400)
+        #expect(bad.json["detail"]?["field"] == "max_copies")
+    }
+}
