@@ -68,6 +68,10 @@ struct ControlRoutes: Sendable {
             await emulator.faults.add(rule)
             return ["queued": rule.json]
         }
+        route(router, .delete, "/_emulator/faults") { _ throws(WeChatAPIError) in
+            await emulator.faults.clearPending()
+            return await emulator.faults.status()
+        }
         route(router, .post, "/_emulator/clock") { call throws(WeChatAPIError) in
             guard let seconds = try call.json()["advance_seconds"]?.intValue, seconds >= 0 else {
                 throw .paramError("advance_seconds", "must be a non-negative integer")
