@@ -9,6 +9,7 @@ import Foundation
 import KitCore
 import Testing
 import WxPayCore
+import WxPayCrypto
 import WxPayHTTP
 import WxPayTestSupport
 
@@ -29,8 +30,12 @@ struct WireFaultTests {
         var text: String { String(decoding: bytes, as: UTF8.self) }
         var head: String? { text.range(of: "\r\n\r\n").map { String(text[..<$0.lowerBound]) } }
         var body: [UInt8] {
-            guard let r = text.utf8.firstRange(of: Array("\r\n\r\n".utf8)) else { return [] }
-            return Array(bytes[text.utf8.distance(from: text.utf8.startIndex, to: r.upperBound)...])
+            let separator: [UInt8] = [13, 10, 13, 10]
+            guard bytes.count >= 4 else { return [] }
+            for i in 0...(bytes.count - 4) where Array(bytes[i..<(i + 4)]) == separator {
+                return Array(bytes[(i + 4)...])
+            }
+            return []
         }
         var contentLength: Int? {
             head?.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
@@ -114,8 +119,10 @@ struct WireFaultTests {
         #expect(try emu.control("GET", "/_emulator/stats").json["orders_created"] == 1)
         // libcurl reports a lost connection.
         try emu.control("POST", "/_emulator/faults", ["kind": "truncated"])
-        #expect { try emu.call("POST", "/v3/pay/transactions/native", json: emu.nativeOrder(uniqueTradeNo())) }
-            throws: { ($0 as? HTTPError)?.code == .connectionLost }
+        let lost = #expect(throws: HTTPError.self) {
+            try emu.call("POST", "/v3/pay/transactions/native", json: emu.nativeOrder(uniqueTradeNo()))
+        }
+        #expect(lost?.code == .connectionLost, "\(String(describing: lost))")
         #expect(try emu.control("GET", "/_emulator/stats").json["orders_created"] == 1, "when=before: nothing made")
     }
 
@@ -146,9 +153,10 @@ struct WireFaultTests {
         // A default drip (1 s a byte) outlasts a client's timeout.
         try emu.control("POST", "/_emulator/faults", ["kind": "drip"])
         let started = Date()
-        #expect { try emu.call("POST", "/v3/pay/transactions/native", json: emu.nativeOrder(uniqueTradeNo()),
-                               timeout: 1) }
-            throws: { ($0 as? HTTPError)?.code == .timedOut }
+        let late = #expect(throws: HTTPError.self) {
+            try emu.call("POST", "/v3/pay/transactions/native", json: emu.nativeOrder(uniqueTradeNo()), timeout: 1)
+        }
+        #expect(late?.code == .timedOut, "\(String(describing: late))")
         #expect(Date().timeIntervalSince(started) < 3)
     }
 
@@ -190,7 +198,8 @@ struct WireFaultTests {
         let r = try emu.call("POST", "/v3/pay/transactions/native", json: emu.nativeOrder(uniqueTradeNo()))
         #expect(r.status == 200)
         #expect(r.header("Wechatpay-Serial") == "PUB_KEY_ID_0119000000000000000000000000")
-        #expect { try emu.verify(r) } throws: { ($0 as? WxPayError)?.code == "UNKNOWN_SERIAL" }
+        let refused = #expect(throws: WxPayError.self) { try emu.verify(r) }
+        #expect(refused?.code == "UNKNOWN_SERIAL")
         #expect(try emu.control("GET", "/_emulator/stats").json["orders_created"] == 1)
         // before: the answer is a SYSTEM_ERROR and nothing was made
         try emu.control("POST", "/_emulator/faults", ["kind": "unknown-serial"])
@@ -233,7 +242,7 @@ struct WireFaultTests {
         try emu.control("POST", "/_emulator/orders/\(a)/pay", [:])
         try emu.control("POST", "/_emulator/faults", ["kind": "other-order", "when": "after",
                                                       "path_prefix": "/v3/refund/"])
-        let refund: JSONValue = ["out_trade_no": .string(a), "out_refund_no": "R1-\(a)",
+        let refund: JSONValue = ["out_trade_no": .string(a), "out_refund_no": .string("R1-\(a)"),
                                  "amount": ["refund": 100, "total": 1999, "currency": "CNY"]]
         let answer = try emu.verifiedJSON(try emu.call("POST", "/v3/refund/domestic/refunds", json: refund))
         #expect(answer["out_refund_no"] != nil && answer["out_refund_no"] != .string("R1-\(a)"))
