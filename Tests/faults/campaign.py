@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Fault campaigns for `webhook`'s hand-off (issue 15, "nothing lost, nothing doubled": items 1, 2, 3, 4, 7).
+"""Fault campaigns for `webhook`'s hand-off and the payment functions (issue 15, "nothing lost, nothing doubled":
+items 1, 2, 3, 4, 5, 7).
 
 Every campaign runs `webhook` as a process on signed, encrypted notifications made here (AES-256-GCM with the APIv3
 key, RSA-SHA256 with the platform key of a `wxpay-simulate keys` sandbox), injects faults, and counts violations of

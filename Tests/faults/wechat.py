@@ -28,6 +28,8 @@ counts even if its answer was lost):
     transaction id and confirmation are those of that order in the books, a reported close left the order closed;
   - every failure has a documented exit status matching its code and retryability (docs/errors.md);
   - once WeChat Pay is healthy again the caller gets its one order (and refund) back.
+The checks are shown able to fail: on a separate emulator, a second order made for one key (`attempt: 2`) and
+another order's prepay answer taken for one's own must be reported by them (else the campaign fails).
 
 What the client cannot check is left out of the random schedules and said in Tests/faults/README.md: a prepay answer
 (`prepay_id`, `code_url`, `h5_url`) carries nothing that names its order, so `other-order` is not injected into
@@ -517,6 +519,44 @@ matrix_case.schedules = []
 
 
 # --------------------------------------------------------------------------------------------------------------
+# Controls: the checks must see a doubled order and a foreign confirmation when there is one
+
+class _Sink:
+    def __init__(self):
+        self.violations = []
+
+    def violate(self, what):
+        self.violations.append(what)
+
+
+def controls(chk, bin_dir, work, keys):
+    """Two deliberate violations on a separate emulator, which the checks above must report: a second order for one
+    key (create-intent with `attempt: 2`, which makes one by design), and another order's prepay answer taken for
+    one's own (other-order aimed at a prepay, which the client cannot detect)."""
+    emu = Emulator(bin_dir, work, keys, "control")
+    try:
+        doubled, foreign, other = (Schedule(random.Random(i), emu.mchid, 990000 + i) for i in range(3))
+        for s in (doubled, other):
+            s.successes.append(emu.run("create-intent", create_event(s), HEALTHY_BUDGET_MS))
+        second = dict(create_event(doubled), attempt=2)
+        emu.run("create-intent", second, HEALTHY_BUDGET_MS)
+        emu.inject({"kind": "other-order", "path_prefix": "/v3/pay/transactions/native", "when": "after"})
+        call = emu.run("create-intent", create_event(foreign), HEALTHY_BUDGET_MS)
+        if call.status == 0:
+            foreign.successes.append(call)
+        sink = _Sink()
+        check_emulator(Checker(sink, threading.Lock()), emu, [doubled, foreign, other])
+        seen = " | ".join(sink.violations)
+        if "orders in the emulator's books" not in seen or "order numbers" not in seen:
+            chk.violate("control: a second order for one key was not reported (%s)" % seen)
+        if "confirmation" not in seen:
+            chk.violate("control: another order's prepay answer taken for one's own was not reported (%s)" % seen)
+        return len(sink.violations)
+    finally:
+        emu.stop()
+
+
+# --------------------------------------------------------------------------------------------------------------
 
 def campaign_wechat(ctx, rng, short, tally_class):
     t = tally_class("wechat")
@@ -569,6 +609,7 @@ def campaign_wechat(ctx, rng, short, tally_class):
         for emu in emus:
             mine = per_emu[id(emu)] + [s for e, s in matrix_case.schedules if e is emu]
             t.faults += check_emulator(chk, emu, mine)
+        caught = controls(chk, ctx.bin, work, keys)
         t.runs = total + matrix_runs[0]
         calls = sum(s.calls for s in schedules)
         t.notes.append("%d random schedules (%d function runs, %.0f s) and %d matrix cases (%d kinds x %d functions x "
@@ -576,6 +617,8 @@ def campaign_wechat(ctx, rng, short, tally_class):
                        % (total, calls, schedule_wall, matrix_runs[0], len(KINDS), len(OPS),
                           ", 2 per kind" if short else "", WORKERS, BUDGET_MS))
         t.notes.append("other-order is not aimed at prepay calls: WeChat Pay's prepay answer names no order")
+        t.notes.append("controls: a second order for one key and another order's prepay answer, made on purpose on "
+                       "a separate emulator, were reported by the same checks (%d findings, expected)" % caught)
     finally:
         for e in emus:
             e.stop()
