@@ -42,8 +42,9 @@ fuzz: deps
 fuzz-smoke: deps
 	bash Fuzz/run.sh smoke $(FUZZ_TARGETS)
 
-## Fault campaigns of webhook's hand-off (Tests/faults/README.md): SIGKILL mid-hand-off, 64 concurrent appenders,
-## full or broken storage, dead forwarding; prints one table and fails on any violation (FAULTS_SEED reproduces).
+## Fault campaigns (Tests/faults/README.md): webhook's hand-off (SIGKILL mid-hand-off, 64 concurrent appenders,
+## full or broken storage, dead forwarding) and the payment functions under WeChat Pay faults injected by the
+## emulator; prints one table and fails on any violation (FAULTS_SEED reproduces).
 faults: build
 	python3 Tests/faults/campaign.py
 

@@ -5,7 +5,7 @@
 #                             repository; links into the repository resolve
 #   Tests/hostile/campaign.py every function as a process on hostile inputs: ends by itself, contract exit status,
 #                             one JSON object, no secret, no unbounded echo
-#   Tests/faults/smoke.sh     webhook's hand-off under faults, short: SIGKILLs, 64 appenders, broken storage, dead forward
+#   Tests/faults/smoke.sh     fault campaigns, short: webhook (SIGKILLs, 64 appenders, broken storage, dead forward) and the payment functions under WeChat Pay faults
 #   Tests/interop/run.sh      the Python SDK wechatpayv3 as a client of the emulator, and decrypting its notifications
 #   examples/test.sh          the shell workflows (pay, expiry re-prompt, redaction, MCP) against the emulator
 #   examples/agent/test.sh    the agent loop against a stub OpenAI-compatible server: no raw identifier reaches it

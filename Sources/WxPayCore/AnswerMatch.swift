@@ -20,7 +20,8 @@ public enum AnswerMatch {
         }
     }
 
-    static func mismatch(_ message: String) -> WxPayError {
+    /// `ANSWER_MISMATCH` with `message` saying what did not match.
+    public static func mismatch(_ message: String) -> WxPayError {
         WxPayError(code: "ANSWER_MISMATCH",
                    message: "WeChat Pay's answer is about something else than the request (\(message)); it was not used",
                    retryable: true, exitStatus: ExitStatus.unavailable, httpStatus: 502)

@@ -72,6 +72,10 @@ struct ControlRoutes: Sendable {
             // The fault campaigns' soak: orders placed, paid and notified 1-3 times each, shuffled (SoakDelivery).
             try await SoakDelivery(emulator: emulator).run(try SoakPlan(json: try call.json()))
         }
+        route(router, .delete, "/_emulator/faults") { _ throws(WeChatAPIError) in
+            await emulator.faults.clearPending()
+            return await emulator.faults.status()
+        }
         route(router, .post, "/_emulator/clock") { call throws(WeChatAPIError) in
             guard let seconds = try call.json()["advance_seconds"]?.intValue, seconds >= 0 else {
                 throw .paramError("advance_seconds", "must be a non-negative integer")

@@ -146,6 +146,14 @@ public struct EmulatorContext: RequestContext {
         return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
     }
 
+    /// Holds the connection without a word for `milliseconds`, or until the client hangs up (the `timeout` fault).
+    func holdSilently(milliseconds: Int) async {
+        let until = System.unixTimeMillis() + Int64(milliseconds)
+        while channel.isActive, System.unixTimeMillis() < until {
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+    }
+
     /// Aborts the connection with a TCP RST (SO_LINGER 0), so the client sees "connection reset by peer".
     func resetConnection() async {
         if let provider = channel as? any SocketOptionProvider {

@@ -120,7 +120,7 @@ struct MerchantRoutes: Sendable {
     ) async -> Response {
         let started = System.unixTimeMillis()
         let path = request.uri.path
-        let fault = await emulator.faults.take(path: path)
+        let fault = await emulator.faults.take(path: path, method: request.method.rawValue)
         // The body is read before faults act, so the request log records every request as it arrived.
         var received: [UInt8]? = nil
         do {
@@ -130,28 +130,15 @@ struct MerchantRoutes: Sendable {
         let logged = await emulator.configuration.requestLog?.append(
             method: request.method.rawValue, target: request.head.path ?? path, body: received)
         var answer: APIAnswer
-        var reset = false
-        phases: do {
-            if let fault {
-                switch fault.kind {
-                case .delay: try? await Task.sleep(nanoseconds: UInt64(fault.delayMs) * 1_000_000)
-                case .reset where fault.timing == .before:
-                    reset = true
-                    answer = APIAnswer(.systemError)
-                    break phases
-                case .serverError where fault.timing == .before:
-                    answer = APIAnswer(.systemError)
-                    break phases
-                case .frequencyLimited:
-                    answer = APIAnswer(.frequencyLimited)
-                    break phases
-                default: break
-                }
-            }
-            guard let bytes = received else {
-                answer = APIAnswer(.paramError("body", "is larger than \(emulator.configuration.maxBodyBytes) bytes"))
-                break phases
-            }
+        if let fault, fault.kind == .delay {
+            try? await Task.sleep(nanoseconds: UInt64(fault.delayMs) * 1_000_000)
+        }
+        if fault?.kind == .frequencyLimited {
+            answer = APIAnswer(.frequencyLimited)
+        } else if let fault, fault.kind.hasTiming, fault.timing == .before {
+            // Nothing takes effect; what the client gets (if anything) stands in for a SYSTEM_ERROR.
+            answer = APIAnswer(.systemError)
+        } else if let bytes = received {
             do throws(WeChatAPIError) {
                 _ = try emulator.authenticator.verify(
                     method: request.method.rawValue, target: request.head.path ?? path, body: bytes,
@@ -160,45 +147,117 @@ struct MerchantRoutes: Sendable {
             } catch {
                 answer = APIAnswer(error)
             }
-            if let fault, fault.timing == .after {
-                if fault.kind == .reset { reset = true }
-                if fault.kind == .serverError { answer = APIAnswer(.systemError) }
-            }
+        } else {
+            answer = APIAnswer(.paramError("body", "is larger than \(emulator.configuration.maxBodyBytes) bytes"))
         }
+        if let fault, fault.timing == .after, fault.kind == .serverError { answer = APIAnswer(.systemError) }
+        if fault?.kind == .otherOrder {
+            answer = await ForeignAnswer.make(for: operation, emulator: emulator, context: context, body: received)
+                ?? answer
+        }
+        // What the wire carries: no status at all for a reset or a silent connection.
+        let noAnswer = fault?.kind == .reset || fault?.kind == .timeout
+        let sent = SignedAnswer.wire(answer, breaking: fault?.kind)
         emulator.logger.info("merchant call", metadata: [
             "op": "\(operation)", "method": "\(request.method.rawValue)", "path": "\(path)",
-            "status": "\(reset ? 0 : answer.status)", "code": "\(answer.body?["code"]?.stringValue ?? "")",
+            "status": "\(noAnswer ? 0 : sent.status)", "code": "\(answer.body?["code"]?.stringValue ?? "")",
             "fault": "\(fault?.kind.rawValue ?? "")", "ms": "\(System.unixTimeMillis() - started)",
         ])
         if let logged {
             await emulator.configuration.requestLog?.answered(
-                seq: logged, status: reset ? 0 : answer.status, code: answer.body?["code"]?.stringValue)
+                seq: logged, status: noAnswer ? 0 : sent.status, code: answer.body?["code"]?.stringValue,
+                fault: fault?.kind.rawValue)
         }
-        if reset {
+        switch fault?.kind {
+        case .reset?:
             await context.resetConnection()
+        case .timeout?:
+            await context.holdSilently(milliseconds: fault?.delayMs ?? 0)
+            await context.resetConnection()
+        case let kind? where kind.breaksBody:
+            return SignedAnswer.broken(sent, side: emulator.side, kind: kind, pauseMs: fault?.delayMs ?? 1000,
+                                       context: context)
+        default: break
         }
-        return SignedAnswer.response(answer, side: emulator.side, corrupt: fault?.kind == .badSignature)
+        return SignedAnswer.response(sent, side: emulator.side, corrupt: fault?.kind == .badSignature,
+                                     serial: fault?.kind == .unknownSerial ? SignedAnswer.unknownSerial : nil)
     }
 }
 
 /// Signs answers the way WeChat Pay does: `Wechatpay-Timestamp/-Nonce/-Signature/-Serial` over
 /// `TIMESTAMP\nNONCE\nBODY\n` with the platform key, on every answer (errors and 204 too), plus `Request-ID`.
 enum SignedAnswer {
-    static func response(_ answer: APIAnswer, side: WeChatSide, corrupt: Bool) -> Response {
+    /// The serial the `unknown-serial` fault signs with: shaped like a WeChat Pay public key id, held by no merchant.
+    static let unknownSerial = "PUB_KEY_ID_0119000000000000000000000000"
+    /// What a fault that breaks the body sends instead of a 204's missing body: there must be bytes to break (the
+    /// close call's answer is read for its status alone).
+    static let standInForNoContent: JSONValue = ["code": "SUCCESS", "message": "an answer with a body to break"]
+
+    /// The answer as it goes on the wire: unchanged, except that a fault breaking the body turns a 204 into a 200
+    /// with a small body.
+    static func wire(_ answer: APIAnswer, breaking kind: FaultRule.Kind?) -> APIAnswer {
+        guard let kind, kind.breaksBody, answer.body == nil else { return answer }
+        return APIAnswer(status: 200, body: standInForNoContent)
+    }
+
+    /// The answer's body bytes and its signed headers.
+    static func signed(_ answer: APIAnswer, side: WeChatSide, corrupt: Bool, serial: String?)
+        -> (fields: HTTPFields, body: [UInt8])
+    {
         let body: [UInt8] = answer.body.flatMap { try? JSONCoding.encode($0) } ?? []
         var fields = HTTPFields()
         if !body.isEmpty { fields[.contentType] = "application/json; charset=utf-8" }
         let signedBody = corrupt ? body + Array("#tampered".utf8) : body
-        if let headers = try? side.signedHeaders(body: signedBody, timestamp: System.unixTime()) {
+        if let headers = try? side.signedHeaders(body: signedBody, timestamp: System.unixTime(), serial: serial) {
             for (name, value) in headers {
                 if let n = HTTPField.Name(name) { fields[n] = value }
             }
         }
         fields[HTTPField.Name("Wechatpay-Signature-Type")!] = SignatureVerifier.supportedType
         fields[HTTPField.Name("Request-ID")!] = UUIDText.random()
+        return (fields, body)
+    }
+
+    static func response(_ answer: APIAnswer, side: WeChatSide, corrupt: Bool, serial: String? = nil) -> Response {
+        let (fields, body) = signed(answer, side: side, corrupt: corrupt, serial: serial)
         return Response(status: .init(code: answer.status), headers: fields,
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
+
+    /// A correctly signed answer whose body breaks on the wire (``FaultRule/Kind/breaksBody``): `Content-Length`
+    /// announces the whole body, then `truncated` sends half of it and closes, `reset-mid-answer` sends half and
+    /// resets, `drip` sends one byte every `pauseMs` for as long as the client listens.
+    static func broken(_ answer: APIAnswer, side: WeChatSide, kind: FaultRule.Kind, pauseMs: Int,
+                       context: EmulatorContext) -> Response
+    {
+        let (fields, body) = signed(answer, side: side, corrupt: false, serial: nil)
+        let half = max(1, body.count / 2)
+        let stream = ResponseBody(contentLength: body.count) { writer in
+            switch kind {
+            case .drip:
+                for byte in body {
+                    guard context.channel.isActive else { throw BrokenAnswer.clientLeft }
+                    try await writer.write(ByteBuffer(bytes: [byte]))
+                    try await Task.sleep(nanoseconds: UInt64(max(1, pauseMs)) * 1_000_000)
+                }
+                try await writer.finish(nil)
+            case .resetMidAnswer:
+                try await writer.write(ByteBuffer(bytes: body.prefix(half)))
+                try await Task.sleep(nanoseconds: 50_000_000)  // the bytes reach the client before the RST
+                await context.resetConnection()
+                throw BrokenAnswer.cut
+            default:
+                try await writer.write(ByteBuffer(bytes: body.prefix(half)))
+                try await Task.sleep(nanoseconds: 50_000_000)
+                // Throwing out of the body makes Hummingbird close the connection (FIN) without ending the message.
+                throw BrokenAnswer.cut
+            }
+        }
+        return Response(status: .init(code: answer.status), headers: fields, body: stream)
+    }
+
+    /// Why a broken answer's body stopped (ends the connection; never reaches a client as such).
+    enum BrokenAnswer: Error { case cut, clientLeft }
 }
 
 /// Decodes `%XX` escapes in path segments and query values.

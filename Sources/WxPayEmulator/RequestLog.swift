@@ -16,7 +16,8 @@ import Darwin
 /// A request line: `{"seq": 1, "time_ms": 1764660000123, "method": "POST", "target": "/v3/pay/transactions/native",
 /// "body": "{...}"}` (`body` is the request body as text; `body_error` replaces it when the body was not read,
 /// e.g. larger than the limit). Once answered, an answer line with the same `seq`: `{"seq": 1, "answer": 200}`
-/// (the HTTP status sent, 0 for a connection reset), plus `"code"` for a WeChat error answer.
+/// (the HTTP status sent, 0 when no status line was sent: a connection reset, or the silent `timeout` fault), plus
+/// `"code"` for a WeChat error answer and `"fault"` for an injected fault (its kind, as in `POST /_emulator/faults`).
 public actor RequestLog {
     /// A log that cannot be opened.
     public struct OpenError: Error, CustomStringConvertible {
@@ -54,10 +55,12 @@ public actor RequestLog {
         return seq
     }
 
-    /// Appends the answer to request `seq`: the HTTP status (0: the connection was reset) and the error code.
-    public func answered(seq: Int64, status: Int, code: String?) {
+    /// Appends the answer to request `seq`: the HTTP status (0: no status line was sent), the error code, and the
+    /// kind of fault injected into it.
+    public func answered(seq: Int64, status: Int, code: String?, fault: String? = nil) {
         var line: [String: JSONValue] = ["seq": .int(seq), "answer": .int(Int64(status))]
         if let code, !code.isEmpty { line["code"] = .string(code) }
+        if let fault { line["fault"] = .string(fault) }
         write(line)
     }
 

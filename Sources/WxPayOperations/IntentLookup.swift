@@ -92,12 +92,27 @@ public struct CloseIntent: Sendable, SessionOperation {
             } catch let error where error.wechatCode == "ORDER_CLOSED" {
                 // Closed meanwhile (expiry or another call): the goal is reached.
             }
-            var o = before.json.objectValue ?? [:]
-            o["status"] = .string(IntentStatus.closed.rawValue)
-            o["trade_state"] = "CLOSED"
-            o["closed"] = true
-            o["already_closed"] = false
-            return .object(o)
+            // A close is answered 204 with no body: nothing in it names this order, and the signed empty answer of
+            // any other close (replayed inside the 300 s window, misrouted by a proxy) looks the same. So the order
+            // is read back, and "closed" is reported only once WeChat Pay shows it closed.
+            guard let after = try Orders.query(client, mchid: secrets.mchid, outTradeNo: no) else {
+                throw IntentLookupInput.notFound(input.intent_id, input.idempotency_key)
+            }
+            let state = after["trade_state"]?.stringValue ?? ""
+            switch state {
+            case "CLOSED", "REVOKED":
+                var o = IntentView(outTradeNo: no, order: after, now: now()).json.objectValue ?? [:]
+                o["status"] = .string(IntentStatus.closed.rawValue)
+                o["closed"] = true
+                o["already_closed"] = false
+                return .object(o)
+            case "SUCCESS", "REFUND":
+                throw WxPayError.wechatRefused(status: 400, wechatCode: "ORDERPAID",
+                                               message: "the intent was paid before it could be closed; refund it instead")
+            default:
+                throw AnswerMatch.mismatch(
+                    "close: WeChat Pay answered the close, but the order reads back \(state.isEmpty ? "without a state" : state)")
+            }
         }
     }
 }

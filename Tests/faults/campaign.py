@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Fault campaigns for `webhook`'s hand-off (issue 15, "nothing lost, nothing doubled": items 1, 2, 3, 4, 7).
+"""Fault campaigns for `webhook`'s hand-off and the payment functions (issue 15, "nothing lost, nothing doubled":
+items 1, 2, 3, 4, 5, 7).
 
 Every campaign runs `webhook` as a process on signed, encrypted notifications made here (AES-256-GCM with the APIv3
 key, RSA-SHA256 with the platform key of a `wxpay-simulate keys` sandbox), injects faults, and counts violations of
@@ -21,6 +22,11 @@ docs/handoff.md ("What acknowledged guarantees"). Acknowledged means exit 0 with
               append waits for the lock: never acknowledged (exit 69, HTTP 500 HANDOFF_FAILED) and the file byte for
               byte as before where it still exists, or, when the path still leads to a file, the event in it.
               The mount cases run in a private mount namespace (`unshare -m`, root).
+  wechat      (Tests/faults/wechat.py) WeChat Pay faults injected by wxpay-emulator under create-intent,
+              intent-status, close-intent and refund: every fault kind x function x before/after for its documented
+              exit status, then 500 random schedules of an agent retrying with the same keys; counted from the
+              emulator's raw request log and books: at most one order per idempotency key, one refund per refund
+              key, no success reported about another order.
   forward     forward_url that hangs, never accepts, resets the connection, answers 500, drips its answer, refuses
               the connection, and a hang with WXPAY_FORWARD_TIMEOUT_MS over the budget: never acknowledged, the
               process ends well inside WeChat Pay's 5 s (bound: FORWARD_BOUND_S), and with WXPAY_EVENTS_FILE also
@@ -888,8 +894,15 @@ def campaign_forward(ctx, rng, short):
     return t.done()
 
 
+def campaign_wechat(ctx, rng, short):
+    """WeChat Pay faults under the four payment functions (Tests/faults/wechat.py)."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import wechat
+    return wechat.campaign_wechat(ctx, rng, short, Tally)
+
+
 CAMPAIGNS = {"kill": campaign_kill, "concurrent": campaign_concurrent, "storage": campaign_storage,
-             "forward": campaign_forward}
+             "forward": campaign_forward, "wechat": campaign_wechat}
 
 
 def main():
@@ -905,7 +918,7 @@ def main():
     if not args.bin_dir:
         args.bin_dir = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, capture_output=True,
                                       text=True, check=True).stdout.strip()
-    for exe in ("webhook", "wxpay-simulate"):
+    for exe in ("webhook", "wxpay-simulate", "wxpay-emulator", "create-intent", "intent-status", "close-intent", "refund"):
         if not os.access(os.path.join(args.bin_dir, exe), os.X_OK):
             print("missing %s in %s (swift build first)" % (exe, args.bin_dir), file=sys.stderr)
             return 2
