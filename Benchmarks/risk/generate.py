@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Generates realistic risk-batch input: N transactions (~250 bytes each) as NDJSON on stdout.
 
-Usage: generate.py [N] [--seed S]
+Usage: generate.py [N] [--seed S] [--start I]
+--start I continues a stream: transactions I ... I+N-1 (ids and stream time go on from there, with the same payers,
+devices and IPs), so `generate.py N --start 0`, `generate.py N --start N`, ... concatenated are one stream that
+keeps moving forward in time (a file replayed twice would go back in time and meet every transaction again).
 Mix: 60% Chinese and 40% English descriptions; ~2% carry a prohibited term (some evasive); ~5% refunds;
 200,000 payers (20% of the traffic from a hot set of 2,000), 50,000 devices, 80,000 IPs; stream time advances
 ~0.1 s per transaction from 2026-11-01T00:00:00+08:00.
@@ -11,7 +14,8 @@ import sys
 
 n = int(sys.argv[1]) if len(sys.argv) > 1 and not sys.argv[1].startswith("--") else 1_000_000
 seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 7
-rng = random.Random(seed)
+start = int(sys.argv[sys.argv.index("--start") + 1]) if "--start" in sys.argv else 0
+rng = random.Random(seed if start == 0 else seed * 1_000_003 + start)
 
 zh = ["星巴克 大杯拿铁", "美团外卖 午餐套餐", "滴滴出行 快车", "京东 小米手环8", "拼多多 纸巾24包", "电影票 两张",
       "话费充值 100元", "健身房月卡", "儿童绘本 一套", "博物馆门票", "高铁二等座 上海-杭州", "酒店住宿 两晚",
@@ -29,7 +33,7 @@ amounts = [990, 1500, 1999, 2500, 3800, 4999, 6800, 9900, 12800, 19900, 29900, 5
 base = 1_793_462_400  # 2026-11-01T00:00:00+08:00 as Unix seconds
 out = sys.stdout
 buf = []
-for i in range(n):
+for i in range(start, start + n):
     t = base + i // 10
     ts = t + 8 * 3600
     days, rem = divmod(ts, 86400)

@@ -85,6 +85,8 @@ struct KeyTable: ~Copyable {
     private var slots: PlainTable<Slot>
     private var events: PlainTable<Event>
     private var hand = 0
+    /// The latest stream time seen by ``slot(for:now:)``.
+    private var clock = Int64.min
     static let sample = 8
     static let epoch: Int64 = 1_577_836_800  // 2020-01-01T00:00:00Z
     /// Slots allocated up front; tables grow by doubling up to `capacity`.
@@ -106,7 +108,12 @@ struct KeyTable: ~Copyable {
     /// The slot for `key` at stream time `now`; `fresh` is true when it holds no data for this key (a new slot,
     /// an evicted one reused, or one whose key expired). A fresh slot's ring is already empty.
     @inline(__always)
-    mutating func slot(for key: UInt64, now: Int64) -> (slot: Int, fresh: Bool) {
+    mutating func slot(for key: UInt64, now time: Int64) -> (slot: Int, fresh: Bool) {
+        // Recency and expiry run on the stream's clock: the latest time seen. A transaction dated earlier (late,
+        // or a stream that goes back in time) neither makes its key look older than the others (it would be
+        // the first evicted while keys last seen ahead of it stayed for good) nor expires anything.
+        if time > clock { clock = time }
+        let now = clock
         if let found = index.find(key) {
             let s = Int(found)
             let p = slots.base + s
@@ -146,7 +153,12 @@ struct KeyTable: ~Copyable {
     }
 
     /// Count, amount and (when `tracksPayers`) distinct payers other than `payer` among the stored events of
-    /// `slot` later than `now - window`.
+    /// `slot` in the window `(now - window, now]`.
+    ///
+    /// An event later than `now` is not in the window before `now`: when stream time goes back (a day re-scored
+    /// after a later one, a backfill, a replayed file), the events recorded ahead of it would otherwise all count
+    /// as recent, every key would look busy and the velocity rules would fire on ordinary traffic (and each
+    /// fired rule costs a reason, so the cost per transaction would grow with the stream's length too).
     @inline(__always)
     func stats(_ slot: Int, now: Int64, window: Int, excludingPayer payer: UInt32, tracksPayers: Bool) -> WindowStats {
         var result = WindowStats()
@@ -154,12 +166,13 @@ struct KeyTable: ~Copyable {
         if n == 0 { return result }
         let ring = events.base + slot * width
         let cutoff = Self.compactTime(now - Int64(window))
+        let latest = Self.compactTime(now)
         // Distinct among at most `width` (<= 64) tags: a small set on the stack.
         var seenCount = 0
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { tags in
             for k in 0..<n {
                 let e = ring[k]
-                guard e.time > cutoff else { continue }
+                guard e.time > cutoff && e.time <= latest else { continue }
                 result.count += 1
                 result.amount += Int(e.amount)
                 guard tracksPayers, e.payer != payer else { continue }

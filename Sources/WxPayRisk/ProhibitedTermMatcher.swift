@@ -59,7 +59,12 @@ public struct ProhibitedTermMatcher: Sendable {
         var category: Int
         var term: String
         var length: Int
-        var needsWordBoundary: Bool
+        /// The match must not start right after a Latin letter (a short Latin word, or a word whose end is open:
+        /// `bet*`).
+        var boundaryStart: Bool
+        /// The match must not be followed by a Latin letter (a short Latin word, or a word whose start is open:
+        /// `*poker`).
+        var boundaryEnd: Bool
         var kind: Kind = .term
         /// The next pattern with the same normalized form (another list or category), or -1: the automaton
         /// reports the first of the chain only.
@@ -124,7 +129,8 @@ public struct ProhibitedTermMatcher: Sendable {
             lists.append((categoryIndex, .exception, category.exceptions))
         }
         for (categoryIndex, kind, words) in lists {
-            terms: for term in words {
+            terms: for written in words {
+                let (term, openStart, openEnd) = Self.affixes(written)
                 normalized.removeAll(keepingCapacity: true)
                 for scalar in term.unicodeScalars {
                     switch TextNormalizer.fold(scalar.value) {
@@ -140,10 +146,12 @@ public struct ProhibitedTermMatcher: Sendable {
                     state = trie.child(of: state, symbol: Int32(symbols.id(adding: c)))
                     if c < 0x61 || c > 0x7A { allLatin = false }
                 }
+                let (boundaryStart, boundaryEnd) = Self.boundaries(
+                    allLatin: allLatin, length: normalized.count, openStart: openStart, openEnd: openEnd,
+                    maxLength: prohibited.latinWordBoundaryMaxLength)
                 let pattern = Pattern(
                     category: categoryIndex, term: term, length: normalized.count,
-                    needsWordBoundary: allLatin && normalized.count <= prohibited.latinWordBoundaryMaxLength,
-                    kind: kind)
+                    boundaryStart: boundaryStart, boundaryEnd: boundaryEnd, kind: kind)
                 if trie.pattern[state] >= 0 {
                     // The same symbols as an earlier word: chained to it, unless it is the same role again.
                     var last = Int(trie.pattern[state])
@@ -166,6 +174,31 @@ public struct ProhibitedTermMatcher: Sendable {
         symbolCount = max(symbols.count, 1)
         scalarTable = Self.makeScalarTable(symbols: symbols)
         (transitions, outputStart, outputs) = Self.automaton(trie, symbolCount: symbolCount)
+    }
+
+    /// A list word and its open sides: `bet*` is `bet` at the start of a word that may go on (`betway`), `*poker`
+    /// is `poker` at the end of a word that may start earlier (`partypoker`), `*porn*` is `porn` anywhere in a word.
+    static func affixes(_ written: String) -> (word: String, openStart: Bool, openEnd: Bool) {
+        var word = Substring(written)
+        let openStart = word.hasPrefix("*")
+        let openEnd = word.hasSuffix("*") && word.count > 1
+        if openStart { word = word.dropFirst() }
+        if openEnd { word = word.dropLast() }
+        return (String(word), openStart, openEnd)
+    }
+
+    /// Which ends of a word's match must be at a Latin word boundary. Without `*`, both ends of a Latin word of at
+    /// most `maxLength` characters (`sex` is not in `Essex`) and neither end of a longer one; with `*`, the side
+    /// that is not open, for any Latin word.
+    static func boundaries(
+        allLatin: Bool, length: Int, openStart: Bool, openEnd: Bool, maxLength: Int
+    ) -> (start: Bool, end: Bool) {
+        guard allLatin else { return (false, false) }
+        if !openStart && !openEnd {
+            let short = length <= maxLength
+            return (short, short)
+        }
+        return (!openStart, !openEnd)
     }
 
     /// Normalized character → symbol, symbols numbered in order of first appearance. A sorted array searched by
@@ -531,12 +564,14 @@ public struct ProhibitedTermMatcher: Sendable {
                 for j in startIndex..<position where ring[j & 127] & 1 != 0 { leet += 1 }
                 if leet * 2 > pattern.length { continue }  // mostly digits: a number, not a word
                 let startByte = Int(ring[startIndex & 127] >> 8)
-                if pattern.needsWordBoundary {
+                if pattern.boundaryStart {
                     let firstEntry = ring[startIndex & 127]
                     if startIndex > 0 && firstEntry & 4 == 0 {
                         let previous = ring[(startIndex - 1) & 127]
                         if previous & 2 != 0 && previous & 1 == 0 { continue }  // a latin letter right before
                     }
+                }
+                if pattern.boundaryEnd {
                     if pendingPattern < 0 {
                         pendingPattern = id
                         pendingStart = startByte

@@ -10,7 +10,8 @@ struct ReferenceMatcher: Equatable {
         var category: Int
         var term: String
         var length: Int
-        var needsWordBoundary: Bool
+        var boundaryStart: Bool
+        var boundaryEnd: Bool
         var kind: ProhibitedTermMatcher.Kind = .term
         var next: Int32 = -1
     }
@@ -43,7 +44,8 @@ struct ReferenceMatcher: Equatable {
             ]
         }
         for (categoryIndex, kind, words) in lists {
-            for term in words {
+            for written in words {
+                let (term, openStart, openEnd) = ProhibitedTermMatcher.affixes(written)
                 var normalized: [UInt32?] = []
                 for scalar in term.unicodeScalars {
                     switch TextNormalizer.foldByProperties(scalar.value) {
@@ -62,9 +64,12 @@ struct ReferenceMatcher: Equatable {
                     sequence.append(symbolOf[c]!)
                     if c < 0x61 || c > 0x7A { allLatin = false }
                 }
+                let short = allLatin && sequence.count <= prohibited.latinWordBoundaryMaxLength
+                let open = openStart || openEnd
                 let pattern = Pattern(
                     category: categoryIndex, term: term, length: sequence.count,
-                    needsWordBoundary: allLatin && sequence.count <= prohibited.latinWordBoundaryMaxLength, kind: kind)
+                    boundaryStart: open ? allLatin && !openStart : short,
+                    boundaryEnd: open ? allLatin && !openEnd : short, kind: kind)
                 if let head = headOf[sequence] {
                     // Same symbols as an earlier word: chained, unless the same category and role again.
                     var last = head
@@ -156,7 +161,8 @@ struct ReferenceMatcher: Equatable {
         categories = matcher.categories
         patterns = matcher.patterns.map {
             Pattern(
-                category: $0.category, term: $0.term, length: $0.length, needsWordBoundary: $0.needsWordBoundary,
+                category: $0.category, term: $0.term, length: $0.length, boundaryStart: $0.boundaryStart,
+                boundaryEnd: $0.boundaryEnd,
                 kind: $0.kind, next: $0.next)
         }
         scalarTable = matcher.scalarTable

@@ -107,6 +107,39 @@ struct ProhibitedTermMatcherTests {
         #expect(plain == TextScreening(clean: "Wrong size, please refund", removed: [], categories: []))
     }
 
+    @Test("A word open at one end (`bet*`, `*poker`) or both (`*porn*`) matches inside longer words, on that side only")
+    func openEnded() {
+        var rules = RiskRules.defaults
+        rules.prohibited.categories = [.init(name: "test", terms: ["bet*", "*poker", "*porn*", "sex"])]
+        let m = ProhibitedTermMatcher(rules: rules)
+        func terms(_ text: String) -> [String] { m.matches(in: text).map(\.term) }
+        #expect(terms("betway deposit") == ["bet"])  // the term as written, without its `*`
+        #expect(terms("bet365") == ["bet"])
+        #expect(terms("alphabet") == [])  // `bet*` must start a word
+        #expect(terms("partypoker chips") == ["poker"])
+        #expect(terms("pokerface") == [])  // `*poker` must end one
+        #expect(terms("91porn vip") == ["porn"])
+        #expect(terms("xpornx") == ["porn"])
+        #expect(terms("Essex") == [])  // a short word without `*` keeps both boundaries
+        #expect(terms("b.e.t.w.a.y") == ["bet"])  // and evasions still fold as usual
+    }
+
+    @Test("Open-ended defaults: brands by their shape, with exceptions for harmless words of the same shape")
+    func openEndedDefaults() {
+        let engine = RiskEngine()
+        let brand = engine.score(tx("o1", payer: "o1", description: "Betfred account top-up"))
+        #expect(brand.action == .block)
+        #expect(rules(brand) == ["prohibited_gambling_operator"])
+        let shape = engine.score(tx("o2", payer: "o2", description: "Betzone wallet deposit"))  // no list names it
+        #expect(rules(shape) == ["prohibited_gambling_combo"])
+        #expect(shape.reasons[0].detail.contains("\"bet\" (written \"Bet\")"))
+        for ordinary in ["Better online course", "Alphabet blocks online shop", "Beta access credits", "Sorbet deposit"] {
+            #expect(engine.score(tx("o3", payer: ordinary, description: ordinary)).action == .approve, "\(ordinary)")
+        }
+        #expect(rules(engine.score(tx("o4", payer: "o4", description: "Froggycoin presale"))) == ["prohibited_crypto_combo"])
+        #expect(engine.score(tx("o5", payer: "o5", description: "Coin cell batteries, buy 10")).action == .approve)
+    }
+
     @Test("A rule set's own terms and categories are compiled")
     func customRules() {
         var rules = RiskRules.defaults

@@ -153,6 +153,40 @@ struct RiskEngineTests {
         #expect(rules(hot.score(tx("h", payer: "hot", minute: 7))) == ["velocity_payer_count"])
     }
 
+    @Test("A window holds only what came before: events dated after the transaction do not count")
+    func laterEventsDoNotCount() {
+        // Five payments at minutes 30...34, then the same payer at minute 20 (a late record, or a stream that goes
+        // back in time): nothing before minute 20 is in its window, so it is not the sixth payment.
+        let engine = RiskEngine()
+        for k in 0..<5 { _ = engine.score(tx("late\(k)", minute: 30 + k, device: "d1", ip: "1.2.3.4")) }
+        #expect(engine.score(tx("early", minute: 20, device: "d1", ip: "1.2.3.4")).reasons.isEmpty)
+        // A device shared by payers who paid after the transaction is not shared "before" it either.
+        let shared = RiskEngine()
+        for k in 0..<5 { _ = shared.score(tx("s\(k)", payer: "p\(k)", minute: 40, device: "dev")) }
+        #expect(shared.score(tx("s", payer: "q", minute: 10, device: "dev")).reasons.isEmpty)
+    }
+
+    @Test("A stream replayed from its start scores its second pass as its first (no history from the future)")
+    func replayedStream() {
+        // Twenty payers paying every 3 minutes for an hour; then the same hour again.
+        let engine = RiskEngine()
+        var firstPass: [[String]] = []
+        var secondPass: [[String]] = []
+        for pass in 0..<2 {
+            for minute in stride(from: 0, to: 60, by: 3) {
+                for p in 0..<20 {
+                    let d = engine.score(tx("r\(pass)-\(minute)-\(p)", payer: "p\(p)", minute: minute))
+                    if pass == 0 { firstPass.append(rules(d)) } else { secondPass.append(rules(d)) }
+                }
+            }
+        }
+        #expect(firstPass.allSatisfy { $0.isEmpty })
+        // What the second pass finds of the first in a payer's history is dated after it (the ring keeps the last
+        // five payments): it does not count, so the decisions are the same. Counting it made every second-pass
+        // record the sixth payment "within 10 minutes".
+        #expect(secondPass == firstPass)
+    }
+
     @Test("Amounts print as yuan")
     func yuan() {
         #expect(fen(123_456) == "¥1,234.56")

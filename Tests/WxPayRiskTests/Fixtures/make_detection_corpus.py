@@ -10,6 +10,7 @@ leetspeak, emoji, full width, traditional characters, pinyin, mixed scripts). La
             tune and dev: the first base items, divided by a hash of the *group* (the base item), so all variants of one
             base item fall on the same side. dev was the first held-out part: it was scored once (aggregate counts
             only, no items seen), missed the targets, and from then on was used for tuning like tune.
+            tune also holds the TUNE2_* items (appended last, so the ids and splits of the others do not move).
             heldout: the FRESH_* base items below, written after that and before any further rule change; it shares
             no base phrase with tune or dev and is never used for tuning (its misses are never listed).
   evasion   plain | spacing | homoglyph (Cyrillic letters mixed into Latin script) | leet | emoji | fullwidth
@@ -285,6 +286,76 @@ FRESH_ORDINARY = {
     ],
 }
 
+
+# ---------------------------------------------------------------------------------------------------------------
+# A second tuning part ("tune", groups tune2-*), written for issue 13 item 3 after the held-out part had been scored
+# (aggregate counts only): operators and brands from general knowledge of the market (exchanges, betting sites,
+# cam sites, Chinese platform names), slang, compositional phrases and benign near-misses. None of it was taken
+# from the held-out part; it widens what the rules are tuned on.
+TUNE2_GAMBLING_ZH = [
+    ("{开云体育} 会员 充值", "kaiyun tiyu"), ("{乐鱼体育} 存款", "leyu tiyu"), ("{华体会} 充值 返水", "huatihui"),
+    ("{九游会} 上分", "jiuyouhui"), ("{米乐体育} 存款 优惠", "mile tiyu"), ("{半岛体育} 充值", "bandao tiyu"),
+    ("{星空体育} 会员 存款", "xingkong tiyu"), ("{沙巴体育} 代理 充值", "shaba tiyu"), ("{AG真人} 视讯 充值", None),
+    ("{幸运飞艇} 计划 跟投", "xingyun feiting"), ("{加拿大28} 上分", None), ("{极速赛车} 计划群 会员", "jisu saiche"),
+    ("{分分彩} 代理 返点", "fenfencai"), ("{澳门银河} 在线 存款", "aomen yinhe"), ("{葡京} 线上 充值", "pujing"),
+    ("{电竞竞猜} 下注", "dianjing jingcai"), ("{彩票代购} 平台 充值", "caipiao daigou"), ("{牌九} 真钱 房卡", "paijiu"),
+    ("{三公} 现金局 房卡", "sangong"), ("{红包扫雷} 群 押金", "hongbao saolei"), ("{拉霸} 彩金 兑换", "laba caijin"),
+]
+TUNE2_GAMBLING_EN = [
+    "{roobet} casino top-up", "{bc.game} deposit", "{888casino} account deposit", "{partypoker} cash game chips",
+    "{betfred} account top-up", "{sky bet} deposit", "{betano} deposit", "{bet9ja} wallet funding", "{sportybet} top up",
+    "{leovegas} casino deposit", "{betonline} sportsbook deposit", "{pointsbet} account funding", "{sbobet} agent deposit",
+    "{fun88} member deposit", "{online slots} real money spins", "{sweepstakes casino} gold coin package",
+    "{teen patti} real cash game", "{rummy} cash tournament entry", "{satta matka} deposit", "{prop bet} credits",
+    "{betting tips} vip subscription", "{high roller} casino chips", "{live casino} deposit bonus",
+]
+TUNE2_CRYPTO_ZH = [
+    ("{欧意} 充值 USDT", "ouyi"), ("{库币} 账户 充值", "kubi"), ("{芝麻开门} 交易所 入金", "zhima kaimen"),
+    ("{波场} TRX 兑换", "bochang"), ("{门罗币} 购买", "menluobi"), ("{文件币} 矿机 托管", "wenjianbi"),
+    ("{艾达币} 质押", "aidabi"), ("{铭文} 打新 手续费", "mingwen"), ("{土狗币} 冲", "tugoubi"),
+    ("{永续合约} 带单 会员", "yongxu heyue"), ("{冷钱包} 转账 USDT", "leng qianbao"), ("{TRC20} 收款 代付", None),
+    ("{数字资产} 交易所 注册 返佣", "shuzi zichan"), ("{发币} 上所 服务", "fabi shangsuo"), ("{爆仓} 补仓 资金", "baocang"),
+    ("{币价} 内幕 群 会员", "bijia"), ("{ICO} 认购", None), ("{元宇宙币} 预售", "yuanyuzhou bi"),
+]
+TUNE2_CRYPTO_EN = [
+    "{pepe} coin presale", "{cardano} purchase", "{polkadot} staking deposit", "{tron} trx buy", "{monero} purchase",
+    "{metamask} wallet gas top-up", "{trust wallet} recovery service", "{ledger} seed recovery service",
+    "{bitcoin atm} cash deposit", "{satoshis} buy", "{perpetual futures} margin deposit", "{100x leverage} trading deposit",
+    "{crypto signals} telegram vip", "{ico} token sale", "{shitcoin} presale", "{erc20} token purchase",
+    "{p2p merchant} usdt sell", "{avax} buy", "{matic} purchase", "{chainlink} buy order",
+]
+TUNE2_ADULT_ZH = [
+    ("{福利姬} 私房照 会员", "fuliji"), ("{大保健} 全套 预约", "dabaojian"), ("{桑拿} 特殊服务", "sangna teshu fuwu"),
+    ("{外卖小妹} 上门", "waimai xiaomei"), ("{同城约} 会员", "tongcheng yue"), ("{陪聊} 裸聊 付费", "peiliao"),
+    ("{情趣直播} 打赏", "qingqu zhibo"), ("{成人直播} 会员", "chengren zhibo"), ("{里番} 资源 下载", "lifan ziyuan"),
+    ("{番号} 资源 会员", "fanhao ziyuan"), ("{AV女优} 视频 下载", None), ("{草莓视频} 会员", "caomei shipin"),
+    ("{香蕉视频} VIP", "xiangjiao shipin"), ("{小黄片} 资源", "xiaohuangpian"), ("{黄色小说} 付费 阅读", "huangse xiaoshuo"),
+    ("{裸贷} 照片", "luodai"), ("{半套} 按摩 服务", "bantao anmo"), ("{色播} 平台 充值", "sebo"),
+]
+TUNE2_ADULT_EN = [
+    "{camming} site tokens", "{sexting} premium", "{adult dating} hookup membership", "{fetish} video clips",
+    "{bdsm} cam show", "{erotic massage} booking", "{nuru massage} incall", "{body rub} happy ending",
+    "{call girl} booking", "{brothel} booking deposit", "{lap dance} private room", "{manyvids} clips",
+    "{clips4sale} store credit", "{myfreecams} tokens", "{jerkmate} premium", "{sugar baby} arrangement fee",
+    "{nsfw} discord access", "{hot singles} chat membership", "{r18} content pass",
+]
+TUNE2_ORDINARY = [
+    "彩票 研究 图书", "《区块链革命》 图书", "加密货币 投资 风险 讲座 门票", "家庭 温泉 桑拿 门票", "足浴 按摩 60分钟",
+    "中医 推拿 按摩", "会所 健身 年卡", "电竞 比赛 门票", "电竞 椅", "扑克牌 收藏 礼盒", "麻将馆 茶位费",
+    "抽奖 活动 奖品 邮费", "男士 短款 钱包", "合约 手机 话费 套餐", "上海证券交易所 研究报告 图书", "挖矿 主题 积木",
+    "成人 洗发水", "成人 护理垫", "成人 网课", "直播 助农 打赏", "主播 声卡 套装", "性格 测试 报告", "色彩 心理学 图书",
+    "裸妆 粉底", "脱毛仪", "女士 内衣", "纪念币 收藏册", "红包 封面 定制", "扫雷 游戏 掌机 玩具", "比特 网络 课程",
+    "Stakes for tomato plants", "Poker table felt cloth", "Casino-themed birthday cake", "Sports bar tab",
+    "Lottery-themed board game", "Ledger notebook (accounting)", "Trust fund legal consultation",
+    "Mining engineering textbook", "Bus fare tokens", "Coin cell batteries CR2032", "Wallet-size photo prints",
+    "Exchange student program fee", "Currency exchange fee (EUR)", "Margin notes pens", "Swap meet stall fee",
+    "Adult dance class", "Adult diapers", "Adult vitamins", "Sex Pistols vinyl", "Massage therapist certification course",
+    "Spa day for two (facial)", "Nude heels", "Naked eye 3D poster", "Webcam 1080p", "Live stream microphone", "Tip jar",
+    "Private show of paintings (gallery)", "Jumper cables hookup kit", "Dating app premium",
+    "Pornography addiction counseling session", "Gambling addiction helpline donation", "Bitcoin price history poster",
+    "Crypto tax accountant consultation", "Blackjack strategy card (book)", "Slot car racing set", "Bingo night at the church",
+]
+
 HOMO = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і", "s": "ѕ"}
 LEET = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
 EMOJI = ["🎰", "💰", "🔥", "❤", "✨", "🎲"]
@@ -424,13 +495,31 @@ def main():
             variant = text.upper() if lang == "en" else text.replace(" ", "")
             if variant != text:
                 add(group, "ordinary", lang, "plain", variant, f"ordinary ({kind}), other spelling")
+    tune2_start = len(items)
+    for category, zh, en in (("gambling", TUNE2_GAMBLING_ZH, TUNE2_GAMBLING_EN), ("crypto", TUNE2_CRYPTO_ZH, TUNE2_CRYPTO_EN),
+                             ("adult", TUNE2_ADULT_ZH, TUNE2_ADULT_EN)):
+        for n, (text, pinyin) in enumerate(zh):
+            prohibited_variants(f"tune2-{category}-zh-{n:02d}", category, "zh", text, pinyin, k)
+            k += 1
+        for n, text in enumerate(en):
+            prohibited_variants(f"tune2-{category}-en-{n:02d}", category, "en", text, None, k)
+            k += 1
+    for n, text in enumerate(TUNE2_ORDINARY):
+        group = f"tune2-ordinary-{n:02d}"
+        lang = "en" if all(ord(c) < 0x2E80 for c in text) else "zh"
+        add(group, "ordinary", lang, "plain", text, "ordinary (near-miss)")
+        variant = text.upper() if lang == "en" else text.replace(" ", "")
+        if variant != text:
+            add(group, "ordinary", lang, "plain", variant, "ordinary (near-miss), other spelling")
     seen = set()
     for n, (group, category, lang, evasion, text, why) in enumerate(items):
         if (group, text) in seen:
             continue
         seen.add((group, text))
         digest = hashlib.sha256(group.encode()).digest()
-        if n >= fresh_start:
+        if n >= tune2_start:
+            split = "tune"
+        elif n >= fresh_start:
             split = "heldout"
         else:
             split = "dev" if int.from_bytes(digest[:4], "big") % 100 < HELDOUT_PERCENT else "tune"
