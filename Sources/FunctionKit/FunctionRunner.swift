@@ -6,17 +6,17 @@ import WxPayHTTP
 /// What a function executable is: its name, the tools it serves, and how it documents itself.
 public struct FunctionDescriptor: Sendable {
     /// Executable name, e.g. `webhook`.
-    public var name: String
+    public let name: String
     /// One-line summary for `--help`.
-    public var summary: String
+    public let summary: String
     /// Longer `--help` text: input, output, environment.
-    public var discussion: String
+    public let discussion: String
     /// OpenAI tool names this executable answers.
-    public var tools: [String]
+    public let tools: [String]
     /// Default invocation time budget in seconds (a Lambda deadline overrides it).
-    public var timeBudget: Double
+    public let timeBudget: Double
     /// How an error is rendered as an HTTP body (the webhook answers WeChat's `{"code","message"}` shape too).
-    public var httpErrorBody: @Sendable (FunctionError) -> JSONValue
+    public let httpErrorBody: @Sendable (FunctionError) -> JSONValue
 
     /// Creates a descriptor.
     public init(

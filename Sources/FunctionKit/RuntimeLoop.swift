@@ -18,16 +18,16 @@ public func terminate(_ status: Int32) -> Never { exit(status) }
 /// One invocation as a runtime API's `GET …/runtime/invocation/next` hands it over.
 public struct RuntimeInvocation: Sendable, Equatable {
     /// The platform's request id (Lambda's `Lambda-Runtime-Aws-Request-Id`, SCF's `request_id`).
-    public var requestID: String
+    public let requestID: String
     /// When the platform ends the invocation, Unix epoch milliseconds (Lambda's `Lambda-Runtime-Deadline-Ms`; for
     /// SCF, the moment `/next` answered plus `time_limit_in_ms`).
-    public var deadlineMillis: Int64?
+    public let deadlineMillis: Int64?
     /// `Lambda-Runtime-Trace-Id` (X-Ray), exported as `_X_AMZN_TRACE_ID`; SCF has none.
-    public var traceID: String?
+    public let traceID: String?
     /// `Lambda-Runtime-Invoked-Function-Arn`; SCF has none.
-    public var functionARN: String?
+    public let functionARN: String?
     /// The event, exactly as sent.
-    public var event: [UInt8]
+    public let event: [UInt8]
 
     /// Creates an invocation.
     public init(requestID: String, deadlineMillis: Int64?, traceID: String?, functionARN: String?, event: [UInt8]) {
@@ -45,9 +45,9 @@ public struct RuntimeInvocation: Sendable, Equatable {
 /// The body of an error post: `{"errorType","errorMessage"}`.
 public struct RuntimeErrorReport: Sendable, Equatable {
     /// A stable code, e.g. `INVALID_FIELD` (a Step Functions `Catch` can match it).
-    public var errorType: String
+    public let errorType: String
     /// A human sentence; never holds secrets (it comes from ``FunctionError/message``).
-    public var errorMessage: String
+    public let errorMessage: String
 
     /// Creates a report.
     public init(errorType: String, errorMessage: String) {
@@ -201,7 +201,7 @@ public struct RuntimeLoop: Sendable {
     }
 
     /// Handles one invocation and returns what to post (pure with respect to the runtime API).
-    public func handle(_ invocation: RuntimeInvocation) -> RuntimeReply {
+    func handle(_ invocation: RuntimeInvocation) -> RuntimeReply {
         var env = environment
         if let trace = invocation.traceID {
             env["_X_AMZN_TRACE_ID"] = trace
@@ -259,30 +259,23 @@ public struct RuntimeLoop: Sendable {
     ) -> Never {
         let loop = RuntimeLoop(api: api, descriptor: descriptor, environment: environment, logger: logger,
                                handler: handler)
-        var failures = 0
-        while true {
-            do throws(RuntimeAPIError) {
-                try api.ready()
-                break
-            } catch {
-                failures += 1
-                logger.error("\(api.platform) runtime API: the ready post failed: \(error.message)",
-                             metadata: ["attempt": "\(failures)"])
-                if failures >= maxNextFailures { terminate(ExitStatus.software) }
-                sleepSeconds(0.05 * Double(failures))
-            }
-        }
+        var ready = false
         var initialized = false
-        failures = 0
+        var failures = 0
         while true {
             let invocation: RuntimeInvocation
             do throws(RuntimeAPIError) {
+                if !ready {
+                    try api.ready()
+                    ready = true
+                }
                 invocation = try api.next()
             } catch {
                 failures += 1
-                logger.error("Runtime API /next failed: \(error.message)", metadata: ["attempt": "\(failures)"])
+                logger.error("\(api.platform) runtime API: \(ready ? "/next" : "the ready post") failed: \(error.message)",
+                             metadata: ["attempt": "\(failures)"])
                 if failures >= maxNextFailures {
-                    if !initialized {
+                    if ready && !initialized {
                         let report = RuntimeErrorReport(errorType: "RUNTIME_INIT_FAILED",
                                                         errorMessage: "\(descriptor.name): \(error.message)")
                         do throws(RuntimeAPIError) { try api.reportInitFailure(report) } catch {

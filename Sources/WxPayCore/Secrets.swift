@@ -217,10 +217,11 @@ enum SecretsSource {
             self = .file(environment["WXPAY_SECRETS_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? Secrets.defaultPath)
             return
         }
-        let scheme = url.firstRange(of: "://").map { String(url[..<$0.lowerBound]) } ?? ""
+        let scheme = url.hasPrefix("file://") ? "file" : url.hasPrefix("aws-ssm://") ? "aws-ssm"
+            : url.hasPrefix("aws-secretsmanager://") ? "aws-secretsmanager" : ""
         let rest = String(url.dropFirst(scheme.count + 3))
         // A name is at most 2048 bytes (an ARN is well under), with no spaces or control characters.
-        guard ["file", "aws-secretsmanager", "aws-ssm"].contains(scheme), !rest.isEmpty, rest.utf8.count <= 2048,
+        guard !scheme.isEmpty, !rest.isEmpty, rest.utf8.count <= 2048,
               rest.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F })
         else {
             throw .secretsSourceInvalid("WXPAY_SECRETS_URL must be file:///path, aws-secretsmanager://<secret id> or "

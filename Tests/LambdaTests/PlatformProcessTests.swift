@@ -31,8 +31,7 @@ extension Merchant {
 struct PlatformProcessTests {
     let webhook = Executables.path("webhook")
 
-    @Test("SCF: ready once, then invocations answered as SCF integration responses; a rotated file takes effect; "
-          + "bad events are error posts and the process lives on")
+    @Test("SCF: ready once, integration responses, a rotated file takes effect, bad events are error posts, no crash")
     func scfEventFunction() throws {
         let scratch = try Scratch()
         defer { scratch.cleanup() }
@@ -95,8 +94,7 @@ struct PlatformProcessTests {
         #expect(try Child.run(webhook, ["--scf"]).status == 64)
     }
 
-    @Test("Lambda + Secrets Manager: each invocation reads the secret through the extension with the token; a "
-          + "rotated secret takes effect on the next invocation; an extension failure is answered, never printed")
+    @Test("Lambda + Secrets Manager through the extension: rotation on the next invocation, failures never printed")
     func lambdaWithSecretsManager() throws {
         let scratch = try Scratch()
         defer { scratch.cleanup() }
