@@ -3,11 +3,13 @@
 #   out/bin/NAME                 stripped release binaries (+ wxpay-http-front)
 #   out/lambda/NAME.zip          Lambda zip for provided.al2023: bootstrap + lib/ (glibc, its loader, OpenSSL,
 #                                libcurl and everything libcurl needs) + ca-certificates.crt; nothing from the host
+#   out/scf/NAME/, NAME.zip      Tencent Cloud SCF custom-runtime package: infra/scf/bootstrap (a shell script that
+#                                starts NAME through the bundled loader) + NAME + lib/ + ca-certificates.crt
 #   out/image/NAME/rootfs/       root filesystem of NAME's OCI image: the function, the HTTP front, their libraries
 #   out/image/wxpay-NAME.oci.tar NAME's OCI image (buildah, from scratch), also kept in buildah's store as
 #                                wxpay-NAME:latest. One image per function: see infra/README.md for why.
 #
-# Usage: infra/build.sh [binaries|zips|rootfs|image|all] [NAME]
+# Usage: infra/build.sh [binaries|zips|scf|rootfs|image|all] [NAME]
 #        (default: all, for every function in infra/functions.txt; NAME restricts to one listed function)
 # Env:   WXPAY_OUT (default ./out), WXPAY_RELEASE_SCRATCH (default ./.build-release), BUILDAH_ROOT (buildah store,
 #        default out/containers), WXPAY_IMAGE_TAG (default latest)
@@ -121,6 +123,30 @@ build_zips() {
     done
 }
 
+# ---- Tencent Cloud SCF packages -------------------------------------------------------------------------------------
+# SCF runs `bootstrap` from the package root (CentOS, an older glibc than the binaries need). The bootstrap is the
+# shell script infra/scf/bootstrap: it starts the function named by the handler (`NAME.main`) through the bundled
+# loader with lib/ as the library path, so neither the code directory nor the host's libraries matter.
+build_scf() {
+    command -v patchelf >/dev/null || die "patchelf is missing (apt-get install patchelf)"
+    command -v zip >/dev/null || die "zip is missing (apt-get install zip)"
+    mkdir -p "$OUT/scf"
+    local name stage
+    for name in "${ZIPPED[@]}"; do
+        stage="$OUT/scf/$name"
+        rm -rf "$stage" "$OUT/scf/$name.zip"
+        mkdir -p "$stage/lib"
+        copy_closure "$stage/lib" "$OUT/bin/$name"
+        install -m 0755 "$OUT/bin/$name" "$stage/$name"
+        # DT_RPATH covers dlopen (libcurl) and the dependencies of dependencies, as in the Lambda zip.
+        patchelf --force-rpath --set-rpath '$ORIGIN/lib' "$stage/$name"
+        install -m 0755 "$ROOT/infra/scf/bootstrap" "$stage/bootstrap"
+        cp -L /etc/ssl/certs/ca-certificates.crt "$stage/ca-certificates.crt"
+        (cd "$stage" && zip -q -X -r -9 "../$name.zip" bootstrap "$name" lib ca-certificates.crt)
+        say "scf/$name.zip: $(stat -c %s "$OUT/scf/$name.zip") bytes"
+    done
+}
+
 # ---- image roots: one per function ---------------------------------------------------------------------------------
 build_rootfs() {
     local name rootfs soname path
@@ -173,8 +199,9 @@ build_image() {
 case "$STEP" in
     binaries) build_binaries ;;
     zips) build_binaries; build_zips ;;
+    scf) build_binaries; build_scf ;;
     rootfs) build_binaries; build_rootfs ;;
     image) build_binaries; build_rootfs; build_image ;;
-    all) build_binaries; build_zips; build_rootfs; build_image ;;
-    *) die "usage: infra/build.sh [binaries|zips|rootfs|image|all]" ;;
+    all) build_binaries; build_zips; build_scf; build_rootfs; build_image ;;
+    *) die "usage: infra/build.sh [binaries|zips|scf|rootfs|image|all]" ;;
 esac

@@ -2,7 +2,9 @@
 # infra/test.sh — packaging tests that need root, chroot, patchelf, zip and buildah (run by `make test`).
 # Builds everything with infra/build.sh (one release build, reused when up to date), then proves each artefact by
 # running it: every Lambda zip in an empty root (chroot), the webhook zip in Lambda mode against a fake Runtime API
-# and calling out through its bundled libcurl, the OCI image's root serving HTTP; cfn-lint on the SAM template.
+# and calling out through its bundled libcurl, every SCF package's bootstrap against a stand-in SCF runtime API, the
+# OCI image's root serving HTTP; cfn-lint on the SAM template; every serverless.yml / s.yaml under infra/ parses and
+# names files that exist.
 # Prints "N passed, M failed"; figures go to out/figures.json.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -67,6 +69,10 @@ for n in names:
         assert f"out/lambda/{n}.zip" in sam, n
 PY
 then ok "OpenFaaS, Knative and SAM descriptors name only listed functions, through the front"; else notok "descriptors"; fi
+if python3 "$ROOT/infra/tests/descriptors.py" "$ROOT"; then ok "every serverless.yml / s.yaml under infra/ parses and names files that exist"
+else notok "serverless.yml / s.yaml descriptors (infra/tests/descriptors.py)"; fi
+if python3 "$ROOT/infra/tests/scf_package.py" "$OUT" "$SCRATCH/release/wxpay-simulate"; then ok "SCF packages run under a stand-in SCF runtime API"
+else notok "SCF packages (infra/tests/scf_package.py)"; fi
 
 # ---- artefacts, run for real ----------------------------------------------------------------------------------------
 buildah_() { buildah --storage-driver vfs --root "$BUILDAH_ROOT" --runroot "$BUILDAH_ROOT/run" "$@"; }

@@ -75,8 +75,8 @@ enum EnvelopeTargets {
         let status = statuses[Int(bytes.first ?? 0) % statuses.count]
         let (head, body) = split(Array(bytes.dropFirst()), at: 0)
         let headers = (head.map(headerLines) ?? [:]).map { (name: $0.key, value: $0.value) }
-        do throws(LambdaRuntimeError) {
-            let invocation = try LambdaInvocation(nextAnswer: HTTPResponse(status: status, headers: headers,
+        do throws(RuntimeAPIError) {
+            let invocation = try RuntimeInvocation(nextAnswer: HTTPResponse(status: status, headers: headers,
                                                                            body: Array(body)))
             Invariant.require(invocation.requestID.utf8.count <= 128, "lambda-next: an unbounded request id")
             if let ms = invocation.deadlineMillis { Invariant.require(ms >= 0, "lambda-next: a negative deadline") }

@@ -5,8 +5,9 @@ public enum Envelope: Sendable, Equatable {
     /// The function's own input object.
     case direct
     /// An HTTP request. `gateway` is true when the event came from API Gateway or a function URL (it has
-    /// `requestContext`): the answer then holds only `statusCode`, `headers` and `body`.
-    case http(gateway: Bool)
+    /// `requestContext`): the answer then holds only `statusCode`, `headers` and `body`. `scf` is true for Tencent
+    /// Cloud SCF's API Gateway trigger event, whose integration response also needs `isBase64Encoded`.
+    case http(gateway: Bool, scf: Bool = false)
     /// An OpenAI tool call; the answer is a `tool` message for `callID`.
     case toolCall(callID: String, name: String)
 }
@@ -81,7 +82,7 @@ public struct FunctionRequest: Sendable {
         let looksHTTP = object["requestContext"] != nil || object["httpMethod"] != nil || object["rawPath"] != nil
             || object["headers"]?.objectValue != nil || (object["body"] != nil && object["isBase64Encoded"] != nil)
         if looksHTTP {
-            let envelope = Envelope.http(gateway: object["requestContext"] != nil)
+            let envelope = Envelope.http(gateway: object["requestContext"] != nil, scf: isSCFGatewayEvent(object))
             var headers: [String: String] = [:]
             for (name, v) in object["headers"]?.objectValue ?? [:] {
                 if let s = v.stringValue { headers[name.lowercased()] = s }
@@ -96,7 +97,8 @@ public struct FunctionRequest: Sendable {
             var body: [UInt8] = []
             switch object["body"] {
             case .string(let text)?:
-                if object["isBase64Encoded"]?.boolValue == true {
+                // A boolean; some SCF API Gateway configurations send the string "true".
+                if object["isBase64Encoded"]?.boolValue == true || object["isBase64Encoded"]?.stringValue == "true" {
                     guard let decoded = Base64Codec.standard.decode(text) else {
                         throw EnvelopeError(envelope: envelope, error: .badEvent("body is not valid base64"))
                     }
@@ -111,6 +113,13 @@ public struct FunctionRequest: Sendable {
             return FunctionRequest(envelope: envelope, headers: headers, body: body, method: method, payload: nil)
         }
         return FunctionRequest(envelope: .direct, headers: [:], body: [], method: nil, payload: value)
+    }
+
+    /// Tencent Cloud SCF's API Gateway trigger event: `requestContext.serviceId` (AWS names its API `apiId`), or
+    /// the members only SCF sends (`headerParameters`, and `queryString` beside `queryStringParameters`).
+    static func isSCFGatewayEvent(_ object: [String: JSONValue]) -> Bool {
+        object["requestContext"]?["serviceId"]?.stringValue != nil || object["headerParameters"] != nil
+            || object["queryString"]?.objectValue != nil
     }
 }
 
@@ -147,8 +156,8 @@ enum Renderer {
             return result.body
         case .toolCall(let callID, _):
             return toolMessage(callID: callID, content: result.body)
-        case .http(let gateway):
-            var answer = httpAnswer(status: result.statusCode, body: result.body)
+        case .http(let gateway, let scf):
+            var answer = httpAnswer(status: result.statusCode, body: result.body, scf: scf)
             if !gateway, case .object(var o) = answer {
                 for (k, v) in result.extras { o[k] = v }
                 answer = .object(o)
@@ -163,7 +172,7 @@ enum Renderer {
         switch envelope {
         case .direct?, nil: return error.jsonObject
         case .toolCall(let callID, _)?: return toolMessage(callID: callID, content: error.jsonObject)
-        case .http?: return httpAnswer(status: error.httpStatus, body: httpErrorBody(error))
+        case .http(_, let scf)?: return httpAnswer(status: error.httpStatus, body: httpErrorBody(error), scf: scf)
         }
     }
 
@@ -172,12 +181,15 @@ enum Renderer {
         return ["role": "tool", "tool_call_id": .string(callID), "content": .string(text)]
     }
 
-    static func httpAnswer(status: Int, body: JSONValue) -> JSONValue {
+    /// `{statusCode, headers, body}`; for SCF's API Gateway also `isBase64Encoded` (always false: bodies are JSON).
+    static func httpAnswer(status: Int, body: JSONValue, scf: Bool = false) -> JSONValue {
         let text = (try? JSONCoding.string(body)) ?? "{}"
-        return [
+        var answer: [String: JSONValue] = [
             "statusCode": .int(Int64(status)),
             "headers": ["content-type": "application/json"],
             "body": .string(text),
         ]
+        if scf { answer["isBase64Encoded"] = false }
+        return .object(answer)
     }
 }

@@ -6,17 +6,17 @@ import WxPayHTTP
 /// What a function executable is: its name, the tools it serves, and how it documents itself.
 public struct FunctionDescriptor: Sendable {
     /// Executable name, e.g. `webhook`.
-    public var name: String
+    public let name: String
     /// One-line summary for `--help`.
-    public var summary: String
+    public let summary: String
     /// Longer `--help` text: input, output, environment.
-    public var discussion: String
+    public let discussion: String
     /// OpenAI tool names this executable answers.
-    public var tools: [String]
+    public let tools: [String]
     /// Default invocation time budget in seconds (a Lambda deadline overrides it).
-    public var timeBudget: Double
+    public let timeBudget: Double
     /// How an error is rendered as an HTTP body (the webhook answers WeChat's `{"code","message"}` shape too).
-    public var httpErrorBody: @Sendable (FunctionError) -> JSONValue
+    public let httpErrorBody: @Sendable (FunctionError) -> JSONValue
 
     /// Creates a descriptor.
     public init(
@@ -103,20 +103,21 @@ public enum FunctionRunner {
         let logger = Logger(label: descriptor.name) { JSONLogHandler(label: $0, level: level) }
 
         var eventPath: String? = nil
-        var lambda = environment["AWS_LAMBDA_RUNTIME_API"].map { !$0.isEmpty } ?? false
+        var (lambdaFlag, scfFlag) = (false, false)
         let args = Array(CommandLine.arguments.dropFirst())
         if !args.isEmpty {  // the common case (no arguments) skips the parser entirely
             do {
                 let options = try FunctionOptions.parse(args, descriptor: descriptor)
                 eventPath = options.event
-                lambda = lambda || options.lambda
+                (lambdaFlag, scfFlag) = (options.lambda, options.scf)
             } catch {
                 FunctionOptions.exit(withError: error, descriptor: descriptor)
             }
         }
 
-        if lambda {
-            LambdaRuntimeLoop.run(descriptor: descriptor, environment: environment, logger: logger, handler: handler)
+        // AWS_LAMBDA_RUNTIME_API (or --lambda): the Lambda loop; SCF_RUNTIME_API (or --scf): SCF's.
+        if let platform = RuntimePlatform.detect(environment, lambdaFlag: lambdaFlag, scfFlag: scfFlag) {
+            platform.run(descriptor: descriptor, environment: environment, logger: logger, handler: handler)
         }
 
         let bytes: [UInt8]
@@ -156,13 +157,16 @@ public enum FunctionRunner {
     }
 }
 
-/// The shared command line: `--event FILE`, `--lambda`, `--help`, `--version`.
+/// The shared command line: `--event FILE`, `--lambda`, `--scf`, `--help`, `--version`.
 struct FunctionOptions: ParsableArguments {
     @Option(name: .long, help: "Read the event from FILE instead of stdin.")
     var event: String?
 
     @Flag(name: .long, help: "Run the AWS Lambda Runtime API loop (also when AWS_LAMBDA_RUNTIME_API is set).")
     var lambda = false
+
+    @Flag(name: .long, help: "Run the Tencent Cloud SCF custom-runtime loop (also when SCF_RUNTIME_API is set).")
+    var scf = false
 
     @Flag(name: .long, help: "Print the version and exit.")
     var version = false

@@ -2,6 +2,7 @@ import FoundationEssentials
 import KitCore
 import Synchronization
 import WxPayCrypto
+import WxPayHTTP
 
 /// The merchant's key material and settings, read from the secrets file (docs/secrets.md).
 ///
@@ -52,18 +53,28 @@ public struct Secrets: Sendable, CustomStringConvertible {
     /// The SM4 sealing key, if configured.
     public var sm4KeyBytes: [UInt8]? { sm4Key }
 
-    /// Loads the file named by `WXPAY_SECRETS_FILE` (or ``defaultPath``).
-    /// - Throws: `SECRETS_NOT_FOUND` or `SECRETS_INVALID` (exit 78), never quoting a secret value.
+    /// Loads the secrets from their source: `WXPAY_SECRETS_URL` when set (``SecretsSource``), else the file named
+    /// by `WXPAY_SECRETS_FILE` (or ``defaultPath``). The one entry point every function and server uses; call it
+    /// per invocation, so rotated secrets take effect without a restart.
+    /// - Throws: `SECRETS_SOURCE_INVALID`, `SECRETS_NOT_FOUND`, `SECRETS_UNAVAILABLE` or `SECRETS_INVALID`
+    ///   (exit 78), never quoting a secret value.
     public static func load(environment: [String: String]) throws(WxPayError) -> Secrets {
-        let path = environment["WXPAY_SECRETS_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultPath
-        let bytes: [UInt8]
-        do {
-            bytes = try System.readFile(path, limit: 1 << 20)
-        } catch {
-            throw .secretsNotFound(path, error.reason)
+        switch try SecretsSource(environment: environment) {
+        case .file(let path):
+            let bytes: [UInt8]
+            do {
+                bytes = try System.readFile(path, limit: maxBytes)
+            } catch {
+                throw .secretsNotFound(path, error.reason)
+            }
+            return try parse(bytes)
+        case .aws(let ssm, let name):
+            return try parse(try AWSSecretsExtension.value(ssm: ssm, name: name, environment: environment))
         }
-        return try parse(bytes)
     }
+
+    /// The largest secrets document accepted, from any source.
+    static let maxBytes = 1 << 20
 
     /// Parses and validates the JSON text of a secrets file.
     public static func parse(_ bytes: [UInt8]) throws(WxPayError) -> Secrets {
@@ -184,6 +195,124 @@ public struct Secrets: Sendable, CustomStringConvertible {
         if serial.hasPrefix("PUB_KEY_ID_") { return try wechatPayPublicKeys[serial]?.value() }
         guard let cert = wechatPayCertificates[serial.uppercased()], cert.isValid(at: unixTime) else { return nil }
         return try? cert.publicKey
+    }
+}
+
+/// Where the secrets document comes from (docs/secrets.md#sources).
+///
+/// `WXPAY_SECRETS_URL`, when set and non-empty, names the source; otherwise `WXPAY_SECRETS_FILE` (or
+/// ``Secrets/defaultPath``) is read as a file.
+enum SecretsSource {
+    /// A JSON file (`file:///path`, or `WXPAY_SECRETS_FILE`).
+    case file(String)
+    /// Through the AWS Parameters and Secrets Lambda Extension: a Secrets Manager secret whose `SecretString` is the
+    /// JSON document (`aws-secretsmanager://<secret id>`), or (`ssm`) a Parameter Store parameter, usually a
+    /// `SecureString`, whose decrypted value is (`aws-ssm://<parameter name>`).
+    case aws(ssm: Bool, name: String)
+
+    /// Reads the source from the environment.
+    /// - Throws: `SECRETS_SOURCE_INVALID` for a `WXPAY_SECRETS_URL` of another scheme or without a usable name.
+    init(environment: [String: String]) throws(WxPayError) {
+        guard let url = environment["WXPAY_SECRETS_URL"], !url.isEmpty else {
+            self = .file(environment["WXPAY_SECRETS_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? Secrets.defaultPath)
+            return
+        }
+        let scheme = url.hasPrefix("file://") ? "file" : url.hasPrefix("aws-ssm://") ? "aws-ssm"
+            : url.hasPrefix("aws-secretsmanager://") ? "aws-secretsmanager" : ""
+        let rest = String(url.dropFirst(scheme.count + 3))
+        // A name is at most 2048 bytes (an ARN is well under), with no spaces or control characters.
+        guard !scheme.isEmpty, !rest.isEmpty, rest.utf8.count <= 2048,
+              rest.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F })
+        else {
+            throw .secretsSourceInvalid("WXPAY_SECRETS_URL must be file:///path, aws-secretsmanager://<secret id> or "
+                                            + "aws-ssm://<parameter name>")
+        }
+        guard scheme == "file" else {
+            self = .aws(ssm: scheme == "aws-ssm", name: rest)
+            return
+        }
+        // The path is taken as written (no %-decoding).
+        let path = rest.hasPrefix("localhost/") ? String(rest.dropFirst("localhost".count)) : rest
+        guard path.hasPrefix("/") else {
+            throw .secretsSourceInvalid("WXPAY_SECRETS_URL: file:// takes an absolute path (file:///path)")
+        }
+        self = .file(path)
+    }
+}
+
+/// The AWS Parameters and Secrets Lambda Extension, which serves Secrets Manager and Parameter Store values on
+/// `localhost:${PARAMETERS_SECRETS_EXTENSION_HTTP_PORT:-2773}` inside a Lambda, cached for its own TTL
+/// (`SECRETS_MANAGER_TTL`, `SSM_PARAMETER_STORE_TTL`; default 300 s).
+///
+/// Every request carries `X-Aws-Parameters-Secrets-Token: $AWS_SESSION_TOKEN` (the extension refuses others with
+/// 403). Neither the token nor anything the extension answers ever appears in an error message.
+enum AWSSecretsExtension {
+    /// Reads `name`: `GET /secretsmanager/get?secretId=…` and its `SecretString`, or (`ssm`)
+    /// `GET /systemsmanager/parameters/get?name=…&withDecryption=true` and its `Parameter.Value`. 1 s to connect,
+    /// 3 s in all: on a cache miss the extension itself calls Secrets Manager or SSM.
+    static func value(ssm: Bool, name: String, environment: [String: String]) throws(WxPayError) -> [UInt8] {
+        let source = (ssm ? "aws-ssm://" : "aws-secretsmanager://") + name
+        var port = 2773
+        if let text = environment["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"], !text.isEmpty {
+            guard let value = Untrusted.integer(text, in: 1...65535) else {
+                throw .secretsSourceInvalid("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT must be a port number (1-65535)")
+            }
+            port = value
+        }
+        guard let token = environment["AWS_SESSION_TOKEN"], !token.isEmpty else {
+            throw .secretsUnavailable("\(source): AWS_SESSION_TOKEN is unset (the extension needs it; Lambda sets it)",
+                                      retryable: false)
+        }
+        let query = ssm ? "systemsmanager/parameters/get?name=\(PercentEncoding.encode(name))&withDecryption=true"
+            : "secretsmanager/get?secretId=\(PercentEncoding.encode(name))"
+        let response: HTTPResponse
+        do {
+            response = try HTTPClient.send(HTTPRequest(
+                method: "GET", url: "http://localhost:\(port)/" + query,
+                headers: [("X-Aws-Parameters-Secrets-Token", token)], connectTimeout: 1, totalTimeout: 3,
+                maxAnswerBytes: 2 * Secrets.maxBytes + 65536))
+        } catch {
+            // libcurl's reason names neither headers nor bodies.
+            throw .secretsUnavailable("\(source): the extension on port \(port) failed: \(error.message)",
+                                      retryable: true)
+        }
+        // The answer's body is never quoted: it may echo what was asked or, from something else on the port, anything.
+        let status = response.status
+        guard status == 200 else {
+            throw .secretsUnavailable("\(source): the extension on port \(port) answered HTTP \(status)"
+                                          + (status == 401 || status == 403 ? " (token refused)" : ""),
+                                      retryable: status == 429 || status >= 500)
+        }
+        let answer = try? JSONCoding.value(from: response.body)
+        guard case .string(let text)? = ssm ? answer?["Parameter"]?["Value"] : answer?["SecretString"] else {
+            if answer?.objectValue == nil {
+                throw .secretsUnavailable("\(source): the extension's answer is not a JSON object", retryable: false)
+            }
+            throw .secretsInvalid("(secret)", "\(source) has no \(ssm ? "Parameter.Value" : "SecretString (binary?)")")
+        }
+        guard text.utf8.count <= Secrets.maxBytes else {
+            throw .secretsInvalid("(secret)", "\(source) is larger than 1 MiB")
+        }
+        return Array(text.utf8)
+    }
+}
+
+/// RFC 3986 percent-encoding of a query value.
+enum PercentEncoding {
+    /// Encodes every byte but the unreserved characters (`A-Z a-z 0-9 - . _ ~`), for a query value.
+    static func encode(_ text: String) -> String {
+        let digits = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        for c in text.utf8 {
+            switch c {
+            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                 UInt8(ascii: "~"):
+                out.append(c)
+            default:
+                out += [UInt8(ascii: "%"), digits[Int(c >> 4)], digits[Int(c & 0xF)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -26,6 +26,18 @@ extension WxPayError {
                    exitStatus: ExitStatus.config, httpStatus: 500, details: ["field": .string(field)])
     }
 
+    /// `WXPAY_SECRETS_URL` (or `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`) does not name a usable secrets source.
+    static func secretsSourceInvalid(_ message: String) -> WxPayError {
+        WxPayError(code: "SECRETS_SOURCE_INVALID", message: message, retryable: false,
+                   exitStatus: ExitStatus.config, httpStatus: 500)
+    }
+    /// The AWS Parameters and Secrets Lambda Extension could not hand the secrets over (unreachable, timed out,
+    /// refused). `retryable` when a later call may succeed (transport failures, 5xx, throttling).
+    static func secretsUnavailable(_ message: String, retryable: Bool) -> WxPayError {
+        WxPayError(code: "SECRETS_UNAVAILABLE", message: message, retryable: retryable,
+                   exitStatus: ExitStatus.config, httpStatus: retryable ? 503 : 500)
+    }
+
     // MARK: Authentication (77)
 
     /// A signature (notification or answer) is missing, malformed or wrong.

@@ -122,12 +122,13 @@ public struct NotificationBuilder: Sendable {
     }
 
     /// Wraps a notification as the event a function receives.
-    /// - Parameter style: `plain` (`{"headers","body","isBase64Encoded"}`), `apigw-v1` or `apigw-v2`.
+    /// - Parameter style: `plain` (`{"headers","body","isBase64Encoded"}`), `apigw-v1`, `apigw-v2` or `scf-apigw`
+    ///   (Tencent Cloud SCF's API Gateway trigger event).
     public static func envelope(headers: [(name: String, value: String)], body: [UInt8], style: String = "plain")
         -> JSONValue
     {
         var h: [String: JSONValue] = [:]
-        for (n, v) in headers { h[style == "apigw-v2" ? n.lowercased() : n] = .string(v) }
+        for (n, v) in headers { h[style == "apigw-v2" || style == "scf-apigw" ? n.lowercased() : n] = .string(v) }
         var o: [String: JSONValue] = [
             "headers": .object(h), "body": .string(String(decoding: body, as: UTF8.self)), "isBase64Encoded": false,
         ]
@@ -143,6 +144,17 @@ public struct NotificationBuilder: Sendable {
             o["rawPath"] = "/wxpay/notify"
             o["requestContext"] = ["requestId": .string(UUIDText.random()),
                                    "http": ["method": "POST", "path": "/wxpay/notify"]]
+        case "scf-apigw":  // Tencent Cloud SCF's API Gateway trigger event
+            o["httpMethod"] = "POST"
+            o["path"] = "/wxpay/notify"
+            o["queryString"] = [:]
+            o["queryStringParameters"] = [:]
+            o["headerParameters"] = [:]
+            o["pathParameters"] = [:]
+            o["stageVariables"] = ["stage": "release"]
+            o["requestContext"] = ["serviceId": "service-0wxpay00", "path": "/wxpay/notify", "httpMethod": "POST",
+                                   "requestId": .string(UUIDText.random()), "identity": [:],
+                                   "sourceIp": "203.0.113.7", "stage": "release"]
         default: break
         }
         return .object(o)

@@ -28,7 +28,8 @@ let discussion = """
     {"transactions": [...]} is answered with one {"results": [...], "summary": {...}} object (held whole, up to
     64 MiB). A summary line (counts per action and per rule, throughput) goes to stderr.
 
-    LAMBDA: with AWS_LAMBDA_RUNTIME_API set (or --lambda) it serves the Runtime API loop instead: each invocation's
+    LAMBDA, SCF: with AWS_LAMBDA_RUNTIME_API set (or --lambda) it serves the Lambda Runtime API loop instead, with
+    SCF_RUNTIME_API set (or --scf) Tencent Cloud SCF's custom-runtime loop: each invocation's
     event is a batch ({"transactions": [...]}, directly or as an HTTP body) scored by a fresh engine, answered with
     {"results": [...], "summary": {...}}; the rules file is read anew for each invocation.
 
@@ -42,7 +43,7 @@ let discussion = """
     limit; 65 bad batch event; 70 internal error; 78 bad rules file.
     """
 
-/// The command line: the functions' shared `--event FILE`, `--lambda`, `--version` (and `--help`), plus the
+/// The command line: the functions' shared `--event FILE`, `--lambda`, `--scf`, `--version` (and `--help`), plus the
 /// record limit.
 struct RiskBatchOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Read the input from FILE instead of stdin.", valueName: "FILE"))
@@ -50,6 +51,9 @@ struct RiskBatchOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Run the AWS Lambda Runtime API loop (also when AWS_LAMBDA_RUNTIME_API is set).")
     var lambda = false
+
+    @Flag(name: .long, help: "Run the Tencent Cloud SCF custom-runtime loop (also when SCF_RUNTIME_API is set).")
+    var scf = false
 
     @Flag(name: .long, help: "Print the version and exit.")
     var version = false
@@ -75,6 +79,7 @@ func usage(_ message: String) -> Never {
 let environment = System.environment()
 var eventPath: String? = nil
 var lambdaFlag = false
+var scfFlag = false
 var maxRecordBytesFlag: String? = nil
 let arguments = Array(CommandLine.arguments.dropFirst())
 if !arguments.isEmpty {  // the common case (no arguments) skips the parser, as FunctionRunner does
@@ -86,6 +91,7 @@ if !arguments.isEmpty {  // the common case (no arguments) skips the parser, as 
         }
         eventPath = options.event
         lambdaFlag = options.lambda
+        scfFlag = options.scf
         maxRecordBytesFlag = options.maxRecordBytes
     } catch {
         if RiskBatchOptions.exitCode(for: error) == .success {
@@ -145,11 +151,10 @@ func scoreBatch(_ request: FunctionRequest, _ context: InvocationContext) throws
 
 let lambdaDescriptor = FunctionDescriptor(name: "risk-batch", summary: "Score a batch of transactions.",
                                           discussion: discussion, timeBudget: 60)
-if lambdaFlag || !(environment["AWS_LAMBDA_RUNTIME_API"] ?? "").isEmpty {
+if let platform = RuntimePlatform.detect(environment, lambdaFlag: lambdaFlag, scfFlag: scfFlag) {
     let level = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
-    LambdaRuntimeLoop.run(descriptor: lambdaDescriptor, environment: environment,
-                          logger: Logger(label: "risk-batch") { JSONLogHandler(label: $0, level: level) },
-                          handler: scoreBatch)
+    platform.run(descriptor: lambdaDescriptor, environment: environment,
+                 logger: Logger(label: "risk-batch") { JSONLogHandler(label: $0, level: level) }, handler: scoreBatch)
 }
 
 var inputFD: Int32 = 0

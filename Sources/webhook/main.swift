@@ -36,7 +36,7 @@ let descriptor = FunctionDescriptor(
 )
 
 FunctionRunner.main(descriptor) { request, context throws(WxPayError) in
-    guard case .http(let gateway) = request.envelope else {
+    guard case .http(let gateway, _) = request.envelope else {
         throw .badEvent("webhook takes the HTTP envelope of WeChat Pay's notification POST")
     }
     if let method = request.method, method.uppercased() != "POST" {

@@ -72,7 +72,7 @@ struct Notify: ParsableCommand {
     @Option(help: "A JSON object merged over the generated resource (any fields).") var resource: String?
     @Option(help: "Deliberate defect: \(NotificationBuilder.Fault.allCases.map(\.rawValue).joined(separator: ", ")).")
     var fault: String?
-    @Option(help: "Envelope style: plain, apigw-v1, apigw-v2, or raw (headers and body as separate fields).")
+    @Option(help: "Envelope style: plain, apigw-v1, apigw-v2, scf-apigw (Tencent Cloud SCF's API Gateway), or raw.")
     var style = "plain"
 
     func run() throws {
@@ -110,7 +110,7 @@ struct Notify: ParsableCommand {
             for (n, v) in headers { h[n] = .string(v) }
             out = ["headers": .object(h), "body": .string(String(decoding: body, as: UTF8.self))]
         } else {
-            guard ["plain", "apigw-v1", "apigw-v2"].contains(style) else { throw ValidationError("unknown --style") }
+            guard ["plain", "apigw-v1", "apigw-v2", "scf-apigw"].contains(style) else { throw ValidationError("unknown --style") }
             out = NotificationBuilder.envelope(headers: headers, body: body, style: style)
         }
         print(try JSONCoding.string(out))

@@ -42,16 +42,16 @@ let testDescriptor = FunctionDescriptor(name: "echo", summary: "test", discussio
 let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
 func makeLoop(_ fake: FakeRuntimeAPI, _ seen: Seen, environment: [String: String] = [:],
-              descriptor: FunctionDescriptor = testDescriptor) throws -> LambdaRuntimeLoop
+              descriptor: FunctionDescriptor = testDescriptor) throws -> RuntimeLoop
 {
-    LambdaRuntimeLoop(api: try LambdaRuntimeAPI(address: fake.address), descriptor: descriptor,
+    RuntimeLoop(api: try LambdaRuntimeAPI(address: fake.address), descriptor: descriptor,
                       environment: environment, logger: quietLogger, handler: testFunction(seen))
 }
 
 func json(_ request: ReceivedRequest) throws -> JSONValue { try JSONCoding.value(from: request.body) }
 
 @Suite("Lambda Runtime API loop, in process against a fake Runtime API", .serialized)
-struct LambdaRuntimeLoopTests {
+struct RuntimeLoopTests {
     @Test("several invocations: each answer goes to /invocation/{id}/response for its own id, in order")
     func severalInvocations() throws {
         let fake = try FakeRuntimeAPI()
@@ -150,7 +150,7 @@ struct LambdaRuntimeLoopTests {
                      .init(json: #"{"op":"echo"}"#, requestID: "gone", deadlineMillis: now - 5))
         for _ in 0..<3 { try loop.serveNext() }
         let remaining = seen.remaining
-        #expect(remaining[0] > 0.5 && remaining[0] <= 1.0 - LambdaRuntimeLoop.answerMargin)
+        #expect(remaining[0] > 0.5 && remaining[0] <= 1.0 - RuntimeLoop.answerMargin)
         #expect(remaining[1] > 9 && remaining[1] <= 10, "the function's own budget (10 s) still caps it")
         #expect(remaining[2] == 0, "an invocation already past its deadline gets no time for calls")
     }
@@ -177,11 +177,11 @@ struct LambdaRuntimeLoopTests {
         defer { fake.stop() }
         let loop = try makeLoop(fake, Seen(), environment: ["WXPAY_TIME_BUDGET_MS": "3000"])
         func remaining(_ header: Int64?) -> Double {
-            let invocation = LambdaInvocation(requestID: "r", deadlineMillis: header, traceID: nil, functionARN: nil,
+            let invocation = RuntimeInvocation(requestID: "r", deadlineMillis: header, traceID: nil, functionARN: nil,
                                               event: [])
             return loop.deadline(for: invocation, nowMillis: 1_000_000).remaining
         }
-        #expect(abs(remaining(1_002_000) - (2 - LambdaRuntimeLoop.answerMargin)) < 0.05)
+        #expect(abs(remaining(1_002_000) - (2 - RuntimeLoop.answerMargin)) < 0.05)
         #expect(abs(remaining(1_900_000) - 3) < 0.05, "WXPAY_TIME_BUDGET_MS caps a long Lambda timeout")
         #expect(abs(remaining(nil) - 3) < 0.05)
     }
@@ -206,7 +206,7 @@ struct LambdaRuntimeLoopTests {
         defer { fake.stop() }
         let loop = try makeLoop(fake, Seen())
         fake.enqueue(.init(json: #"{"op":"echo"}"#, requestID: "../../init/error"))
-        #expect(throws: LambdaRuntimeError(.protocolViolation, "/invocation/next answered without a usable request id")) {
+        #expect(throws: RuntimeAPIError(.protocolViolation, "/invocation/next answered without a usable request id")) {
             try loop.serveNext()
         }
         #expect(fake.waitForPosts(1, timeout: 0.3).isEmpty)
@@ -218,7 +218,7 @@ struct LambdaRuntimeLoopTests {
         defer { fake.stop() }
         let api = try LambdaRuntimeAPI(address: fake.address)
         fake.enqueue(.init(event: [], nextStatus: 500))
-        #expect(throws: LambdaRuntimeError(.protocolViolation, "/invocation/next answered HTTP 500")) { try api.next() }
+        #expect(throws: RuntimeAPIError(.protocolViolation, "/invocation/next answered HTTP 500")) { try api.next() }
     }
 
     @Test("init errors go to /runtime/init/error with the Unhandled header")
@@ -226,7 +226,7 @@ struct LambdaRuntimeLoopTests {
         let fake = try FakeRuntimeAPI()
         defer { fake.stop() }
         let api = try LambdaRuntimeAPI(address: fake.address)
-        try api.postInitError(LambdaErrorReport(errorType: "RUNTIME_INIT_FAILED", errorMessage: "cannot start"))
+        try api.reportInitFailure(RuntimeErrorReport(errorType: "RUNTIME_INIT_FAILED", errorMessage: "cannot start"))
         let post = try #require(fake.waitForPosts(1).first)
         #expect(post.path == "/2018-06-01/runtime/init/error")
         #expect(post.headers["lambda-runtime-function-error-type"] == "Unhandled")
@@ -236,7 +236,7 @@ struct LambdaRuntimeLoopTests {
     @Test("AWS_LAMBDA_RUNTIME_API must be host:port", arguments: ["", "localhost", "127.0.0.1:", "127.0.0.1:99999",
                                                                 "host/path:80", ":9001", "a b:80"])
     func invalidAddress(_ address: String) {
-        #expect(throws: LambdaRuntimeError.self) { try LambdaRuntimeAPI(address: address) }
+        #expect(throws: RuntimeAPIError.self) { try LambdaRuntimeAPI(address: address) }
     }
 
     @Test("valid Runtime API addresses", arguments: ["127.0.0.1:9001", "localhost:9001", "[::1]:9001"])
@@ -247,13 +247,13 @@ struct LambdaRuntimeLoopTests {
     @Test("reply choice: only a bare error object with a failing status is an error post")
     func replyChoice() {
         let error: JSONValue = ["error": ["code": "RATE_LIMITED", "message": "slow down", "retryable": true]]
-        #expect(LambdaReply.choose(answer: error, exitStatus: 75)
-            == .error(LambdaErrorReport(errorType: "RATE_LIMITED", errorMessage: "slow down")))
-        guard case .response = LambdaReply.choose(answer: ["statusCode": 401, "body": "{}"], exitStatus: 77) else {
+        #expect(RuntimeReply.choose(answer: error, exitStatus: 75)
+            == .error(RuntimeErrorReport(errorType: "RATE_LIMITED", errorMessage: "slow down")))
+        guard case .response = RuntimeReply.choose(answer: ["statusCode": 401, "body": "{}"], exitStatus: 77) else {
             Issue.record("an HTTP answer must be a response")
             return
         }
-        guard case .response = LambdaReply.choose(answer: ["ok": true], exitStatus: 0) else {
+        guard case .response = RuntimeReply.choose(answer: ["ok": true], exitStatus: 0) else {
             Issue.record("a success must be a response")
             return
         }

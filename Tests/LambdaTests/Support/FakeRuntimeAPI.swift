@@ -1,8 +1,13 @@
 import Foundation
 
-/// A fake AWS Lambda Runtime API (`2018-06-01`), started by a test: it hands out queued invocations on
-/// `GET /runtime/invocation/next` (long-polling while the queue is empty) and records every post.
+/// A fake custom-runtime API, started by a test: AWS Lambda's (`2018-06-01`) or Tencent Cloud SCF's. It hands out
+/// queued invocations on `GET …/runtime/invocation/next` (long-polling while the queue is empty) and records every
+/// post of an answer. As SCF's, it refuses `/next` with 400 until `POST /runtime/init/ready` arrived, and names the
+/// invocation in `request_id` with its time limit in `time_limit_in_ms`.
 final class FakeRuntimeAPI: @unchecked Sendable {
+    /// Which platform's runtime API it plays.
+    enum Dialect: Sendable { case lambda, scf }
+
     /// One queued invocation.
     struct Invocation: Sendable {
         var requestID: String = UUID().uuidString.lowercased()
@@ -43,8 +48,13 @@ final class FakeRuntimeAPI: @unchecked Sendable {
     private(set) var nextCalls = 0
     private var stopped = false
     private var server: TestHTTPServer!
+    let dialect: Dialect
+    /// SCF: how many `POST /runtime/init/ready` arrived, and how many `/next` calls came before the first.
+    private(set) var readyPosts = 0
+    private(set) var nextBeforeReady = 0
 
-    init() throws {
+    init(_ dialect: Dialect = .lambda) throws {
+        self.dialect = dialect
         // Weak: a child process may still call after the test let go of the fake.
         server = try TestHTTPServer { [weak self] request in self?.answer(request) }
     }
@@ -77,13 +87,28 @@ final class FakeRuntimeAPI: @unchecked Sendable {
         server.stop()
     }
 
+    /// SCF: the values of `SCF_RUNTIME_API` and `SCF_RUNTIME_API_PORT`.
+    var scfEnvironment: [String: String] { ["SCF_RUNTIME_API": "127.0.0.1", "SCF_RUNTIME_API_PORT": String(server.port)] }
+
     private func answer(_ request: ReceivedRequest) -> CannedResponse? {
-        let prefix = "/2018-06-01/runtime"
+        let prefix = dialect == .lambda ? "/2018-06-01/runtime" : "/runtime"
         guard request.path.hasPrefix(prefix) else { return CannedResponse(status: 404) }
         let route = String(request.path.dropFirst(prefix.count))
+        if dialect == .scf && request.method == "POST" && route == "/init/ready" {
+            condition.lock()
+            readyPosts += 1
+            condition.broadcast()
+            condition.unlock()
+            return CannedResponse(status: 200)
+        }
         if request.method == "GET" && route == "/invocation/next" {
             condition.lock()
             nextCalls += 1
+            if dialect == .scf && readyPosts == 0 {
+                nextBeforeReady += 1
+                condition.unlock()
+                return CannedResponse(status: 400, body: Array(#"{"error":"not ready"}"#.utf8))
+            }
             let limit = Date().addingTimeInterval(60)
             while queue.isEmpty, !stopped, condition.wait(until: limit) {}
             guard !queue.isEmpty, !stopped else {
@@ -99,6 +124,12 @@ final class FakeRuntimeAPI: @unchecked Sendable {
             condition.unlock()
             guard invocation.nextStatus == 200 else {
                 return CannedResponse(status: invocation.nextStatus, body: Array(#"{"errorMessage":"boom"}"#.utf8))
+            }
+            if dialect == .scf {
+                return CannedResponse(status: 200, headers: [
+                    ("Content-Type", "application/json"), ("request_id", invocation.requestID),
+                    ("memory_limit_in_mb", "128"), ("time_limit_in_ms", String(max(1, deadline - now))),
+                ], body: invocation.event)
             }
             var headers: [(String, String)] = [
                 ("Content-Type", "application/json"),
