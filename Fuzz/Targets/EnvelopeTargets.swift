@@ -70,7 +70,7 @@ enum EnvelopeTargets {
     /// `GET /runtime/invocation/next` answers: status selector byte, header lines, a NUL byte, the event.
     static let lambdaNext = FuzzTarget(
         name: "lambda-next",
-        summary: "Lambda Runtime API /invocation/next answers: status, Lambda-Runtime-* headers, event body"
+        summary: "Lambda's and SCF's runtime API /invocation/next answers: status, headers, event body"
     ) { bytes in
         let status = statuses[Int(bytes.first ?? 0) % statuses.count]
         let (head, body) = split(Array(bytes.dropFirst()), at: 0)
@@ -83,6 +83,18 @@ enum EnvelopeTargets {
             invokeAll(invocation.event, target: "lambda-next")
         } catch {
             Invariant.require(error.message.utf8.count <= Invariant.maxMessageBytes, "lambda-next: unbounded message")
+        }
+        // The same answer as SCF's /next (request_id, time_limit_in_ms): bounded id, deadline within 24 h of now.
+        do throws(RuntimeAPIError) {
+            let now: Int64 = 1_700_000_000_000
+            let invocation = try RuntimeInvocation(scfNextAnswer: HTTPResponse(status: status, headers: headers,
+                                                                               body: Array(body)), nowMillis: now)
+            Invariant.require(invocation.requestID.utf8.count <= 2048, "lambda-next (scf): an unbounded request id")
+            if let ms = invocation.deadlineMillis {
+                Invariant.require(ms > now && ms <= now + 86_400_000, "lambda-next (scf): a deadline out of range")
+            }
+        } catch {
+            Invariant.require(error.message.utf8.count <= Invariant.maxMessageBytes, "lambda-next (scf): unbounded message")
         }
     }
 }

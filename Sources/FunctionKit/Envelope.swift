@@ -134,11 +134,11 @@ public struct EnvelopeError: Error, Sendable {
 /// What a handler returns.
 public struct FunctionResult: Sendable {
     /// HTTP status for HTTP envelopes.
-    public var statusCode: Int
+    public let statusCode: Int
     /// The result object (direct output, HTTP body, tool message content).
-    public var body: JSONValue
+    public let body: JSONValue
     /// For plain HTTP envelopes only: extra top-level keys of the answer (the webhook's `event`).
-    public var extras: [String: JSONValue]
+    public let extras: [String: JSONValue]
 
     /// Creates a result.
     public init(body: JSONValue, statusCode: Int = 200, extras: [String: JSONValue] = [:]) {

@@ -38,16 +38,16 @@ public let wxpayKitVersion = "0.1.0"
 /// Everything a handler may use besides its request: environment, deadline, logger, clock.
 public struct InvocationContext: Sendable {
     /// Process environment at invocation time.
-    public var environment: [String: String]
+    public let environment: [String: String]
     /// No outgoing call may outlive this.
-    public var deadline: Deadline
-    /// Whether `deadline` is imposed from outside (Lambda's `Lambda-Runtime-Deadline-Ms`) and must not be extended,
+    public let deadline: Deadline
+    /// Whether `deadline` is imposed from outside (the Lambda or SCF runtime API's) and must not be extended,
     /// e.g. by `intent-status`'s `wait`.
     public var deadlineIsFixed: Bool = false
     /// JSON-lines logger on stderr.
-    public var logger: Logger
+    public let logger: Logger
     /// Wall clock, Unix seconds.
-    public var now: @Sendable () -> Int64
+    public let now: @Sendable () -> Int64
 
     /// Creates a context.
     public init(environment: [String: String], deadline: Deadline, logger: Logger,

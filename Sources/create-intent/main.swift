@@ -14,5 +14,6 @@ PaymentFunction.main(
                 "confirmation"|"confirmation_url","idempotency_key","replayed"}; after expiry "status":"expired" with
                 "next_action". The same key and parameters always give the same intent; other parameters give
                 IDEMPOTENCY_CONFLICT (exit 65).
-        ENV     WXPAY_SECRETS_FILE, WXPAY_TIME_BUDGET_MS (default 10000), WXPAY_MAX_ATTEMPTS (default 3), LOG_LEVEL.
+        ENV     WXPAY_SECRETS_URL or WXPAY_SECRETS_FILE, WXPAY_TIME_BUDGET_MS (default 10000), WXPAY_MAX_ATTEMPTS
+                (default 3), LOG_LEVEL.
         """)

@@ -9,5 +9,5 @@ PaymentFunction.main(
         INPUT   {"intent_id": "..."} or {"idempotency_key": "..."} (the latest attempt), "wait"?: seconds (0..600).
         OUTPUT  {"intent_id","status": requires_confirmation|succeeded|expired|closed|refunded|failed,"trade_state",
                 "amount","currency","transaction_id"?,"payer_openid"? (when paid),"success_time"?,"expires_at"?}.
-        ENV     WXPAY_SECRETS_FILE, WXPAY_TIME_BUDGET_MS, WXPAY_MAX_ATTEMPTS, LOG_LEVEL.
+        ENV     WXPAY_SECRETS_URL or WXPAY_SECRETS_FILE, WXPAY_TIME_BUDGET_MS, WXPAY_MAX_ATTEMPTS, LOG_LEVEL.
         """)

@@ -22,7 +22,7 @@ let descriptor = FunctionDescriptor(
                 numbers; e-mail addresses.
         ERRORS  65 bad input; 77 MAPPING_TAMPERED (a given mapping failed its integrity check); 78 SECRETS_INVALID
                 (no sm4_key in the secrets file).
-        ENV     WXPAY_SECRETS_FILE (default /run/secrets/wxpay.json; needs sm4_key), LOG_LEVEL.
+        ENV     WXPAY_SECRETS_URL or WXPAY_SECRETS_FILE (default /run/secrets/wxpay.json; needs sm4_key), LOG_LEVEL.
         """,
     timeBudget: 5
 )

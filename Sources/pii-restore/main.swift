@@ -15,7 +15,7 @@ let descriptor = FunctionDescriptor(
                 "unknown_placeholders": placeholder-shaped tokens (⟦…⟧) not in the mapping, left as they are.
         ERRORS  65 bad input; 77 MAPPING_TAMPERED (the mapping failed its integrity check: nothing is restored);
                 78 SECRETS_INVALID (no sm4_key in the secrets file).
-        ENV     WXPAY_SECRETS_FILE (default /run/secrets/wxpay.json; needs sm4_key), LOG_LEVEL.
+        ENV     WXPAY_SECRETS_URL or WXPAY_SECRETS_FILE (default /run/secrets/wxpay.json; needs sm4_key), LOG_LEVEL.
         """,
     timeBudget: 5
 )

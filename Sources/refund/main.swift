@@ -11,5 +11,6 @@ PaymentFunction.main(
         OUTPUT  {"refund_id","out_refund_no","status": processing|succeeded|closed|abnormal,"amount","total_amount",
                 "reason" (what was sent, <= 80 characters),"reason_screening","risk","replayed"}.
                 The same idempotency key never refunds twice; more than the remainder is REFUND_EXCEEDS_REMAINDER.
-        ENV     WXPAY_SECRETS_FILE, WXPAY_RISK_RULES, WXPAY_TIME_BUDGET_MS, WXPAY_MAX_ATTEMPTS, LOG_LEVEL.
+        ENV     WXPAY_SECRETS_URL or WXPAY_SECRETS_FILE, WXPAY_RISK_RULES, WXPAY_TIME_BUDGET_MS, WXPAY_MAX_ATTEMPTS,
+                LOG_LEVEL.
         """)

@@ -22,8 +22,8 @@ let descriptor = FunctionDescriptor(
                 WECHATPAY/SIGNTEST/ probe, unsupported signature type, undecryptable resource, other merchant.
                 413: body over 64 KiB. 400 + exit 65: not JSON.
         RISK    payment and refund events carry "risk": {"score","action","reasons"} from the risk engine.
-        ENV     WXPAY_SECRETS_FILE (default /run/secrets/wxpay.json), WXPAY_EVENTS_FILE, WXPAY_EVENTS_SEAL (sm4|none),
-                WXPAY_FORWARD_TIMEOUT_MS (default 300), WXPAY_RISK_RULES, LOG_LEVEL.
+        ENV     WXPAY_SECRETS_URL or WXPAY_SECRETS_FILE (default /run/secrets/wxpay.json), WXPAY_EVENTS_FILE,
+                WXPAY_EVENTS_SEAL (sm4|none), WXPAY_FORWARD_TIMEOUT_MS (default 300), WXPAY_RISK_RULES, LOG_LEVEL.
         """,
     timeBudget: 0.45,
     httpErrorBody: { error in

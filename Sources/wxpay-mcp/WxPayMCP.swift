@@ -20,8 +20,8 @@ struct WxPayMCP: AsyncParsableCommand {
             TOOLS   create_payment_intent, get_payment_status, cancel_payment_intent, refund_payment: the same
                     arguments and results as the OpenAI tool definitions and the function executables; a failure is
                     an isError result whose structuredContent is {"error": {"code", "message", "retryable", ...}}.
-            ENV     WXPAY_SECRETS_FILE (read anew on every call), WXPAY_MCP_TOOLS (allow-list, comma-separated),
-                    WXPAY_MCP_DISABLE (deny-list), WXPAY_TIME_BUDGET_MS (per call, default 10000),
+            ENV     WXPAY_SECRETS_URL or WXPAY_SECRETS_FILE (read anew on every call), WXPAY_MCP_TOOLS (allow-list,
+                    comma-separated), WXPAY_MCP_DISABLE (deny-list), WXPAY_TIME_BUDGET_MS (per call, default 10000),
                     WXPAY_MAX_ATTEMPTS, WXPAY_RISK_RULES, LOG_LEVEL (logs go to stderr).
             HOST    Claude Desktop: {"mcpServers": {"wxpay": {"command": "/path/to/wxpay-mcp",
                     "env": {"WXPAY_SECRETS_FILE": "/path/to/secrets.json"}}}}
