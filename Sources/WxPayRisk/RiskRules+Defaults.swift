@@ -132,6 +132,7 @@ extension RiskRules {
                         // Exchanges that are not crypto; coins that are not tokens; a fence.
                         "证券交易所", "期货交易所", "黄金交易所", "产权交易所", "数据交易所", "商品交易所", "排放权交易所",
                         "coin cell", "coin battery", "coin laundry", "chainlink fence", "chain link fence",
+                        "coin sorter", "challenge coin", "token ring", "股票合约", "期货合约",
                     ]
                 ),
                 ProhibitedCategory(

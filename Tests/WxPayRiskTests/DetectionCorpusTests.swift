@@ -94,7 +94,7 @@ struct DetectionCorpusTests {
     /// written for. First measured after the first round of tuning (gambling 119/182, crypto 162/178, adult 157/164,
     /// ordinary blocked 10/243); then, after the second round (open-ended words, brand lists from the market, the
     /// TUNE2_* tuning items) and twice more after list words that joined harmless text were removed, gambling 123/182,
-    /// crypto 166/178, adult 161/164, ordinary blocked 12/243 each time. The shortfall
+    /// crypto 166/178, adult 161/164, ordinary blocked 12/243 each time (five aggregate looks in all). The shortfall
     /// is a known issue, not tuned away: fixing it by adding the held-out part's words would turn it into a tuning
     /// part. When the targets are met, drop `withKnownIssue` (it then fails).
     @Test("Held-out part: recall at least 95% per prohibited category, at most 1% of ordinary items blocked")
