@@ -47,14 +47,14 @@ extension RiskRules {
                         "roobet", "bc.game", "rollbit", "cloudbet", "bitstarz", "partypoker", "betfred", "betano",
                         "sportybet", "pointsbet", "sbobet", "leovegas", "betonline", "betvictor", "betsson", "betclic",
                         "betking", "betpawa", "hollywoodbets", "betrivers", "bet-at-home", "interwetten", "tipico",
-                        "mybookie", "betus", "skybet", "stake casino",
+                        "mybookie", "betus", "stake casino",
                     ],
                     cues: [
                         "扑克", "德州", "荷官", "骰子", "棋牌", "牛牛", "斗地主", "捕鱼", "麻将", "快三",
                         "北京赛车", "竞猜", "太阳城", "威尼斯人", "金沙", "永利", "乐橙", "彩票", "大小", "体育", "娱乐城",
                         "*poker", "blackjack", "slots", "slot", "jackpot", "free spins", "spins", "wager", "parlay",
                         "odds", "dealer", "dice", "craps", "keno", "bingo", "bet*", "*bets", "stake", "pinnacle",
-                        "rummy", "high roller", "teen patti", "satta", "matka", "葡京", "澳门银河", "飞艇", "三公", "牌九",
+                        "rummy", "high roller", "teen patti", "satta", "matka", "葡京", "澳门银河", "三公", "牌九",
                         "极速赛车",
                         "crash game", "hold'em", "holdem", "mahjong", "pk10",
                         "dezhou", "qipai", "niuniu", "doudizhu", "buyu", "kuaisan", "taiyangcheng", "jinsha", "huangguan",
@@ -67,7 +67,7 @@ extension RiskRules {
                         "real money", "real cash", "cash game", "buy-in", "buy in", "deposit", "top-up", "top up",
                         "recharge", "withdraw", "cash out", "credits", "chips", "bonus", "tokens", "account",
                         "funding", "wallet", "online", "site", "tournament", "live table", "entry", "vip",
-                        "押金", "返点", "跟投", "计划群", "视讯", "线上", "入金",
+                        "返点", "跟投", "计划群", "视讯", "线上", "入金",
                         "chongzhi", "shangfen", "tixian", "xianjin", "zhenqian", "daili", "yule", "zaixian", "caijin", "daxiao",
                         "cunkuan", "huiyuan", "fanshui", "maifen",
                     ],
@@ -107,8 +107,8 @@ extension RiskRules {
                     cues: [
                         "空投", "合约", "区块链", "承兑", "搬砖", "数字货币", "矿池", "链上", "质押",
                         "*coin", "coins", "token", "crypto", "nft", "defi", "airdrop", "staking", "solana", "bnb",
-                        "otc", "presale", "mining", "web3", "cold wallet", "blockchain", "ico", "pepe", "sats", "trc",
-                        "satoshi", "satoshis", "perps", "avax", "matic", "chainlink", "polkadot", "ledger",
+                        "otc", "presale", "mining", "web3", "cold wallet", "blockchain", "trc",
+                        "avax", "chainlink",
                         "交易所", "铭文", "数字资产", "波场", "合约交易", "芝麻开门", "币价", "爆仓", "上币",
                         "kongtou", "heyue", "chengdui", "banzhuan", "bian", "ouyi", "qukuailian", "shuzi huobi",
                     ],
@@ -132,6 +132,7 @@ extension RiskRules {
                         // Exchanges that are not crypto; coins that are not tokens; a fence.
                         "证券交易所", "期货交易所", "黄金交易所", "产权交易所", "数据交易所", "商品交易所", "排放权交易所",
                         "coin cell", "coin battery", "coin laundry", "chainlink fence", "chain link fence",
+                        "coin sorter", "challenge coin", "token ring", "股票合约", "期货合约",
                     ]
                 ),
                 ProhibitedCategory(
@@ -162,7 +163,7 @@ extension RiskRules {
                         "成人", "性感", "情色", "裸体", "福利", "私密", "脱衣", "激情", "小姐", "上门", "全套", "外围",
                         "adult", "sexy", "nude", "naked", "sex", "strip", "erotic", "nsfw", "av", "webcam", "escort",
                         "massage", "fetish", "lap dance", "body rub", "sugar baby",
-                        "番号", "陪聊", "私房照", "同城约", "里番", "色播", "黄播", "女优", "桑拿", "会所", "女主播", "半套",
+                        "陪聊", "私房照", "里番", "桑拿", "会所", "女主播", "半套",
                         "chengren", "luoti", "xinggan", "fuli", "tuoyi", "jiqing", "waiwei", "shangmen", "xiaojie", "huangse",
                         "madou", "mitao", "teshu",
                     ],

@@ -354,6 +354,19 @@ TUNE2_ORDINARY = [
     "Private show of paintings (gallery)", "Jumper cables hookup kit", "Dating app premium",
     "Pornography addiction counseling session", "Gambling addiction helpline donation", "Bitcoin price history poster",
     "Crypto tax accountant consultation", "Blackjack strategy card (book)", "Slot car racing set", "Bingo night at the church",
+    # Probes for the open-ended and added words (each blocked by a word tried in the lists, or by an older one).
+    "Better Homes and Gardens subscription", "Betamax tape player", "Bettys tea room voucher", "Polka dot dress",
+    "Pepe the frog plush", "Matic auto parts online", "Tron Legacy Blu-ray buy", "Ledger notebook buy 2",
+    "Satoshi Pokemon card buy", "ICO icon pack purchase", "Bethlehem star ornament online", "Sky Bet Cup football ticket",
+    "Between the lines novel", "Tibet travel deposit", "Sorbet maker online", "Diabetes test strips online",
+    "Coin sorter machine buy", "Challenge coin order", "Pokemon coin flip toy", "Sugar baby watermelon seeds",
+    "Lap dance fitness class", "Body rub lotion", "Token Ring network card buy", "Dogecoin plush toy",
+    "人民币价格 查询 服务费", "这里番茄 炒蛋 外卖", "火爆仓库 清仓 会员", "三公经费 报告 图书", "牌九 骨牌 收藏 一副",
+    "葡京酒店 住宿 押金", "澳门银河 酒店 住宿 押金", "飞艇 模型 玩具 会员", "极速赛车 玩具 遥控", "会所 健身 会员 年卡",
+    "桑拿 洗浴 门票", "女主播 声卡 设备", "番号 查询 服务", "同城约会 App 会员", "上海黄金交易所 交易 手续费",
+    "芝麻开门 儿童 故事书", "黄色预警 新闻", "股票 合约交易 课程", "期货 爆仓 风险 讲座", "电竞 比赛 门票 会员",
+    "女优秀 学生 奖学金", "特色播客 会员 充值", "Rummy card game for kids", "Teen patti playing cards set",
+    "Matka kulfi dessert", "High roller bakery cake", "Stakeholder meeting online",
 ]
 
 HOMO = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і", "s": "ѕ"}
