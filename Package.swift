@@ -305,6 +305,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // wxpay-server as a process, with the emulator and the webhook executable as processes.
+        .testTarget(
+            name: "ServerTests",
+            dependencies: ["KitCore", "WxPayTestSupport", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPaySandbox"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MCPTests",
             dependencies: [
