@@ -125,6 +125,8 @@ final class WxPayServer: Sendable {
         let body: [UInt8]
         do {
             body = Array(buffer: try await request.collectBody(upTo: settings.maxBodyBytes))
+        } catch is NIOTooManyBytesError {
+            return WxPayServer.tooLarge(settings.maxBodyBytes)
         } catch let error as Hummingbird.HTTPError where error.status == .contentTooLarge {
             return WxPayServer.tooLarge(settings.maxBodyBytes)
         } catch {
@@ -235,7 +237,7 @@ final class WxPayServer: Sendable {
     }
 
     private func acquire() -> Bool {
-        let (now, _) = inFlight.add(1, ordering: .acquiringAndReleasing)
+        let (_, now) = inFlight.add(1, ordering: .acquiringAndReleasing)
         if now > settings.maxConcurrent {
             inFlight.subtract(1, ordering: .acquiringAndReleasing)
             return false
