@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # infra/build.sh — release binaries (static Swift stdlib) for every function in infra/functions.txt, and from them:
-#   out/bin/NAME                 stripped release binaries (+ wxpay-http-front)
+#   out/bin/NAME                 stripped release binaries (+ wxpay-server)
 #   out/lambda/NAME.zip          Lambda zip for provided.al2023: bootstrap + lib/ (glibc, its loader, OpenSSL,
 #                                libcurl and everything libcurl needs) + ca-certificates.crt; nothing from the host
-#   out/image/NAME/rootfs/       root filesystem of NAME's OCI image: the function, the HTTP front, their libraries
+#   out/image/NAME/rootfs/       root filesystem of NAME's OCI image: the function, wxpay-server, their libraries
 #   out/image/wxpay-NAME.oci.tar NAME's OCI image (buildah, from scratch), also kept in buildah's store as
 #                                wxpay-NAME:latest. One image per function: see infra/README.md for why.
 #
@@ -36,7 +36,7 @@ while read -r name flag _; do
     [[ "${flag:-}" == "image-only" ]] || ZIPPED+=("$name")
 done < "$ROOT/infra/functions.txt"
 (( ${#FUNCTIONS[@]} > 0 )) || die "infra/functions.txt lists no function"
-FRONT=wxpay-http-front
+SERVER=wxpay-server
 if [[ -n "${2:-}" ]]; then
     [[ " ${FUNCTIONS[*]} " == *" $2 "* ]] || die "'$2' is not listed in infra/functions.txt"
     [[ " ${ZIPPED[*]} " == *" $2 "* ]] && ZIPPED=("$2") || ZIPPED=()
@@ -54,7 +54,7 @@ SWIFT_FLAGS=(--static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pac
 build_binaries() {
     mkdir -p "$OUT/bin" "$OUT/logs"
     local product
-    for product in "${FUNCTIONS[@]}" "$FRONT"; do
+    for product in "${FUNCTIONS[@]}" "$SERVER"; do
         say "swift build -c release --static-swift-stdlib --product $product"
         if ! (cd "$ROOT" && swift build -c release --scratch-path "$SCRATCH" "${SWIFT_FLAGS[@]}" \
                 --product "$product") >"$OUT/logs/$product.log" 2>&1; then
@@ -132,7 +132,7 @@ build_rootfs() {
         ln -s usr/lib "$rootfs/lib"
         ln -s usr/lib64 "$rootfs/lib64"
         install -m 0755 "$OUT/bin/$name" "$rootfs/usr/local/bin/$name"
-        install -m 0755 "$OUT/bin/$FRONT" "$rootfs/usr/local/bin/$FRONT"
+        install -m 0755 "$OUT/bin/$SERVER" "$rootfs/usr/local/bin/$SERVER"
         while IFS=$'\t' read -r soname path; do
             [[ "$soname" == MISSING ]] && die "a needed shared object is not installed: $path"
             if [[ "$soname" == "$LOADER" ]]; then
@@ -140,7 +140,7 @@ build_rootfs() {
             else
                 cp -L "$path" "$rootfs/usr/lib/x86_64-linux-gnu/$soname"
             fi
-        done < <(closure "$OUT/bin/$name" "$OUT/bin/$FRONT" "$(libcurl_path)")
+        done < <(closure "$OUT/bin/$name" "$OUT/bin/$SERVER" "$(libcurl_path)")
         # libcurl's compiled-in CA bundle path: HTTPS to WeChat Pay verifies without any setting.
         cp -L /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
         printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/tmp:/sbin/nologin\n' \
@@ -153,6 +153,15 @@ build_rootfs() {
 }
 
 # ---- OCI images (buildah, from scratch) -----------------------------------------------------------------------------
+# The wxpay-server routes an image serves: its function's route when the server hosts that function in-process, and
+# the health and metrics routes (pii-redact, pii-restore and wxpay-mcp have no HTTP route: run the binary itself).
+routes_for() {
+    case "$1" in
+        webhook|create-intent|intent-status|close-intent|refund|risk-batch) echo "$1,healthz,metrics" ;;
+        *) echo "healthz,metrics" ;;
+    esac
+}
+
 buildah_() { buildah --storage-driver vfs --root "$BUILDAH_ROOT" --runroot "$BUILDAH_ROOT/run" "$@"; }
 
 build_image() {
@@ -163,6 +172,7 @@ build_image() {
         cp "$ROOT/infra/image/Containerfile" "$OUT/image/$name/Containerfile"
         buildah_ rmi -f "$image" >/dev/null 2>&1 || true
         buildah_ bud --isolation chroot --layers=false -q --build-arg "FUNCTION=$name" \
+            --build-arg "ROUTES=$(routes_for "$name")" \
             -f "$OUT/image/$name/Containerfile" -t "$image" "$OUT/image/$name" >/dev/null
         rm -f "$OUT/image/wxpay-$name.oci.tar"
         buildah_ push -q "$image" "oci-archive:$OUT/image/wxpay-$name.oci.tar:$image" >/dev/null

@@ -5,8 +5,10 @@
 #                             repository; links into the repository resolve
 #   Tests/hostile/campaign.py every function as a process on hostile inputs: ends by itself, contract exit status,
 #                             one JSON object, no secret, no unbounded echo
-#   Tests/server/hostile.py   wxpay-server against slow, oversized, malformed and smuggling clients over loopback
+#   Tests/server/hostile.py Tests/server/platforms.py   wxpay-server against slow, oversized, malformed and smuggling clients over loopback
 #                             sockets: deadlines, 431/413/400/405, keep-alive, 503 + Retry-After, SIGTERM drain
+#   Tests/server/platforms.py wxpay-server started by infra/scf-web/scf_bootstrap and infra/fc/bootstrap with their
+#                             descriptors' environment and ports; a signed notification through each
 #   Tests/faults/smoke.sh     webhook's hand-off under faults, short: SIGKILLs, 64 appenders, broken storage, dead forward
 #   Tests/interop/run.sh      the Python SDK wechatpayv3 as a client of the emulator, and decrypting its notifications
 #   examples/test.sh          the shell workflows (pay, expiry re-prompt, redaction, MCP) against the emulator
