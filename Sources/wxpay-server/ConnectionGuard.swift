@@ -81,14 +81,15 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             context.fireErrorCaught(error)
             return
         }
-        let status: HTTPResponse.Status
-        let code: String
+        let message = "the request is malformed (\(parse))"
         switch parse {
-        case .headerOverflow: (status, code) = (.requestHeaderFieldsTooLarge, "HEADERS_TOO_LARGE")
-        case .invalidMethod: (status, code) = (.methodNotAllowed, "METHOD_NOT_ALLOWED")
-        default: (status, code) = (.badRequest, "BAD_REQUEST")
+        case .headerOverflow:
+            refuse(context: context, status: .requestHeaderFieldsTooLarge, code: "HEADERS_TOO_LARGE", message: message)
+        case .invalidMethod:
+            refuse(context: context, status: .methodNotAllowed, code: "METHOD_NOT_ALLOWED", message: message)
+        default:
+            refuse(context: context, status: .badRequest, code: "BAD_REQUEST", message: message)
         }
-        refuse(context: context, status: status, code: code, message: "the request is malformed (\(parse))")
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

@@ -162,7 +162,7 @@ final class WxPayServer: Sendable {
             FunctionRunner.serve(body, descriptor: descriptor, context: context, handler: handler)
         }) else { return unavailable() }
         let text = (try? JSONCoding.string(outcome.answer)) ?? #"{"error":{"code":"INTERNAL"}}"#
-        return WxPayServer.json(HTTPResponse.Status(code: outcome.httpStatus), text)
+        return WxPayServer.json(WxPayServer.status(outcome.httpStatus), text)
     }
 
     /// `POST /risk-batch`: NDJSON (or a JSON array) streamed in, one NDJSON answer per record streamed out, scored
@@ -170,7 +170,7 @@ final class WxPayServer: Sendable {
     private func riskBatch(_ request: Request, requestID: String, started: ContinuousClock.Instant) -> Response {
         let rules: RiskRules
         do { rules = try PaymentTool.riskRules(environment: environment) } catch {
-            return WxPayServer.json(HTTPResponse.Status(code: error.httpStatus),
+            return WxPayServer.json(WxPayServer.status(error.httpStatus),
                                     (try? JSONCoding.string(error.jsonObject)) ?? "{}")
         }
         guard acquire() else { return overloaded() }
@@ -221,7 +221,7 @@ final class WxPayServer: Sendable {
         let entry: SecretsCache.Entry
         do { entry = try secrets.current(environment: environment) } catch {
             logger.error("\(error.message)", metadata: ["code": .string(error.code)])
-            return WxPayServer.json(HTTPResponse.Status(code: error.httpStatus),
+            return WxPayServer.json(WxPayServer.status(error.httpStatus),
                                     (try? JSONCoding.string(error.jsonObject)) ?? "{}")
         }
         if let header = request.headers[.authorization], header.count > 7,
@@ -288,13 +288,16 @@ final class WxPayServer: Sendable {
     /// An API Gateway answer `{"statusCode","headers","body"}` as the HTTP response it stands for.
     static func gatewayAnswer(_ answer: JSONValue) -> Response {
         let status = answer["statusCode"]?.intValue.map { Int($0) } ?? 500
-        var response = Response(status: HTTPResponse.Status(code: status),
+        var response = Response(status: WxPayServer.status(status),
                                 body: .init(byteBuffer: ByteBuffer(string: answer["body"]?.stringValue ?? "")))
         for (name, value) in answer["headers"]?.objectValue ?? [:] {
             if let name = HTTPField.Name(name), let text = value.stringValue { response.headers[name] = text }
         }
         return response
     }
+
+    /// An HTTP status by number.
+    static func status(_ status: Int) -> HTTPResponse.Status { HTTPResponse.Status(code: status) }
 
     static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {
         var response = Response(status: status, body: .init(byteBuffer: ByteBuffer(string: text)))
