@@ -2,6 +2,8 @@ import HTTPTypes
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
+import WxPayCore
+import WxPayCrypto
 
 /// Deadlines and malformed-request answers for one HTTP/1.1 connection, in the channel pipeline right after the
 /// HTTP decoder (docs/server.md#hostile-clients):
@@ -169,6 +171,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         head.headerFields[.connection] = "close"
         if status == .methodNotAllowed { head.headerFields[.allow] = "GET, POST" }
         ServerMetrics.refused(status: Int(status.code))
+        AccessLog.line(requestID: Hex.encode(SecureRandom.bytes(12)), method: "-", route: "-", path: "-",
+                       status: Int(status.code), ms: 0, code: code)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(body)), promise: nil)
         let done = context.eventLoop.makePromise(of: Void.self)

@@ -51,13 +51,19 @@ enum ServerMetrics {
 
 /// The one JSON line per request on stderr (docs/server.md#logs).
 enum AccessLog {
-    static func line(requestID: String, method: String, route: String, path: String, status: Int, ms: Double) {
-        let object: JSONValue = [
+    static func line(requestID: String, method: String, route: String, path: String, status: Int, ms: Double,
+                     code: String? = nil)
+    {
+        var object: JSONValue = [
             "ts": .int(System.unixTimeMillis()), "level": "info", "fn": "wxpay-server", "msg": "request",
             "request_id": .string(requestID), "method": .string(method), "route": .string(route),
             "path": .string(String(path.prefix(200))), "status": .int(Int64(status)),
             "ms": .double((ms * 1000).rounded() / 1000),
         ]
+        if let code, case .object(var o) = object {
+            o["code"] = .string(code)
+            object = .object(o)
+        }
         guard var bytes = try? JSONCoding.encode(object) else { return }
         bytes.append(0x0A)
         System.writeAll(fd: 2, bytes)
