@@ -29,8 +29,6 @@ struct ServerCommand: AsyncParsableCommand {
                     WXPAY_EVENTS_FILE, WXPAY_EVENTS_SEAL, WXPAY_FORWARD_TIMEOUT_MS, WXPAY_RISK_RULES, LOG_LEVEL, ...).
             OUTPUT  {"listening": "http://HOST:PORT"} on stdout once bound; one JSON log line per request on stderr.
             SIGNALS SIGTERM and SIGINT stop accepting, finish the requests in flight, then exit 0.
-            LAMBDA  With AWS_LAMBDA_RUNTIME_API and FUNCTION_BINARY set (a Lambda container image), the function
-                    (looked up next to this executable) replaces this process and runs the Runtime API loop.
             """,
         version: "wxpay-server \(wxpayKitVersion)")
 
@@ -85,7 +83,6 @@ struct ServerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = System.environment()
-        LambdaHandOver.execIfLambda(environment: environment)
         let settings = try settings(environment: environment)
         let level = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }

@@ -21,7 +21,7 @@ import zipfile
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.environ.get("WXPAY_OUT", os.path.join(ROOT, "out"))
 SIMULATE = sys.argv[1]  # a wxpay-simulate binary (host build)
-IMAGE_ROOT = sys.argv[2] if len(sys.argv) > 2 and sys.argv[2] else None  # the mounted wxpay-webhook image root
+IMAGE_ROOT = sys.argv[2] if len(sys.argv) > 2 and sys.argv[2] else None  # the mounted wxpay-server image root
 
 MB = 1_000_000
 CHROOT = shutil.which("chroot") or "/usr/sbin/chroot"
@@ -270,10 +270,10 @@ def main():
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         start = time.perf_counter()
-        front = subprocess.Popen([CHROOT, IMAGE_ROOT, "/usr/local/bin/wxpay-server", "--host", "127.0.0.1"],
+        # As the image runs it: its entry point, its environment (PORT; the host is narrowed to loopback here).
+        front = subprocess.Popen([CHROOT, IMAGE_ROOT, "/usr/local/bin/entrypoint", "--host", "127.0.0.1"],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                  env={"PORT": str(port), "WXPAY_SECRETS_FILE": "/run/secrets/wxpay.json",
-                                      "FUNCTION_BINARY": "webhook", "WXPAY_SERVER_ROUTES": "webhook,healthz,metrics",
                                       "LOG_LEVEL": "warning"})
         listening = json.loads(front.stdout.readline() or b"{}").get("listening")
         figures["first_answer_ms"]["wxpay-server (listening)"] = round((time.perf_counter() - start) * 1000, 1)
@@ -290,7 +290,7 @@ def main():
         finally:
             front.kill()
             _, ferr = front.communicate()
-        check("wxpay-webhook image root: wxpay-server answers POST /webhook on $PORT with 200",
+        check("wxpay-server image root: the entry point answers POST /webhook on $PORT with 200",
               listening == f"http://127.0.0.1:{port}" and status == 200 and json.loads(body or b"{}").get("code") == "SUCCESS",
               (listening, status, body[:200], ferr[-600:]))
 
