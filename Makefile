@@ -1,6 +1,6 @@
 # wxpay-agent-kit: the two commands a new user needs are `make demo` and `make test`.
 SHELL := /bin/bash
-APT_PACKAGES := libssl-dev libcurl4-openssl-dev jq curl python3 python3-pip
+APT_PACKAGES := libssl-dev libcurl4-openssl-dev jq curl python3 python3-pip wrk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build release demo test test-swift test-scripts fuzz fuzz-smoke faults faults-smoke sanitize clean
@@ -10,8 +10,9 @@ deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  $(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; fi
-	@python3 -c 'import wechatpayv3' 2>/dev/null || python3 -m pip install -q wechatpayv3 jsonschema 2>/dev/null \
-	  || python3 -m pip install -q --break-system-packages wechatpayv3 jsonschema
+	@python3 -c 'import wechatpayv3, yaml, fastapi, uvicorn' 2>/dev/null \
+	  || python3 -m pip install -q wechatpayv3 jsonschema pyyaml fastapi uvicorn 2>/dev/null \
+	  || python3 -m pip install -q --break-system-packages wechatpayv3 jsonschema pyyaml fastapi uvicorn
 
 build: deps
 	swift build

@@ -7,14 +7,15 @@
 //   executables (create-intent, webhook, wxpay-mcp, ...): the glue, the only code that knows both sides
 //     |-> FunctionKit (envelopes, exits, logs, the Lambda loop; nothing of WeChat Pay) -> KitCore, WxPayHTTP
 //     |-> WxPayOperations (the payment tools; nothing of envelopes) -> WxPayCore, WxPayRisk
-//     `-> PaymentFunctions (the glue the four payment executables share) -> FunctionKit, WxPayOperations
+//     |-> PaymentFunctions (the glue the four payment executables share) -> FunctionKit, WxPayOperations
+//     `-> WebhookFunction (the webhook's handler, shared with wxpay-server) -> FunctionKit, WxPayNotifications
 //   WxPayCore (WeChat Pay: secrets, signatures, notifications, client) -> WxPayCrypto -> CWxOpenSSL
 //                                                                     \-> WxPayHTTP   -> CWxCurl (dlopen, not linked)
 //                                                                     \-> WxPayTime (RFC 3339; also under WxPayRisk)
 //   KitCore (JSON values, the function error, exit statuses, base64, POSIX helpers) is under all of these;
 //   WxPayRisk stands on the standard library, WxPayTime and libc alone.
-// Only WxPayCrypto and WxPayHTTP touch C libraries. The emulator (Hummingbird) is the only target that links
-// SwiftNIO, and no function binary depends on it. The project's own targets build with warnings as errors.
+// Only WxPayCrypto and WxPayHTTP touch C libraries. The emulator and wxpay-server (Hummingbird) are the only
+// targets that link SwiftNIO, and no function binary depends on them. The project's own targets build with warnings as errors.
 import PackageDescription
 
 let speedSettings: [SwiftSetting] = [
@@ -47,7 +48,7 @@ let package = Package(
     products: [
         .executable(name: "webhook", targets: ["webhook"]),
         .executable(name: "wxpay-simulate", targets: ["wxpay-simulate"]),
-        .executable(name: "wxpay-http-front", targets: ["wxpay-http-front"]),
+        .executable(name: "wxpay-server", targets: ["wxpay-server"]),
         .executable(name: "pii-redact", targets: ["pii-redact"]),
         .executable(name: "pii-restore", targets: ["pii-restore"]),
         .executable(name: "wxpay-emulator", targets: ["wxpay-emulator"]),
@@ -62,6 +63,9 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: C system libraries (wrapped once each)
@@ -131,7 +135,14 @@ let package = Package(
         ),
         .target(
             name: "PaymentFunctions",
-            dependencies: ["FunctionKit", "KitCore", "WxPayHTTP", "WxPayOperations"],
+            dependencies: ["FunctionKit", "KitCore", "WxPayCore", "WxPayHTTP", "WxPayOperations"],
+            swiftSettings: swiftSettings
+        ),
+        // The webhook function's handler, shared by the `webhook` executable and wxpay-server's POST /webhook.
+        .target(
+            name: "WebhookFunction",
+            dependencies: ["FunctionKit", "KitCore", "WxPayCore", "WxPayNotifications", "WxPayPrivacy", "WxPayRisk",
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
@@ -140,7 +151,7 @@ let package = Package(
         paymentFunction("intent-status"),
         paymentFunction("close-intent"),
         paymentFunction("refund"),
-        function("webhook", ["WxPayRisk", "WxPayPrivacy", "WxPayNotifications"]),
+        function("webhook", ["WebhookFunction"]),
         function("risk-batch", ["WxPayRisk", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         function("pii-redact", ["WxPayPrivacy"]),
         function("pii-restore", ["WxPayPrivacy"]),
@@ -158,10 +169,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // MARK: HTTP front for Knative / Cloud Run / OpenFaaS (POSIX sockets + posix_spawn; no SwiftNIO)
+        // MARK: The warm HTTP server (Hummingbird): every function in-process, for Knative, Cloud Run, OpenFaaS,
+        // Tencent Cloud SCF web functions, Alibaba Cloud Function Compute and plain VMs (docs/server.md)
         .executableTarget(
-            name: "wxpay-http-front",
-            dependencies: ["KitCore", "WxPayHTTP", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            name: "wxpay-server",
+            dependencies: [
+                "KitCore", "FunctionKit", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayOperations", "WxPayRisk",
+                "PaymentFunctions", "WebhookFunction",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -287,6 +313,12 @@ let package = Package(
                 "KitCore", "WxPayTestSupport", "FunctionKit", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPaySandbox",
                 "WxPayPrivacy", "WxPayOperations", "WxPayRisk", .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // wxpay-server as a process, with the emulator and the webhook executable as processes.
+        .testTarget(
+            name: "ServerTests",
+            dependencies: ["KitCore", "WxPayTestSupport", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPaySandbox"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

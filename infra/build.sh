@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # infra/build.sh — release binaries (static Swift stdlib) for every function in infra/functions.txt, and from them:
-#   out/bin/NAME                 stripped release binaries (+ wxpay-http-front)
+#   out/bin/NAME                 stripped release binaries (+ wxpay-server)
 #   out/lambda/NAME.zip          Lambda zip for provided.al2023: bootstrap + lib/ (glibc, its loader, OpenSSL,
 #                                libcurl and everything libcurl needs) + ca-certificates.crt; nothing from the host
 #   out/scf/NAME/, NAME.zip      Tencent Cloud SCF custom-runtime package: infra/scf/bootstrap (a shell script that
 #                                starts NAME through the bundled loader) + NAME + lib/ + ca-certificates.crt
-#   out/image/NAME/rootfs/       root filesystem of NAME's OCI image: the function, the HTTP front, their libraries
+#   out/image/NAME/rootfs/       root filesystem of NAME's OCI image: the binary (also as /usr/local/bin/entrypoint),
+#                                its libraries; NAME is each function, and wxpay-server (the HTTP image)
 #   out/image/wxpay-NAME.oci.tar NAME's OCI image (buildah, from scratch), also kept in buildah's store as
-#                                wxpay-NAME:latest. One image per function: see infra/README.md for why.
+#                                wxpay-NAME:latest (the server's: wxpay-server:latest). See infra/README.md for why.
 #
 # Usage: infra/build.sh [binaries|zips|scf|rootfs|image|all] [NAME]
 #        (default: all, for every function in infra/functions.txt; NAME restricts to one listed function)
@@ -38,11 +39,16 @@ while read -r name flag _; do
     [[ "${flag:-}" == "image-only" ]] || ZIPPED+=("$name")
 done < "$ROOT/infra/functions.txt"
 (( ${#FUNCTIONS[@]} > 0 )) || die "infra/functions.txt lists no function"
-FRONT=wxpay-http-front
+SERVER=wxpay-server
+IMAGES=("${FUNCTIONS[@]}" "$SERVER")   # one image per function, and the server's
 if [[ -n "${2:-}" ]]; then
-    [[ " ${FUNCTIONS[*]} " == *" $2 "* ]] || die "'$2' is not listed in infra/functions.txt"
-    [[ " ${ZIPPED[*]} " == *" $2 "* ]] && ZIPPED=("$2") || ZIPPED=()
-    FUNCTIONS=("$2")
+    if [[ "$2" == "$SERVER" ]]; then
+        FUNCTIONS=(); ZIPPED=(); IMAGES=("$SERVER")
+    else
+        [[ " ${FUNCTIONS[*]} " == *" $2 "* ]] || die "'$2' is not listed in infra/functions.txt (nor wxpay-server)"
+        [[ " ${ZIPPED[*]} " == *" $2 "* ]] && ZIPPED=("$2") || ZIPPED=()
+        FUNCTIONS=("$2"); IMAGES=("$2")
+    fi
 fi
 
 # Static Swift stdlib; lld with packed relative relocations (DT_RELR: ~1 MB less per binary than .rela.dyn, needs
@@ -56,7 +62,7 @@ SWIFT_FLAGS=(--static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pac
 build_binaries() {
     mkdir -p "$OUT/bin" "$OUT/logs"
     local product
-    for product in "${FUNCTIONS[@]}" "$FRONT"; do
+    for product in "${IMAGES[@]}"; do
         say "swift build -c release --static-swift-stdlib --product $product"
         if ! (cd "$ROOT" && swift build -c release --scratch-path "$SCRATCH" "${SWIFT_FLAGS[@]}" \
                 --product "$product") >"$OUT/logs/$product.log" 2>&1; then
@@ -147,10 +153,10 @@ build_scf() {
     done
 }
 
-# ---- image roots: one per function ---------------------------------------------------------------------------------
+# ---- image roots: one per function, and the server's ---------------------------------------------------------------
 build_rootfs() {
     local name rootfs soname path
-    for name in "${FUNCTIONS[@]}"; do
+    for name in "${IMAGES[@]}"; do
         rootfs="$OUT/image/$name/rootfs"
         rm -rf "$rootfs"
         mkdir -p "$rootfs"/{usr/local/bin,usr/lib/x86_64-linux-gnu,usr/lib64,etc/ssl/certs,tmp,run/secrets}
@@ -158,7 +164,8 @@ build_rootfs() {
         ln -s usr/lib "$rootfs/lib"
         ln -s usr/lib64 "$rootfs/lib64"
         install -m 0755 "$OUT/bin/$name" "$rootfs/usr/local/bin/$name"
-        install -m 0755 "$OUT/bin/$FRONT" "$rootfs/usr/local/bin/$FRONT"
+        # The image's entry point under one name for every image (a hard link: stored once).
+        ln "$rootfs/usr/local/bin/$name" "$rootfs/usr/local/bin/entrypoint"
         while IFS=$'\t' read -r soname path; do
             [[ "$soname" == MISSING ]] && die "a needed shared object is not installed: $path"
             if [[ "$soname" == "$LOADER" ]]; then
@@ -166,7 +173,7 @@ build_rootfs() {
             else
                 cp -L "$path" "$rootfs/usr/lib/x86_64-linux-gnu/$soname"
             fi
-        done < <(closure "$OUT/bin/$name" "$OUT/bin/$FRONT" "$(libcurl_path)")
+        done < <(closure "$OUT/bin/$name" "$(libcurl_path)")
         # libcurl's compiled-in CA bundle path: HTTPS to WeChat Pay verifies without any setting.
         cp -L /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
         printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/tmp:/sbin/nologin\n' \
@@ -179,20 +186,20 @@ build_rootfs() {
 }
 
 # ---- OCI images (buildah, from scratch) -----------------------------------------------------------------------------
-buildah_() { buildah --storage-driver vfs --root "$BUILDAH_ROOT" --runroot "$BUILDAH_ROOT/run" "$@"; }
+image_name() { [[ "$1" == "$SERVER" ]] && echo "$SERVER" || echo "wxpay-$1"; }
 
 build_image() {
     command -v buildah >/dev/null || die "buildah is missing (apt-get install buildah)"
     local name image
-    for name in "${FUNCTIONS[@]}"; do
-        image="wxpay-$name:$TAG"
+    for name in "${IMAGES[@]}"; do
+        image="$(image_name "$name"):$TAG"
         cp "$ROOT/infra/image/Containerfile" "$OUT/image/$name/Containerfile"
         buildah_ rmi -f "$image" >/dev/null 2>&1 || true
         buildah_ bud --isolation chroot --layers=false -q --build-arg "FUNCTION=$name" \
             -f "$OUT/image/$name/Containerfile" -t "$image" "$OUT/image/$name" >/dev/null
-        rm -f "$OUT/image/wxpay-$name.oci.tar"
-        buildah_ push -q "$image" "oci-archive:$OUT/image/wxpay-$name.oci.tar:$image" >/dev/null
-        say "image $image: $(stat -c %s "$OUT/image/wxpay-$name.oci.tar") bytes as an OCI archive"
+        rm -f "$OUT/image/$(image_name "$name").oci.tar"
+        buildah_ push -q "$image" "oci-archive:$OUT/image/$(image_name "$name").oci.tar:$image" >/dev/null
+        say "image $image: $(stat -c %s "$OUT/image/$(image_name "$name").oci.tar") bytes as an OCI archive"
     done
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make demo: the whole payment story against the local emulator, each step's JSON shown.
 #   create an intent (from a recorded tool call) -> pay it in the emulator -> the emulator POSTs the signed,
-#   encrypted notification to webhook (behind wxpay-http-front) -> poll status -> partial refund with a reason
+#   encrypted notification to POST /webhook of wxpay-server -> poll status -> partial refund with a reason
 #   summarized from a conversation -> score a batch with risk-batch.
 # Ports: EMU_PORT (default 8780) and FRONT_PORT (default 8781). A default port that another program holds is
 # replaced by the next free one; a port you set yourself must be free, or the demo stops and says so.
@@ -71,15 +71,15 @@ wait_listening() { # FILE PORT VAR: the listening line of the server logging to 
 }
 
 step "1. Local key set and secrets file (wxpay-emulator init)"
-"$BIN/wxpay-emulator" init --out "$DEMO" --port "$EMU_PORT" --notify-url "http://127.0.0.1:$FRONT_PORT/wxpay/notify" | jq .
+"$BIN/wxpay-emulator" init --out "$DEMO" --port "$EMU_PORT" --notify-url "http://127.0.0.1:$FRONT_PORT/webhook" | jq .
 export WXPAY_SECRETS_FILE="$DEMO/secrets.json"
 export WXPAY_EVENTS_FILE="$DEMO/events.ndjson"
 
-step "2. Start the emulator (:$EMU_PORT) and webhook behind wxpay-http-front (:$FRONT_PORT)"
+step "2. Start the emulator (:$EMU_PORT) and wxpay-server with POST /webhook (:$FRONT_PORT)"
 "$BIN/wxpay-emulator" serve --sandbox "$DEMO/sandbox.json" --notify-backoff 0.2,0.5,1 \
     --refund-delay 0.5 >"$DEMO/emulator.out" 2>"$DEMO/emulator.err" &
 pids+=($!)
-"$BIN/wxpay-http-front" --host 127.0.0.1 --port "$FRONT_PORT" --function "$BIN/webhook" \
+"$BIN/wxpay-server" --host 127.0.0.1 --port "$FRONT_PORT" --routes webhook,healthz,metrics \
     >"$DEMO/front.out" 2>"$DEMO/front.err" &
 pids+=($!)
 wait_listening "$DEMO/emulator.out" "$EMU_PORT" EMU_PORT; wait_listening "$DEMO/front.out" "$FRONT_PORT" FRONT_PORT
@@ -98,7 +98,7 @@ curl -s "127.0.0.1:$EMU_PORT/_emulator/orders" | jq '{orders: [.orders[]? // .[]
 step "5. The user pays in WeChat (emulator control API)"
 curl -s -XPOST "127.0.0.1:$EMU_PORT/_emulator/orders/$INTENT/pay" -d '{}' | jq '{notified, trade_state: .order.trade_state, transaction_id: .order.transaction_id}'
 
-step "6. WeChat notifies: emulator -> wxpay-http-front -> webhook (verify, decrypt, risk) -> events file"
+step "6. WeChat notifies: emulator -> wxpay-server POST /webhook (verify, decrypt, risk) -> events file"
 for _ in $(seq 1 50); do [ -s "$WXPAY_EVENTS_FILE" ] && break; sleep 0.1; done
 head -n 1 "$WXPAY_EVENTS_FILE" | jq .
 

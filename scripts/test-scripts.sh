@@ -5,6 +5,10 @@
 #                             repository; links into the repository resolve
 #   Tests/hostile/campaign.py every function as a process on hostile inputs: ends by itself, contract exit status,
 #                             one JSON object, no secret, no unbounded echo
+#   Tests/server/hostile.py   wxpay-server against slow, oversized, malformed and smuggling clients over loopback
+#                             sockets: deadlines, 431/413/400/405, keep-alive, 503 + Retry-After, SIGTERM drain
+#   Tests/server/platforms.py wxpay-server started by infra/scf-web/scf_bootstrap and infra/fc/bootstrap with their
+#                             descriptors' environment and ports; a signed notification through each
 #   Tests/faults/smoke.sh     fault campaigns, short: webhook (SIGKILLs, 64 appenders, broken storage, dead forward) and the payment functions under WeChat Pay faults
 #   Tests/interop/run.sh      the Python SDK wechatpayv3 as a client of the emulator, and decrypting its notifications
 #   examples/test.sh          the shell workflows (pay, expiry re-prompt, redaction, MCP) against the emulator
@@ -14,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export WXPAY_BIN_DIR="${WXPAY_BIN_DIR:-$(swift build --show-bin-path)}"
-suites=(Tests/tools/check_error_codes.py Tests/hostile/campaign.py Tests/interop/run.sh examples/test.sh examples/agent/test.sh
+suites=(Tests/tools/check_error_codes.py Tests/hostile/campaign.py Tests/server/hostile.py Tests/server/platforms.py Tests/interop/run.sh examples/test.sh examples/agent/test.sh
         infra/test.sh scripts/test-demo.sh)
 suites+=(Tests/faults/smoke.sh)
 failed=()

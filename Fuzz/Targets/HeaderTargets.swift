@@ -40,7 +40,7 @@ enum HeaderTargets {
         }
     }
 
-    static let requestHead = FuzzTarget(name: "http-request", summary: "an HTTP/1.1 request head (wxpay-http-front)") {
+    static let requestHead = FuzzTarget(name: "http-request", summary: "an HTTP/1.1 request head (WxPayHTTP.RequestHead)") {
         bytes in
         let end = RequestHead.end(in: bytes, from: 0) ?? bytes.count
         do throws(RequestHead.Refusal) {

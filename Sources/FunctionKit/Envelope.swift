@@ -25,6 +25,22 @@ public struct FunctionRequest: Sendable {
     /// The direct object, or the tool call's parsed arguments.
     private let payload: JSONValue?
 
+    /// An HTTP request as API Gateway would hand it over (`gateway`: the answer is only `statusCode`, `headers`,
+    /// `body`); an HTTP server builds it straight from the connection. Header names are lower-cased here.
+    public init(httpMethod: String, headers: [String: String], body: [UInt8], gateway: Bool = true) {
+        var lowered: [String: String] = [:]
+        for (name, value) in headers { lowered[name.lowercased()] = value }
+        self.init(envelope: .http(gateway: gateway), headers: lowered, body: body, method: httpMethod, payload: nil)
+    }
+
+    private init(envelope: Envelope, headers: [String: String], body: [UInt8], method: String?, payload: JSONValue?) {
+        self.envelope = envelope
+        self.headers = headers
+        self.body = body
+        self.method = method
+        self.payload = payload
+    }
+
     /// Case-insensitive header lookup.
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
 

@@ -74,26 +74,62 @@ public enum FunctionRunner {
     public static func invoke(
         _ bytes: [UInt8], descriptor: FunctionDescriptor, context: InvocationContext, handler: FunctionHandler
     ) -> (answer: JSONValue, exitStatus: Int32) {
-        var envelope: Envelope? = nil
-        do throws(FunctionError) {
-            guard bytes.count <= maxEventBytes else { throw .tooLarge(limit: maxEventBytes) }
-            let request: FunctionRequest
-            do throws(EnvelopeError) {
-                request = try FunctionRequest.parse(bytes, tools: descriptor.tools)
-            } catch {
-                envelope = error.envelope
-                throw error.error
-            }
-            envelope = request.envelope
-            let result = try handler(request, context)
-            return (Renderer.render(result, for: request.envelope), ExitStatus.ok)
-        } catch {
-            var logMeta: Logger.Metadata = ["code": .string(error.code), "exit": .stringConvertible(error.exitStatus)]
-            if let field = error.details["field"]?.stringValue { logMeta["field"] = .string(field) }
-            context.logger.log(level: error.exitStatus == ExitStatus.software ? .error : .warning,
-                               "\(error.message)", metadata: logMeta)
-            return (Renderer.render(error, for: envelope, httpErrorBody: descriptor.httpErrorBody), error.exitStatus)
+        let outcome = serve(bytes, descriptor: descriptor, context: context, handler: handler)
+        return (outcome.answer, outcome.exitStatus)
+    }
+
+    /// What one invocation came to: the rendered answer, the exit status, and the HTTP status of the result or of
+    /// the error (what an HTTP server in front of the function answers with; docs/errors.md).
+    public struct Outcome: Sendable {
+        /// The answer, rendered for the request's envelope.
+        public var answer: JSONValue
+        /// The exit status a function process would end with.
+        public var exitStatus: Int32
+        /// The result's status code, or the error's HTTP status.
+        public var httpStatus: Int
+        /// The error's code, when the invocation failed.
+        public var errorCode: String?
+    }
+
+    /// Handles one event's bytes like ``invoke(_:descriptor:context:handler:)``, telling the HTTP status too.
+    public static func serve(
+        _ bytes: [UInt8], descriptor: FunctionDescriptor, context: InvocationContext, handler: FunctionHandler
+    ) -> Outcome {
+        guard bytes.count <= maxEventBytes else {
+            return failure(.tooLarge(limit: maxEventBytes), envelope: nil, descriptor: descriptor, context: context)
         }
+        let request: FunctionRequest
+        do throws(EnvelopeError) {
+            request = try FunctionRequest.parse(bytes, tools: descriptor.tools)
+        } catch {
+            return failure(error.error, envelope: error.envelope, descriptor: descriptor, context: context)
+        }
+        return serve(request, descriptor: descriptor, context: context, handler: handler)
+    }
+
+    /// Handles one parsed request (an HTTP server builds it from the connection, with no event JSON in between).
+    public static func serve(
+        _ request: FunctionRequest, descriptor: FunctionDescriptor, context: InvocationContext,
+        handler: FunctionHandler
+    ) -> Outcome {
+        do throws(FunctionError) {
+            let result = try handler(request, context)
+            return Outcome(answer: Renderer.render(result, for: request.envelope), exitStatus: ExitStatus.ok,
+                           httpStatus: result.statusCode, errorCode: nil)
+        } catch {
+            return failure(error, envelope: request.envelope, descriptor: descriptor, context: context)
+        }
+    }
+
+    private static func failure(
+        _ error: FunctionError, envelope: Envelope?, descriptor: FunctionDescriptor, context: InvocationContext
+    ) -> Outcome {
+        var logMeta: Logger.Metadata = ["code": .string(error.code), "exit": .stringConvertible(error.exitStatus)]
+        if let field = error.details["field"]?.stringValue { logMeta["field"] = .string(field) }
+        context.logger.log(level: error.exitStatus == ExitStatus.software ? .error : .warning,
+                           "\(error.message)", metadata: logMeta)
+        return Outcome(answer: Renderer.render(error, for: envelope, httpErrorBody: descriptor.httpErrorBody),
+                       exitStatus: error.exitStatus, httpStatus: error.httpStatus, errorCode: error.code)
     }
 
     /// The process entry point of every function executable. Never returns.

@@ -59,17 +59,25 @@ public struct Secrets: Sendable, CustomStringConvertible {
     /// - Throws: `SECRETS_SOURCE_INVALID`, `SECRETS_NOT_FOUND`, `SECRETS_UNAVAILABLE` or `SECRETS_INVALID`
     ///   (exit 78), never quoting a secret value.
     public static func load(environment: [String: String]) throws(WxPayError) -> Secrets {
+        try parse(try document(environment: environment))
+    }
+
+    /// The file the secrets are read from, or `nil` when their source is not a file (the AWS extension): a
+    /// long-lived process may skip re-parsing a file that has not changed; any other source it asks every time.
+    /// - Throws: `SECRETS_SOURCE_INVALID` for a malformed `WXPAY_SECRETS_URL`.
+    public static func filePath(environment: [String: String]) throws(WxPayError) -> String? {
+        if case .file(let path) = try SecretsSource(environment: environment) { return path }
+        return nil
+    }
+
+    /// The secrets document's bytes, read from its source now (unparsed; ``parse(_:)`` validates them).
+    /// - Throws: as ``load(environment:)`` does before parsing.
+    public static func document(environment: [String: String]) throws(WxPayError) -> [UInt8] {
         switch try SecretsSource(environment: environment) {
         case .file(let path):
-            let bytes: [UInt8]
-            do {
-                bytes = try System.readFile(path, limit: maxBytes)
-            } catch {
-                throw .secretsNotFound(path, error.reason)
-            }
-            return try parse(bytes)
+            do { return try System.readFile(path, limit: maxBytes) } catch { throw .secretsNotFound(path, error.reason) }
         case .aws(let ssm, let name):
-            return try parse(try AWSSecretsExtension.value(ssm: ssm, name: name, environment: environment))
+            return try AWSSecretsExtension.value(ssm: ssm, name: name, environment: environment)
         }
     }
 

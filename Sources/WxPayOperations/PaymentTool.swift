@@ -14,13 +14,16 @@ public enum PaymentTool: String, Sendable, CaseIterable {
 
     /// Runs the tool on decoded `arguments`. The caller (a function executable or the MCP server) supplies the
     /// environment (secrets file, retry limit, risk rules), the deadline no call to WeChat Pay may outlive, the
-    /// logger of those calls, and the wall clock (Unix seconds).
+    /// logger of those calls, and the wall clock (Unix seconds). `secrets` reads the secrets of the call: anew from
+    /// the file when `nil`; a warm server passes a cache that re-reads the file whenever it changed.
     public func run(
         arguments: JSONValue, environment: [String: String], deadline: Deadline, logger: Logger,
-        now: @escaping @Sendable () -> Int64 = { System.unixTime() }
+        now: @escaping @Sendable () -> Int64 = { System.unixTime() },
+        secrets: (@Sendable ([String: String]) throws(WxPayError) -> Secrets)? = nil
     ) throws(WxPayError) -> JSONValue {
         func connect() throws(WxPayError) -> (Secrets, WxPayClient) {
-            try PaymentTool.connect(environment: environment, deadline: deadline, logger: logger, now: now)
+            try PaymentTool.connect(environment: environment, deadline: deadline, logger: logger, now: now,
+                                    secrets: secrets)
         }
         // Validate the input before reading secrets or calling anyone: a bad event has no effect.
         switch self {
@@ -75,9 +78,11 @@ public enum PaymentTool: String, Sendable, CaseIterable {
 
     /// Reads the secrets anew and makes a client bounded by the invocation's deadline.
     static func connect(
-        environment: [String: String], deadline: Deadline, logger: Logger, now: @escaping @Sendable () -> Int64
+        environment: [String: String], deadline: Deadline, logger: Logger, now: @escaping @Sendable () -> Int64,
+        secrets source: (@Sendable ([String: String]) throws(WxPayError) -> Secrets)? = nil
     ) throws(WxPayError) -> (Secrets, WxPayClient) {
-        let secrets = try Secrets.load(environment: environment)
+        let secrets: Secrets
+        if let source { secrets = try source(environment) } else { secrets = try Secrets.load(environment: environment) }
         let attempts = environment["WXPAY_MAX_ATTEMPTS"].flatMap(Int.init).map { max(1, min($0, 10)) } ?? 3
         let client = WxPayClient(
             secrets: secrets, deadline: deadline, retry: RetryPolicy(maxAttempts: attempts), now: now,
