@@ -5,6 +5,7 @@
 # Throughput is reported per CPU-second (user + sys of the process: what one core does, unaffected by other
 # work on a shared machine) and per wall-clock second.
 # Usage: Benchmarks/risk/run.sh [BINARY]   (default: builds release, static stdlib, into .build-risk-release)
+#        RISK_BENCH_RUNS=3 Benchmarks/risk/run.sh   (1M and 10M alternated three times; the least CPU of each compared)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin=${1:-}
@@ -44,12 +45,21 @@ measure() {  # name, input command
 }
 
 echo "risk-batch benchmark: $(basename "$bin"), input ~$(( $(wc -c < "$data/1m.ndjson") / 1000000 )) bytes/tx, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-measure 1m cat "$data/1m.ndjson"
-measure 10m bash -c "cat '$data/1m.ndjson'; for k in 1 2 3 4 5 6 7 8 9; do cat '$data/1m-part'\$k.ndjson; done"
 cpu_per_tx() {  # name -> CPU seconds per transaction
     awk -F': ' -v l="$(wc -l < "$data/$1.out")" '/User time|System time/ { c += $2 } END { printf "%.12f", c / l }' "$data/$1.time"
 }
-awk -v a="$(cpu_per_tx 1m)" -v b="$(cpu_per_tx 10m)" 'BEGIN { printf "10m/1m CPU per transaction: %.2fx\n", b / a }'
+# RISK_BENCH_RUNS=N alternates the two N times and compares the least CPU per transaction of each: on a shared
+# machine a 10M run (a minute or more) meets more of the other processes' load than a 1M run (seconds).
+runs=${RISK_BENCH_RUNS:-1}
+best1=1; best10=1
+for r in $(seq "$runs"); do
+    measure 1m cat "$data/1m.ndjson"
+    measure 10m bash -c "cat '$data/1m.ndjson'; for k in 1 2 3 4 5 6 7 8 9; do cat '$data/1m-part'\$k.ndjson; done"
+    best1=$(awk -v a="$best1" -v b="$(cpu_per_tx 1m)" 'BEGIN { print (b < a ? b : a) }')
+    best10=$(awk -v a="$best10" -v b="$(cpu_per_tx 10m)" 'BEGIN { print (b < a ? b : a) }')
+done
+awk -v a="$best1" -v b="$best10" -v n="$runs" 'BEGIN {
+    printf "10m/1m CPU per transaction: %.2fx (least of %d: %.0f and %.0f tx per CPU-second)\n", b / a, n, 1 / a, 1 / b }'
 for name in 1m 10m; do  # the same workload at both lengths: the share of records each action got
     python3 -c 'import json, sys; s = json.loads(open(sys.argv[1]).readline())["summary"]; n = s["records"]
 print(sys.argv[2], " ".join("%s %.2f%%" % (k, 100 * v / n) for k, v in s["actions"].items()))' "$data/$name.summary" "$name"
