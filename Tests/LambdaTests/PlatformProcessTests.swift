@@ -94,6 +94,34 @@ struct PlatformProcessTests {
         #expect(try Child.run(webhook, ["--scf"]).status == 64)
     }
 
+    @Test("CLI: the secrets contract holds for the new sources: exit 78, a stable code, no value, no token")
+    func cliExitStatuses() throws {
+        let merchant = try Merchant()
+        let ext = try FakeSecretsExtension()
+        defer { ext.stop() }
+        let resource = merchant.builder.transaction(outTradeNo: "T-CLI-1", amount: 1999, openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o")
+        let (headers, body) = try merchant.builder.notification(eventType: "TRANSACTION.SUCCESS", resource: resource)
+        let event = try JSONCoding.string(NotificationBuilder.envelope(headers: headers, body: body))
+        let base = ext.environment.merging(["WXPAY_SECRETS_URL": "aws-secretsmanager://prod/wxpay"]) { $1 }
+
+        ext.setSecret("prod/wxpay", try merchant.secretsText())
+        let ok = try Child.run(webhook, stdin: event, environment: base)
+        #expect(ok.status == 0, "stderr: \(ok.stderr)")
+
+        ext.fail(with: CannedResponse(status: 503, body: Array("\(try merchant.secretsText()) \(ext.token)".utf8)))
+        let down = try Child.run(webhook, stdin: event, environment: base)
+        ext.fail(with: nil)
+        let refused = try Child.run(webhook, stdin: event, environment: base.merging(["AWS_SESSION_TOKEN": "x"]) { $1 })
+        let badURL = try Child.run(webhook, stdin: event, environment: ["WXPAY_SECRETS_URL": "s3://bucket/secrets.json"])
+        for (run, code) in [(down, "SECRETS_UNAVAILABLE"), (refused, "SECRETS_UNAVAILABLE"), (badURL, "SECRETS_SOURCE_INVALID")] {
+            #expect(run.status == 78, "stderr: \(run.stderr)")
+            #expect(try bodyObject(JSONCoding.value(from: run.stdout))["error"]?["code"] == .string(code))
+            let printed = String(decoding: run.stdout, as: UTF8.self) + run.stderr
+            for value in try merchant.secretValues() { #expect(!printed.contains(value), "a secret value was printed") }
+            #expect(!printed.contains(ext.token), "the session token was printed")
+        }
+    }
+
     @Test("Lambda + Secrets Manager through the extension: rotation on the next invocation, failures never printed")
     func lambdaWithSecretsManager() throws {
         let scratch = try Scratch()
