@@ -10,9 +10,9 @@ deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  $(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; fi
-	@python3 -c 'import wechatpayv3, yaml, fastapi, uvicorn' 2>/dev/null \
-	  || python3 -m pip install -q wechatpayv3 jsonschema pyyaml fastapi uvicorn 2>/dev/null \
-	  || python3 -m pip install -q --break-system-packages wechatpayv3 jsonschema pyyaml fastapi uvicorn
+	@python3 -c 'import wechatpayv3, yaml, fastapi, uvicorn, mcp' 2>/dev/null \
+	  || python3 -m pip install -q wechatpayv3 jsonschema pyyaml fastapi uvicorn mcp 2>/dev/null \
+	  || python3 -m pip install -q --break-system-packages wechatpayv3 jsonschema pyyaml fastapi uvicorn mcp
 
 build: deps
 	swift build

@@ -175,7 +175,8 @@ let package = Package(
             name: "wxpay-server",
             dependencies: [
                 "KitCore", "FunctionKit", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayOperations", "WxPayRisk",
-                "PaymentFunctions", "WebhookFunction",
+                "PaymentFunctions", "WebhookFunction", "PaymentMCP",
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

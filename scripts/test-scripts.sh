@@ -10,6 +10,8 @@
 #   Tests/server/platforms.py wxpay-server started by infra/scf-web/scf_bootstrap and infra/fc/bootstrap with their
 #                             descriptors' environment and ports; a signed notification through each
 #   Tests/faults/smoke.sh     fault campaigns, short: webhook (SIGKILLs, 64 appenders, broken storage, dead forward) and the payment functions under WeChat Pay faults
+#   Tests/mcp/remote.sh      wxpay-server's /mcp (MCP Streamable HTTP) driven by the Python mcp client: bearer 401s,
+#                             the four tools, one order per idempotency key across /mcp and create-intent
 #   Tests/interop/run.sh      the Python SDK wechatpayv3 as a client of the emulator, and decrypting its notifications
 #   examples/test.sh          the shell workflows (pay, expiry re-prompt, redaction, MCP) against the emulator
 #   examples/agent/test.sh    the agent loop against a stub OpenAI-compatible server: no raw identifier reaches it
@@ -18,7 +20,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export WXPAY_BIN_DIR="${WXPAY_BIN_DIR:-$(swift build --show-bin-path)}"
-suites=(Tests/tools/check_error_codes.py Tests/hostile/campaign.py Tests/server/hostile.py Tests/server/platforms.py Tests/interop/run.sh examples/test.sh examples/agent/test.sh
+suites=(Tests/tools/check_error_codes.py Tests/hostile/campaign.py Tests/server/hostile.py Tests/server/platforms.py
+        Tests/mcp/remote.sh Tests/interop/run.sh examples/test.sh examples/agent/test.sh
         infra/test.sh scripts/test-demo.sh)
 suites+=(Tests/faults/smoke.sh)
 failed=()

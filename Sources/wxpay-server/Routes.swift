@@ -9,6 +9,7 @@ enum Route: String, CaseIterable, Sendable {
     case closeIntent = "close-intent"
     case refund
     case riskBatch = "risk-batch"
+    case mcp
     case healthz
     case metrics
 
@@ -18,8 +19,11 @@ enum Route: String, CaseIterable, Sendable {
     /// `/webhook`, `/create-intent`, ...
     var path: String { "/" + rawValue }
 
-    /// The one method the route takes.
+    /// The method the route takes (`/mcp` also takes DELETE, which ends an MCP session).
     var method: HTTPRequest.Method { self == .healthz || self == .metrics ? .get : .post }
+
+    /// Every method the route takes.
+    var methods: [HTTPRequest.Method] { self == .mcp ? [.post, .delete] : [method] }
 
     /// Whether the route needs `Authorization: Bearer <one of server_tokens>`.
     var isProtected: Bool {

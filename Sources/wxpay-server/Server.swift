@@ -49,12 +49,18 @@ final class WxPayServer: Sendable {
     let pool: NIOThreadPool
     private let inFlight = Atomic<Int>(0)
     private let enabled: Set<Route>
+    /// The remote MCP endpoint, when `/mcp` is served.
+    let mcp: MCPRoute?
 
-    init(settings: ServerSettings, environment: [String: String], logger: Logger) {
+    /// - Throws: `USAGE` when `/mcp` is served and `WXPAY_MCP_TOOLS` / `WXPAY_MCP_DISABLE` name an unknown tool.
+    init(settings: ServerSettings, environment: [String: String], logger: Logger) throws {
         self.settings = settings
         self.environment = environment
         self.logger = logger
         enabled = Set(settings.routes)
+        let loopback = ["127.0.0.1", "localhost", "::1"].contains(settings.host)
+        mcp = enabled.contains(.mcp)
+            ? try MCPRoute(environment: environment, loopbackOnly: loopback, logger: logger) : nil
         pool = NIOThreadPool(numberOfThreads: settings.threads)
         pool.start()
     }
@@ -99,10 +105,11 @@ final class WxPayServer: Sendable {
         guard let route else {
             return WxPayServer.error(.notFound, code: "NOT_FOUND", message: "no such route: \(request.uri.path)")
         }
-        guard request.method == route.method else {
+        guard route.methods.contains(request.method) else {
+            let allowed = route.methods.map(\.rawValue).joined(separator: ", ")
             var response = WxPayServer.error(.methodNotAllowed, code: "METHOD_NOT_ALLOWED",
-                                             message: "\(route.path) takes \(route.method.rawValue)")
-            response.headers[.allow] = route.method.rawValue
+                                             message: "\(route.path) takes \(allowed)")
+            response.headers[.allow] = allowed
             return response
         }
         switch route {
@@ -139,6 +146,9 @@ final class WxPayServer: Sendable {
         defer { release() }
         let context = invocationContext(requestID: requestID, budget: route == .webhook
                                         ? WebhookFunction.descriptor.timeBudget : 10)
+        if route == .mcp, let mcp {
+            return await mcp.respond(request, body: body)
+        }
         if route == .webhook {
             var headers: [String: String] = [:]
             for field in request.headers where headers[field.name.canonicalName] == nil {

@@ -6,6 +6,7 @@ import KitCore
 import Logging
 import NIOCore
 import NIOPosix
+import WxPayCore
 
 /// `wxpay-server`: one warm HTTP server that hosts every function in-process (docs/server.md).
 ///
@@ -19,13 +20,15 @@ struct ServerCommand: AsyncParsableCommand {
             ROUTES  POST /webhook (a WeChat Pay notification, answered as the webhook function answers it behind API
                     Gateway, hand-off included), POST /create-intent, /intent-status, /close-intent, /refund (each the
                     function's own event JSON in, its output JSON out, the HTTP status from the error code),
-                    POST /risk-batch (NDJSON streamed in and out), GET /healthz, GET /metrics (Prometheus).
+                    POST /risk-batch (NDJSON streamed in and out), POST /mcp (the payment tools over MCP Streamable
+                    HTTP, as wxpay-mcp serves them on stdio), GET /healthz, GET /metrics (Prometheus).
                     Every route but webhook, healthz and metrics needs Authorization: Bearer <one of server_tokens
                     in the secrets file>. Routes not named by --routes answer 404.
             ENV     Each option has a WXPAY_SERVER_* variable (the flag wins): WXPAY_SERVER_HOST, WXPAY_SERVER_PORT
                     (else PORT), WXPAY_SERVER_ROUTES, WXPAY_SERVER_MAX_BODY_BYTES, WXPAY_SERVER_MAX_HEADER_BYTES,
                     WXPAY_SERVER_HEADER_TIMEOUT_MS, WXPAY_SERVER_REQUEST_TIMEOUT_MS, WXPAY_SERVER_MAX_CONCURRENT,
-                    WXPAY_SERVER_THREADS. The functions' own variables apply as well (WXPAY_SECRETS_FILE,
+                    WXPAY_SERVER_THREADS. /mcp reads WXPAY_MCP_TOOLS and WXPAY_MCP_DISABLE as wxpay-mcp does.
+                    The functions' own variables apply as well (WXPAY_SECRETS_FILE,
                     WXPAY_EVENTS_FILE, WXPAY_EVENTS_SEAL, WXPAY_FORWARD_TIMEOUT_MS, WXPAY_RISK_RULES, LOG_LEVEL, ...).
             OUTPUT  {"listening": "http://HOST:PORT"} on stdout once bound; one JSON log line per request on stderr.
             SIGNALS SIGTERM and SIGINT stop accepting, finish the requests in flight, then exit 0.
@@ -88,7 +91,11 @@ struct ServerCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
         ServerMetrics.bootstrap()
         let logger = Logger(label: "wxpay-server")
-        let server = WxPayServer(settings: settings, environment: environment, logger: logger)
+        let server: WxPayServer
+        do { server = try WxPayServer(settings: settings, environment: environment, logger: logger) } catch let error as WxPayError {
+            logger.error("\(error.message)", metadata: ["code": .string(error.code)])
+            throw ExitCode(error.exitStatus)
+        }
 
         let limits = ConnectionGuard.Limits(headerTimeout: settings.headerTimeout,
                                             requestTimeout: settings.requestTimeout)

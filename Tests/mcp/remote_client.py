@@ -45,10 +45,20 @@ def raw_post(url, token):
         return e.code, dict(e.headers)
 
 
+def field(obj, snake, camel):
+    """An attribute under the mcp package's 2.x name (snake_case) or its 1.x name (camelCase)."""
+    return getattr(obj, snake) if hasattr(obj, snake) else getattr(obj, camel)
+
+
 def structured(result):
-    if getattr(result, "structuredContent", None) is not None:
-        return result.structuredContent
+    content = field(result, "structured_content", "structuredContent")
+    if content is not None:
+        return content
     return json.loads(result.content[0].text)
+
+
+def is_error(result):
+    return bool(field(result, "is_error", "isError"))
 
 
 async def session_checks(url, token, create_intent):
@@ -60,7 +70,7 @@ async def session_checks(url, token, create_intent):
             async with ClientSession(read, write) as session:
                 init = await session.initialize()
                 check("initialize answers the server's name and the tools capability",
-                      init.serverInfo.name == "wxpay-mcp" and init.capabilities.tools is not None, init)
+                      field(init, "server_info", "serverInfo").name == "wxpay-mcp" and init.capabilities.tools is not None, init)
                 tools = await session.list_tools()
                 names = sorted(t.name for t in tools.tools)
                 check("tools/list shows the four payment tools", names == sorted(
@@ -68,7 +78,7 @@ async def session_checks(url, token, create_intent):
                 args = {"amount": 1999, "description": "Remote MCP plan", "idempotency_key": key, "channel": "native"}
                 first = await session.call_tool("create_payment_intent", args)
                 one = structured(first)
-                check("create_payment_intent creates an intent", not first.isError
+                check("create_payment_intent creates an intent", not is_error(first)
                       and one.get("status") == "requires_confirmation" and one.get("intent_id"), one)
                 again = structured(await session.call_tool("create_payment_intent", args))
                 check("the same idempotency key over /mcp answers the same intent",
@@ -79,7 +89,7 @@ async def session_checks(url, token, create_intent):
                 bad = await session.call_tool("create_payment_intent", {"amount": "ten"})
                 err = structured(bad)
                 check("a bad argument is an isError result with the error object",
-                      bad.isError and err.get("error", {}).get("code") == "INVALID_FIELD", err)
+                      is_error(bad) and err.get("error", {}).get("code") == "INVALID_FIELD", err)
     # The same key through the executable: the same intent, not a second order.
     event = json.dumps({"amount": 1999, "description": "Remote MCP plan", "idempotency_key": key,
                         "channel": "native"})
