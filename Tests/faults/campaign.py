@@ -903,6 +903,11 @@ def campaign_wechat(ctx, rng, short):
 
 CAMPAIGNS = {"kill": campaign_kill, "concurrent": campaign_concurrent, "storage": campaign_storage,
              "forward": campaign_forward, "wechat": campaign_wechat}
+# wxpay-server's hand-off under SIGKILL and 64 concurrent requests, and the soak (Tests/faults/server_campaign.py)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import server_campaign  # noqa: E402
+server_campaign.base = sys.modules[__name__]
+CAMPAIGNS.update(server_campaign.SERVER_CAMPAIGNS)
 
 
 def main():
@@ -918,7 +923,8 @@ def main():
     if not args.bin_dir:
         args.bin_dir = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, capture_output=True,
                                       text=True, check=True).stdout.strip()
-    for exe in ("webhook", "wxpay-simulate", "wxpay-emulator", "create-intent", "intent-status", "close-intent", "refund"):
+    for exe in ("webhook", "wxpay-simulate", "wxpay-emulator", "create-intent", "intent-status", "close-intent", "refund",
+                "wxpay-server"):
         if not os.access(os.path.join(args.bin_dir, exe), os.X_OK):
             print("missing %s in %s (swift build first)" % (exe, args.bin_dir), file=sys.stderr)
             return 2
