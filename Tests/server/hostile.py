@@ -191,6 +191,10 @@ def slowloris(workdir):
     server = Server(workdir, "--header-timeout-ms", "3000", "--request-timeout-ms", "6000", "--max-concurrent", "8")
     try:
         n = notifications(workdir, 12)
+        # Warm: the first request parses the secrets file and loads the keys (cold start is not what is measured).
+        response, s = exchange(server, webhook_request(n[11], close=True))
+        check(response is not None and response[0] == 200, "a first request before the tricklers: 200")
+        s.close()
         tricklers = []
         for i in range(200):
             s = server.connect()
@@ -245,7 +249,8 @@ def slowloris(workdir):
             s.close()
             time.sleep(0.3)
         check(all(st == 200 for st in statuses), f"normal requests answered 200 among the tricklers: {statuses}")
-        check(max(latencies) < 0.1, f"every normal request answered within 100 ms (max {max(latencies) * 1000:.1f} ms)")
+        check(max(latencies) < 0.1, "every normal request answered within 100 ms (ms: "
+              + ", ".join(f"{t * 1000:.1f}" for t in latencies) + ")")
         time.sleep(7.5)
         stop.set()
         thread.join(5)
