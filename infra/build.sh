@@ -186,6 +186,8 @@ build_rootfs() {
 }
 
 # ---- OCI images (buildah, from scratch) -----------------------------------------------------------------------------
+buildah_() { buildah --storage-driver vfs --root "$BUILDAH_ROOT" --runroot "$BUILDAH_ROOT/run" "$@"; }
+# The image of a name: wxpay-NAME for a function, wxpay-server for the server.
 image_name() { [[ "$1" == "$SERVER" ]] && echo "$SERVER" || echo "wxpay-$1"; }
 
 build_image() {

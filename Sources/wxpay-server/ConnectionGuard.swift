@@ -9,8 +9,8 @@ import WxPayCrypto
 /// HTTP decoder (docs/server.md#hostile-clients):
 ///
 /// - **Header deadline**: a request head must be complete within `headerTimeout` of the connection opening (or of
-///   the previous response), however the bytes trickle in: else 408 and the connection closes. An idle keep-alive
-///   connection is closed the same way.
+///   the previous response), however the bytes trickle in: else 408 and the connection closes. A keep-alive
+///   connection idle (or trickling) after an answered request is closed at the same deadline, without a 408.
 /// - **Request deadline**: head and body must be complete within `requestTimeout`: else 408 (or, when a response
 ///   is already under way, a plain close).
 /// - **Parse errors** answer and close: a head over the size limit 431, an unknown method 405, anything else the
@@ -37,6 +37,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var readingRequest = false
     /// The current request was answered (its response's end was written).
     private var answered = false
+    /// At least one request was answered on this connection (so waiting for a head may just be keep-alive idling).
+    private var servedOne = false
     private var closeAfterResponse = false
     private var closed = false
 
@@ -109,6 +111,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         case .end:
             responding = false
             answered = true
+            servedOne = true
             if closeAfterResponse {
                 let channel = context.channel
                 let done = promise ?? context.eventLoop.makePromise()
@@ -130,8 +133,15 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         headerTimer = context.eventLoop.scheduleTask(in: limits.headerTimeout) {
             let (handler, context) = bound.value
             handler.headerTimer = nil
-            handler.refuse(context: context, status: .requestTimeout, code: "REQUEST_TIMEOUT",
-                           message: "the request head did not arrive in time")
+            if handler.servedOne {
+                // An idle keep-alive connection: closed without an unsolicited answer a client could misread.
+                handler.cancelTimers()
+                handler.closed = true
+                context.close(promise: nil)
+            } else {
+                handler.refuse(context: context, status: .requestTimeout, code: "REQUEST_TIMEOUT",
+                               message: "the request head did not arrive in time")
+            }
         }
         requestTimer = context.eventLoop.scheduleTask(in: limits.requestTimeout) {
             let (handler, context) = bound.value
