@@ -29,7 +29,8 @@ public final class RedisServer: @unchecked Sendable {
         let limit = MonotonicClock.now() + 10
         while !process.stdoutSoFar.contains("Ready to accept connections") {
             guard process.isRunning, MonotonicClock.now() < limit else {
-                let result = process.terminate()
+                kill(process.pid, SIGKILL)
+                let result = process.wait()
                 dir.remove()
                 throw SetupFailure("redis-server did not start: \(result.stdoutText.suffix(500))")
             }
@@ -40,9 +41,11 @@ public final class RedisServer: @unchecked Sendable {
     /// `redis://127.0.0.1:<port>/<db>`.
     public func url(db: Int = 0) -> String { "redis://127.0.0.1:\(port)/\(db)" }
 
-    /// Stops the server and removes its directory.
+    /// Stops the server (SIGKILL to this process only: a child of the test runner inherits its blocked SIGTERM, and
+    /// the server keeps nothing) and removes its directory.
     public func stop() {
-        process.terminate()
+        kill(process.pid, SIGKILL)
+        _ = process.wait()
         dir.remove()
     }
 }
