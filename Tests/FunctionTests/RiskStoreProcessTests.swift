@@ -181,4 +181,48 @@ struct RiskStoreProcessTests {
         let detail = outcome.risk["reasons"]?.arrayValue?.first { $0["rule"] == "history_unavailable" }?["detail"]
         #expect(detail?.stringValue?.contains("sqlite:PATH or redis://") == true, "\(outcome.risk)")
     }
+
+    // MARK: risk-batch
+
+    static func batchLines(payer: String, from first: Int, count: Int, start: String) -> String {
+        (first..<(first + count)).map { i in
+            #"{"id":"b\#(i)","amount":1000,"currency":"CNY","description":"coffee","user_openid":"\#(payer)","#
+                + #""created_at":"\#(start)\#(String(format: "%02d", i))+08:00","type":"payment"}"#
+        }.joined(separator: "\n") + "\n"
+    }
+
+    @Test("risk-batch: a second run sees the first run's payments through the store (SQLite, Redis)")
+    func riskBatchAcrossRuns() throws {
+        try Self.withStores { name, store in
+            let env = ["PATH": "/usr/bin:/bin", "WXPAY_RISK_STORE": store, "WXPAY_RISK_STORE_TIMEOUT_MS": "2000"]
+            let first = try runProcess(Executables.path("risk-batch"), stdin: Array(
+                Self.batchLines(payer: "oBatch_\(name)", from: 0, count: 3, start: "2026-11-23T18:25:").utf8),
+                environment: env)
+            #expect(first.status == 0, "\(first)")
+            #expect(!first.stdoutText.contains("velocity_payer_count"), "\(name): \(first.stdoutText)")
+            #expect(!first.stdoutText.contains("history_unavailable"), "\(name): \(first.stdoutText)")
+            // Three more payments a minute later, in a new process: the engine alone sees three, the store six.
+            let second = try runProcess(Executables.path("risk-batch"), stdin: Array(
+                Self.batchLines(payer: "oBatch_\(name)", from: 10, count: 3, start: "2026-11-23T18:26:").utf8),
+                environment: env)
+            #expect(second.status == 0, "\(second)")
+            let last = try JSONCoding.value(from: Array(try #require(second.stdoutText.split(separator: "\n").last).utf8))
+            let reasons = last["reasons"]?.arrayValue ?? []
+            let velocity = reasons.first { $0["rule"] == "velocity_payer_count" }
+            #expect(velocity?["detail"]?.stringValue?.hasPrefix("6 payments from this payer") == true, "\(name): \(last)")
+            // Without the store, the same second run is clean.
+            let alone = try runProcess(Executables.path("risk-batch"), stdin: Array(
+                Self.batchLines(payer: "oBatch_\(name)", from: 10, count: 3, start: "2026-11-23T18:26:").utf8),
+                environment: ["PATH": "/usr/bin:/bin"])
+            #expect(!alone.stdoutText.contains("velocity_payer_count"), "\(alone.stdoutText)")
+        }
+    }
+
+    @Test("risk-batch: an invalid WXPAY_RISK_STORE exits 78 with RISK_STORE_INVALID")
+    func riskBatchInvalidStore() throws {
+        let result = try runProcess(Executables.path("risk-batch"), stdin: Array(RiskBatchProcessTests.good.utf8),
+                                    environment: ["PATH": "/usr/bin:/bin", "WXPAY_RISK_STORE": "sqlite:"])
+        #expect(result.status == 78, "\(result)")
+        #expect(try result.json()["error"]?["code"] == "RISK_STORE_INVALID", "\(result)")
+    }
 }
