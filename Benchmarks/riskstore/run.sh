@@ -5,6 +5,8 @@
 # cost of each store over stateless (target: at most 1 ms).
 #
 #   Benchmarks/riskstore/run.sh [N]      # N notifications (default 300), from 40 payers
+# Then `risk-batch` over BATCH_N transactions (default 20000) in one process per configuration: the store's cost per
+# transaction once its library is loaded and its connection open (a warm Lambda, a long-running server).
 #
 # Environment: N, SCRATCH (release scratch path, default .build-release), JSON_OUT (write raw timings).
 set -euo pipefail
@@ -21,6 +23,7 @@ FLAGS=(--static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-rela
        -Xlinker --icf=all)
 echo "building webhook (release, as infra/build.sh) in $SCRATCH, wxpay-simulate (debug: it only prints the events)" >&2
 swift build -c release --scratch-path "$SCRATCH" "${FLAGS[@]}" --product webhook >&2
+swift build -c release --scratch-path "$SCRATCH" "${FLAGS[@]}" --product risk-batch >&2
 swift build --product wxpay-simulate >&2
 BIN="$(swift build -c release --scratch-path "$SCRATCH" "${FLAGS[@]}" --show-bin-path)"
 SIM="$(swift build --show-bin-path)/wxpay-simulate"
@@ -41,5 +44,10 @@ for _ in $(seq 100); do
     sleep 0.05
 done
 
+status=0
 python3 "$HERE/bench.py" --webhook "$BIN/webhook" --simulate "$SIM" --keys "$WORK/keys" -n "$N" \
-    --sqlite "$WORK/risk.db" --redis "redis://127.0.0.1:$PORT/0" ${JSON_OUT:+--json "$JSON_OUT"}
+    --sqlite "$WORK/risk.db" --redis "redis://127.0.0.1:$PORT/0" ${JSON_OUT:+--json "$JSON_OUT"} || status=$?
+# The same stores inside one process (a warm Lambda, a server): the cost per transaction once connected.
+python3 "$HERE/batch.py" --risk-batch "$BIN/risk-batch" --sqlite-dir "$WORK" --redis "redis://127.0.0.1:$PORT" \
+    -n "${BATCH_N:-20000}"
+exit $status

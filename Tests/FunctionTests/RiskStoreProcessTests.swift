@@ -121,6 +121,31 @@ struct RiskStoreProcessTests {
         }
     }
 
+    @Test("12 webhook processes at once on one SQLite file: every payment is kept, none is lost or refused")
+    func concurrentProcesses() throws {
+        let dir = try TemporaryDirectory(prefix: "wxpay-riskstore")
+        defer { dir.remove() }
+        let store = "sqlite:" + dir.path + "/risk.db"
+        let world = try World(WebhookProcessTests.secrets())
+        defer { world.dir.remove() }
+        let env = world.environment(events: false, extra: ["WXPAY_RISK_STORE": store,
+                                                           "WXPAY_RISK_STORE_TIMEOUT_MS": "5000"])
+        let now = System.unixTime()
+        let events = try (1...12).map { i in
+            try JSONCoding.encode(try Self.payment("AK-conc-\(i)", openid: "oConcurrent", paidAt: now - 60))
+        }
+        let children = try events.map { try ChildProcess(Executables.path("webhook"), stdin: $0, environment: env) }
+        for child in children {
+            let result = child.wait()
+            #expect(result.status == 0, "\(result)")
+            #expect(!result.stdoutText.contains("history_unavailable"), "\(result.stdoutText)")
+        }
+        let last = try Self.deliver(world, try Self.payment("AK-conc-13", openid: "oConcurrent", paidAt: now - 30),
+                                    store: store)
+        let detail = last.risk["reasons"]?.arrayValue?.first { $0["rule"] == "velocity_payer_count" }?["detail"]
+        #expect(detail?.stringValue?.hasPrefix("13 payments from this payer") == true, "\(last.risk)")
+    }
+
     // MARK: The store never costs a notification
 
     /// webhook with a failing store: 200 on time, `history_unavailable` in the reasons, the stateless decision kept.
