@@ -73,6 +73,9 @@ FunctionRunner.main(descriptor) { request, context throws(WxPayError) in
     var event = try NotificationProcessor.process(header: request.header, body: request.body, secrets: secrets, now: now)
     event.risk = NotificationRisk.score(event, rules: rules, now: now,
                                         history: RiskHistory.configured(environment: context.environment))
+    if let down = event.risk?["reasons"]?.arrayValue?.first(where: { $0["rule"] == "history_unavailable" }) {
+        context.logger.warning("risk store unavailable", metadata: ["detail": .string(down["detail"]?.stringValue ?? "")])
+    }
     let json = event.json
     try handoff.deliver(json, now: now, deadline: context.deadline)
     // The order number identifies a payment: logged only under SM4 when sealing is on (PIPL), else as is.

@@ -156,6 +156,8 @@ struct RiskStoreProcessTests {
         let outcome = try Self.deliver(world, try Self.payment("AK-down-1", openid: "oDown"), store: store, timeoutMs: nil,
                                        sourceLocation: sourceLocation)
         #expect(outcome.rules.contains("history_unavailable"), "\(what): \(outcome.risk)", sourceLocation: sourceLocation)
+        #expect(outcome.result.stderr.contains("risk store unavailable"), "\(what): no warning logged",
+                sourceLocation: sourceLocation)
         #expect(outcome.risk["action"] == "approve", "\(what): \(outcome.risk)", sourceLocation: sourceLocation)
         // webhook's time budget is 0.45 s; the whole process (start, verify, decrypt, score, answer) stays well under.
         if outcome.result.seconds >= 0.45 {
