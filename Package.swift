@@ -14,8 +14,12 @@
 //                                                                     \-> WxPayTime (RFC 3339; also under WxPayRisk)
 //   KitCore (JSON values, the function error, exit statuses, base64, POSIX helpers) is under all of these;
 //   WxPayRisk stands on the standard library, WxPayTime and libc alone.
-// Only WxPayCrypto and WxPayHTTP touch C libraries. The emulator and wxpay-server (Hummingbird) are the only
-// targets that link SwiftNIO, and no function binary depends on them. The project's own targets build with warnings as errors.
+//   WxPayRiskStore (history across invocations, WXPAY_RISK_STORE) -> WxPayRisk, WxPayCrypto, KitCore,
+//                                                                    CWxSQLite, CWxHiredis (dlopen, not linked);
+//   WxPayNotifications, WxPayOperations, WebhookFunction and risk-batch use it.
+// Only WxPayCrypto, WxPayHTTP and WxPayRiskStore touch C libraries. The emulator and wxpay-server (Hummingbird) are the
+// only targets that link SwiftNIO, and no function binary depends on them. The project's own targets build with
+// warnings as errors.
 import PackageDescription
 
 let speedSettings: [SwiftSetting] = [
@@ -78,6 +82,15 @@ let package = Package(
             name: "CWxCurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // SQLite and hiredis: headers only; WxPayRiskStore loads the libraries with dlopen on first use.
+        .systemLibrary(
+            name: "CWxSQLite",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CWxHiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
 
         // MARK: What everything shares: JSON values, the function error, exit statuses, base64, POSIX helpers
         .target(name: "KitCore", swiftSettings: swiftSettings),
@@ -116,6 +129,13 @@ let package = Package(
         // file; no Foundation, no other target)
         .target(name: "WxPayRisk", dependencies: ["WxPayTime"], swiftSettings: speedSettings),
 
+        // MARK: Risk store: payer, device and IP history across invocations (SQLite or Redis, both dlopen'ed)
+        .target(
+            name: "WxPayRiskStore",
+            dependencies: ["CWxSQLite", "CWxHiredis", "KitCore", "WxPayCrypto", "WxPayRisk"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Privacy proxy (PIPL): PII detection, placeholders, SM4/SM3 sealing (no C: crypto via WxPayCrypto)
         .target(name: "WxPayPrivacy", dependencies: ["KitCore", "WxPayCore", "WxPayCrypto"],
                 swiftSettings: swiftSettings),
@@ -124,12 +144,12 @@ let package = Package(
         // binary links neither the payment operations nor their client code.
         .target(
             name: "WxPayNotifications",
-            dependencies: ["KitCore", "WxPayCore", "WxPayRisk"],
+            dependencies: ["KitCore", "WxPayCore", "WxPayRisk", "WxPayRiskStore", "WxPayTime"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "WxPayOperations",
-            dependencies: ["KitCore", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayRisk",
+            dependencies: ["KitCore", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayRisk", "WxPayRiskStore",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
@@ -142,6 +162,7 @@ let package = Package(
         .target(
             name: "WebhookFunction",
             dependencies: ["FunctionKit", "KitCore", "WxPayCore", "WxPayNotifications", "WxPayPrivacy", "WxPayRisk",
+                           "WxPayRiskStore",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
@@ -152,7 +173,7 @@ let package = Package(
         paymentFunction("close-intent"),
         paymentFunction("refund"),
         function("webhook", ["WebhookFunction"]),
-        function("risk-batch", ["WxPayRisk", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        function("risk-batch", ["WxPayRisk", "WxPayRiskStore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         function("pii-redact", ["WxPayPrivacy"]),
         function("pii-restore", ["WxPayPrivacy"]),
 
@@ -312,7 +333,8 @@ let package = Package(
             name: "FunctionTests",
             dependencies: [
                 "KitCore", "WxPayTestSupport", "FunctionKit", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPaySandbox",
-                "WxPayPrivacy", "WxPayOperations", "WxPayRisk", .product(name: "Logging", package: "swift-log"),
+                "WxPayPrivacy", "WxPayOperations", "WxPayRisk", "WxPayRiskStore",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -52,9 +52,11 @@ if [[ -n "${2:-}" ]]; then
 fi
 
 # Static Swift stdlib; lld with packed relative relocations (DT_RELR: ~1 MB less per binary than .rela.dyn, needs
-# glibc >= 2.36, which the zips and the image carry) and unused sections dropped.
+# glibc >= 2.36, which the zips and the image carry), unused sections dropped, and identical functions folded
+# (--icf=all: the generic specializations of the static stdlib and Foundation repeat a lot of identical code; Apple's
+# linker folds them by default, and nothing here compares function addresses).
 SWIFT_FLAGS=(--static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs
-             -Xlinker --gc-sections)
+             -Xlinker --gc-sections -Xlinker --icf=all)
 
 [[ "$(uname -m)" == "x86_64" ]] || die "this script packages x86_64 (the Lambda function's Architectures: x86_64)"
 

@@ -5,7 +5,7 @@
 #   summarized from a conversation -> score a batch with risk-batch.
 # Ports: EMU_PORT (default 8780) and FRONT_PORT (default 8781). A default port that another program holds is
 # replaced by the next free one; a port you set yourself must be free, or the demo stops and says so.
-# DEMO_DIR (default .demo) receives the key set, logs and events.
+# DEMO_DIR (default .demo) receives the key set, logs, events and the risk store (risk.db, WXPAY_RISK_STORE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${WXPAY_BIN_DIR:-$(swift build --show-bin-path)}
@@ -74,6 +74,11 @@ step "1. Local key set and secrets file (wxpay-emulator init)"
 "$BIN/wxpay-emulator" init --out "$DEMO" --port "$EMU_PORT" --notify-url "http://127.0.0.1:$FRONT_PORT/webhook" | jq .
 export WXPAY_SECRETS_FILE="$DEMO/secrets.json"
 export WXPAY_EVENTS_FILE="$DEMO/events.ndjson"
+# The risk store (docs/risk-store.md): webhook, refund and risk-batch share payer history across processes.
+export WXPAY_RISK_STORE="sqlite:$DEMO/risk.db"
+# The demo runs debug builds, several times slower than release ones: a deadline of 200 ms instead of the default
+# 5 ms keeps a busy machine from turning the demo's history into `history_unavailable`.
+export WXPAY_RISK_STORE_TIMEOUT_MS="${WXPAY_RISK_STORE_TIMEOUT_MS:-200}"
 
 step "2. Start the emulator (:$EMU_PORT) and wxpay-server with POST /webhook (:$FRONT_PORT)"
 "$BIN/wxpay-emulator" serve --sandbox "$DEMO/sandbox.json" --notify-backoff 0.2,0.5,1 \
@@ -108,7 +113,9 @@ echo "{\"idempotency_key\": \"thread_demo_2026_11_23\", \"wait\": 10}" | "$BIN/i
 step "8. Partial refund (5.00 CNY) with a reason summarized from the conversation"
 jq -n --arg id "$INTENT" --slurpfile c scripts/demo/conversation.json \
     '{intent_id: $id, amount: 500, idempotency_key: "thread_demo_2026_11_23/refund-1", conversation: $c[0]}' \
-    | "$BIN/refund" 2>>"$DEMO/functions.log" | jq .
+    | "$BIN/refund" 2>>"$DEMO/functions.log" | tee "$DEMO/refund.json" | jq .
+echo "risk store: the refund process found the payment the webhook process recorded:"
+jq -c '[.risk.reasons[]? | select(.rule == "refund_soon_after_payment" or .rule == "history_unavailable")]' "$DEMO/refund.json"
 sleep 1.2
 echo "refund notification handed on by webhook:"
 tail -n 1 "$WXPAY_EVENTS_FILE" | jq '{type, out_refund_no, refund_status, amount, risk}'
@@ -117,4 +124,4 @@ step "9. Fraud shield: risk-batch over a small stream (one answer per line, in o
 "$BIN/risk-batch" < scripts/demo/batch.ndjson 2>"$DEMO/risk-summary.json" | jq -c .
 jq -c . "$DEMO/risk-summary.json" 2>/dev/null || cat "$DEMO/risk-summary.json"
 
-step "Done. Files in $DEMO/: secrets.json (test keys), events.ndjson, emulator/front/function logs."
+step "Done. Files in $DEMO/: secrets.json (test keys), events.ndjson, risk.db (the risk store), emulator/front/function logs."

@@ -5,6 +5,7 @@ import WxPayCore
 import WxPayNotifications
 import WxPayPrivacy
 import WxPayRisk
+import WxPayRiskStore
 
 /// The webhook function (docs/functions.md): verify, decrypt, normalize and hand on a WeChat Pay notification, and
 /// answer WeChat. Shared by the `webhook` executable (one process per event) and `wxpay-server` (`POST /webhook`,
@@ -28,9 +29,14 @@ public enum WebhookFunction {
             REFUSED 401 + exit 77: bad/missing signature, unknown Wechatpay-Serial, timestamp > 300 s away,
                     WECHATPAY/SIGNTEST/ probe, unsupported signature type, undecryptable resource, other merchant.
                     413: body over 64 KiB. 400 + exit 65: not JSON.
-            RISK    payment and refund events carry "risk": {"score","action","reasons"} from the risk engine.
+            RISK    payment and refund events carry "risk": {"score","action","reasons"} from the risk engine; with
+                    WXPAY_RISK_STORE (sqlite:PATH or redis://HOST:PORT/DB) also the payer's, device's and IP's
+                    history across invocations, each store operation bounded by WXPAY_RISK_STORE_TIMEOUT_MS (default
+                    5); a store that is down, slow or corrupt adds the reason history_unavailable, never an error.
             ENV     WXPAY_SECRETS_URL or WXPAY_SECRETS_FILE (default /run/secrets/wxpay.json), WXPAY_EVENTS_FILE,
-                    WXPAY_EVENTS_SEAL (sm4|none), WXPAY_FORWARD_TIMEOUT_MS (default 300), WXPAY_RISK_RULES, LOG_LEVEL.
+                    WXPAY_EVENTS_SEAL (sm4|none), WXPAY_FORWARD_TIMEOUT_MS (default 300), WXPAY_RISK_RULES,
+                    WXPAY_RISK_STORE, WXPAY_RISK_STORE_TIMEOUT_MS, WXPAY_RISK_STORE_RETENTION_S,
+                    WXPAY_RISK_STORE_MAX_ENTRIES, LOG_LEVEL.
             """,
         timeBudget: 0.45,
         httpErrorBody: { error in
@@ -87,7 +93,12 @@ public enum WebhookFunction {
         let now = context.now()
         var event = try NotificationProcessor.process(header: request.header, body: request.body, secrets: secrets,
                                                       now: now)
-        event.risk = NotificationRisk.score(event, rules: rules, now: now)
+        event.risk = NotificationRisk.score(event, rules: rules, now: now,
+                                            history: RiskHistory.configured(environment: context.environment))
+        if let down = event.risk?["reasons"]?.arrayValue?.first(where: { $0["rule"] == "history_unavailable" }) {
+            context.logger.warning("risk store unavailable",
+                                   metadata: ["detail": .string(down["detail"]?.stringValue ?? "")])
+        }
         let json = event.json
         try handoff.deliver(json, now: now, deadline: context.deadline)
         // The order number identifies a payment: logged only under SM4 when sealing is on (PIPL), else as is.

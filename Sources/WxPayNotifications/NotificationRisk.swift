@@ -1,13 +1,20 @@
 import KitCore
 import WxPayCore
 import WxPayRisk
+import WxPayRiskStore
+import WxPayTime
 
-/// Scores a payment or refund event with the risk engine (inline: no stream history, only this event). Payment
-/// notifications carry no description, so the order's attach data is what is screened for prohibited terms.
+/// Scores a payment or refund event with the risk engine: this event alone, then (with a risk store,
+/// `WXPAY_RISK_STORE`) the payer's, device's and IP's history across invocations, within the store's deadline.
+/// Payment notifications carry no description, so the order's attach data is what is screened for prohibited terms.
 public enum NotificationRisk {
     /// The `risk` object for `event` (`{"score","action","reasons"}`), or `nil` for events that are not payments
     /// or refunds.
-    public static func score(_ event: PaymentEvent, rules: RiskRules, now: Int64) -> JSONValue? {
+    /// - Parameter history: The process's risk store (``RiskHistory/configured(environment:)``); nil: stateless.
+    ///   A store that fails adds the reason `history_unavailable` and costs at most its timeout.
+    public static func score(_ event: PaymentEvent, rules: RiskRules, now: Int64, history: RiskHistory? = nil)
+        -> JSONValue?
+    {
         let resource = event.resource
         let isRefund = event.type.hasPrefix("refund.")
         guard event.type == "payment.success" || isRefund else { return nil }
@@ -21,7 +28,17 @@ public enum NotificationRisk {
             createdAt: resource["success_time"]?.stringValue ?? ChinaTime.format(unix: now),
             type: isRefund ? .refund : .payment, deviceId: resource["scene_info"]?["device_id"]?.stringValue,
             attach: attachText)
-        let decision = RiskEngine(rules: rules).score(transaction)
+        var decision = RiskEngine(rules: rules).score(transaction)
+        if let history {
+            // A refund's own id is its refund number (the `refund` function records the same one).
+            let id = isRefund ? resource["out_refund_no"]?.stringValue ?? resource["refund_id"]?.stringValue ?? event.id
+                : transaction.id
+            let input = RiskHistoryInput(
+                id: id, amount: transaction.amount, isRefund: isRefund, time: RFC3339.unixSeconds(transaction.createdAt),
+                payer: transaction.userOpenid, device: transaction.deviceId ?? "",
+                ip: resource["scene_info"]?["payer_client_ip"]?.stringValue ?? "", order: event.outTradeNo)
+            decision = history.amend(decision, input, rules: rules)
+        }
         return try? JSONCoding.value(from: JSONCoding.encode(decision))
     }
 }

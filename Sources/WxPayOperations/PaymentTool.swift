@@ -3,6 +3,7 @@ import Logging
 import WxPayCore
 import WxPayHTTP
 import WxPayRisk
+import WxPayRiskStore
 
 /// The four payment tools, shared by the function executables and the MCP server: same core, same secrets reload
 /// per call, same idempotency.
@@ -47,7 +48,8 @@ public enum PaymentTool: String, Sendable, CaseIterable {
             try Refund.validate(input)
             let rules = try PaymentTool.riskRules(environment: environment)
             let (secrets, client) = try connect()
-            return try Refund(secrets: secrets, client: client, rules: rules, now: now).run(input)
+            return try Refund(secrets: secrets, client: client, rules: rules,
+                              history: RiskHistory.configured(environment: environment), now: now).run(input)
         }
     }
 

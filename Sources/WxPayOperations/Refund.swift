@@ -1,6 +1,7 @@
 import KitCore
 import WxPayCore
 import WxPayRisk
+import WxPayRiskStore
 
 /// `refund` (docs/functions.md): full or partial refund with a factual, screened reason and an inline risk score.
 ///
@@ -27,11 +28,17 @@ public struct Refund: SessionOperation {
     let session: PaymentSession
     let rules: RiskRules
     let matcher: ProhibitedTermMatcher
+    let history: RiskHistory?
 
     /// Creates the operation for one invocation.
-    public init(secrets: Secrets, client: WxPayClient, rules: RiskRules, now: @escaping @Sendable () -> Int64) {
+    /// - Parameter history: The risk store (`WXPAY_RISK_STORE`): the refund is scored against the payer's history
+    ///   and recorded; nil: stateless.
+    public init(secrets: Secrets, client: WxPayClient, rules: RiskRules, history: RiskHistory? = nil,
+                now: @escaping @Sendable () -> Int64)
+    {
         session = PaymentSession(secrets: secrets, client: client, now: now)
         self.rules = rules
+        self.history = history
         self.matcher = ProhibitedTermMatcher(rules: rules)
     }
 
@@ -96,13 +103,19 @@ public struct Refund: SessionOperation {
         let reason = RefundReason(matcher: matcher).build(reason: input.reason, conversation: input.conversation,
                                                           amount: amount, outTradeNo: outTradeNo)
         // A fresh engine per refund: inline scoring has no stream history, only the request itself.
-        let risk = RiskEngine(rules: rules).score(RiskTransaction(
+        var risk = RiskEngine(rules: rules).score(RiskTransaction(
             // Score what the user actually said, before screening: the same words score the same, text or turns.
             id: outRefundNo, amount: Int(amount),
             description: input.reason.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 }
                 ?? (input.conversation ?? []).filter { $0.role == "user" }.map(\.content).joined(separator: "\n"),
             userOpenid: order["payer"]?["openid"]?.stringValue ?? "", createdAt: ChinaTime.format(unix: now()),
             type: .refund))
+        if let history {
+            // Across invocations: refund soon after the payer's payment (recorded by webhook), refund ratio.
+            risk = history.amend(risk, RiskHistoryInput(
+                id: outRefundNo, amount: Int(amount), isRefund: true, time: now(),
+                payer: order["payer"]?["openid"]?.stringValue ?? "", order: outTradeNo), rules: rules)
+        }
         let riskJSON: JSONValue = (try? JSONCoding.value(from: JSONCoding.encode(risk))) ?? .null
 
         var body: [String: JSONValue] = [

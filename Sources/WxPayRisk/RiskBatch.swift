@@ -66,6 +66,8 @@ public final class RiskBatchScorer {
     public let engine: RiskEngine
     /// What has been scored so far.
     public private(set) var summary = RiskBatchSummary()
+    /// Amends each decision with history kept outside the process (`WXPAY_RISK_STORE`); nil costs nothing.
+    public var history: RiskHistoryHook?
     private var scanner = TransactionScanner()
     private var partial = ScannedTransaction()
 
@@ -97,12 +99,19 @@ public final class RiskBatchScorer {
             guard let r else { return UnsafeBufferPointer(start: nil, count: 0) }
             return UnsafeBufferPointer(rebasing: buf[r])
         }
-        let decision = engine.score(
+        var decision = engine.score(
             RiskEngine.ScoringInput(
                 amount: t.amount, isRefund: t.isRefund, time: t.time,
                 payer: slice(t.userOpenid), device: slice(t.deviceId), ip: slice(t.clientIp),
                 description: slice(t.description), attach: slice(t.attach),
                 merchantCategory: slice(t.merchantCategory)))
+        if let history {
+            func text(_ r: Range<Int>?) -> String { String(decoding: slice(r), as: UTF8.self) }
+            decision = history(
+                RiskHistoryInput(id: text(t.id), amount: t.amount, isRefund: t.isRefund, time: t.time,
+                                 payer: text(t.userOpenid), device: text(t.deviceId), ip: text(t.clientIp)),
+                decision)
+        }
         summary.count(decision.action)
         if !decision.reasons.isEmpty {
             for reason in decision.reasons { summary.rules[reason.rule, default: 0] += 1 }

@@ -8,6 +8,7 @@ import KitCore
 import Logging
 import WxPayCore
 import WxPayRisk
+import WxPayRiskStore
 
 #if canImport(Glibc)
 import Glibc
@@ -38,6 +39,12 @@ let discussion = """
                                    RISK_RULES_INVALID)
       WXPAY_RISK_MAX_RECORD_BYTES  the record limit when --max-record-bytes is not given (default 1048576;
                                    1024 to 67108864; otherwise exit 64, USAGE)
+      WXPAY_RISK_STORE             sqlite:PATH or redis://HOST:PORT/DB: each transaction is also scored against
+                                   and recorded in the history kept across runs and functions (velocity, amount
+                                   history, refunds; docs/risk-store.md); unset: the stream's own history only.
+                                   Invalid: exit 78, RISK_STORE_INVALID. A store that fails adds the reason
+                                   history_unavailable to the transaction and the stream goes on.
+      WXPAY_RISK_STORE_TIMEOUT_MS  the deadline of each store operation (default 5)
 
     EXIT STATUS: 0 done (malformed and oversized lines are answered, not fatal); 64 bad command line or record
     limit; 65 bad batch event; 70 internal error; 78 bad rules file.
@@ -122,6 +129,16 @@ let maxRecordBytes: Int = {
     return RiskInputSplitter.defaultMaxRecordBytes
 }()
 
+/// The risk store's amendment of each decision (`WXPAY_RISK_STORE`), or nil (the stream's own history only).
+func historyHook(_ environment: [String: String], _ rules: RiskRules) throws(WxPayError) -> RiskHistoryHook? {
+    guard let history = RiskHistory.configured(environment: environment) else { return nil }
+    if let error = history.configurationError {
+        throw WxPayError(code: RiskStoreConfig.invalidCode, message: error.message, retryable: false,
+                         exitStatus: ExitStatus.config, httpStatus: 500)
+    }
+    return { input, decision in history.amend(decision, input, rules: rules) }
+}
+
 /// One Lambda invocation: a batch event scored by a fresh engine (batches are independent of each other).
 func scoreBatch(_ request: FunctionRequest, _ context: InvocationContext) throws(WxPayError) -> FunctionResult {
     let rules: RiskRules
@@ -139,8 +156,9 @@ func scoreBatch(_ request: FunctionRequest, _ context: InvocationContext) throws
     do { bytes = try JSONCoding.encode(JSONValue.object(["transactions": transactions])) } catch {
         throw .internalError("cannot re-encode the batch")
     }
-    let processor = RiskStreamProcessor(scorer: RiskBatchScorer(engine: RiskEngine(rules: rules)),
-                                        maxRecordBytes: maxRecordBytes)
+    let scorer = RiskBatchScorer(engine: RiskEngine(rules: rules))
+    scorer.history = try historyHook(context.environment, rules)
+    let processor = RiskStreamProcessor(scorer: scorer, maxRecordBytes: maxRecordBytes)
     var output: [UInt8] = []
     bytes.withUnsafeBufferPointer { processor.feed($0, output: &output) }
     processor.finish(output: &output)
@@ -173,8 +191,9 @@ do throws(RiskRulesError) {
 
 let clock = ContinuousClock()
 let started = clock.now
-let processor = RiskStreamProcessor(scorer: RiskBatchScorer(engine: RiskEngine(rules: rules)),
-                                    maxRecordBytes: maxRecordBytes)
+let scorer = RiskBatchScorer(engine: RiskEngine(rules: rules))
+do throws(WxPayError) { scorer.history = try historyHook(environment, rules) } catch { fail(error) }
+let processor = RiskStreamProcessor(scorer: scorer, maxRecordBytes: maxRecordBytes)
 let chunkSize = 1 << 20
 let flushAt = 1 << 18
 var output: [UInt8] = []

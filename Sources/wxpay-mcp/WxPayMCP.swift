@@ -22,7 +22,8 @@ struct WxPayMCP: AsyncParsableCommand {
                     an isError result whose structuredContent is {"error": {"code", "message", "retryable", ...}}.
             ENV     WXPAY_SECRETS_URL or WXPAY_SECRETS_FILE (read anew on every call), WXPAY_MCP_TOOLS (allow-list,
                     comma-separated), WXPAY_MCP_DISABLE (deny-list), WXPAY_TIME_BUDGET_MS (per call, default 10000),
-                    WXPAY_MAX_ATTEMPTS, WXPAY_RISK_RULES, LOG_LEVEL (logs go to stderr).
+                    WXPAY_MAX_ATTEMPTS, WXPAY_RISK_RULES, WXPAY_RISK_STORE (refund_payment's history across
+                    invocations; WXPAY_RISK_STORE_TIMEOUT_MS, default 5), LOG_LEVEL (logs go to stderr).
             HOST    Claude Desktop: {"mcpServers": {"wxpay": {"command": "/path/to/wxpay-mcp",
                     "env": {"WXPAY_SECRETS_FILE": "/path/to/secrets.json"}}}}
             """,

@@ -48,6 +48,7 @@ PASS_THROUGH = {
     "invalidCode": "RiskRulesError.invalidCode (derived from its `static let`)",
     "RiskRulesError.notFoundCode": "derived from its `static let`",
     "RiskRulesError.invalidCode": "derived from its `static let`",
+    "RiskStoreConfig.invalidCode": "derived from its `static let`",
     "status": "HTTPResponse.Status(code:): an HTTP status, not an error code",
     "answer.status": "HTTPResponse.Status(code:): an HTTP status, not an error code",
     'answer.body?["code"]?.stringValue': "the emulator's request log records the WeChat-style code it answered",
