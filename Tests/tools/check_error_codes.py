@@ -51,6 +51,7 @@ PASS_THROUGH = {
     "RiskStoreConfig.invalidCode": "derived from its `static let`",
     "status": "HTTPResponse.Status(code:): an HTTP status, not an error code",
     "answer.status": "HTTPResponse.Status(code:): an HTTP status, not an error code",
+    "answer.statusCode": "HTTPResponse.Status(code:) of an MCP transport answer: an HTTP status, not an error code",
     'answer.body?["code"]?.stringValue': "the emulator's request log records the WeChat-style code it answered",
 }
 TYPE_ANNOTATION = re.compile(r"\bcode:\s*(?:String|StaticString|Code|CURLcode|Int|Int32|Int64|\[)")
