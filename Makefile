@@ -1,6 +1,6 @@
 # wxpay-agent-kit: the two commands a new user needs are `make demo` and `make test`.
 SHELL := /bin/bash
-APT_PACKAGES := libssl-dev libcurl4-openssl-dev jq curl python3 python3-pip
+APT_PACKAGES := libssl-dev libcurl4-openssl-dev libqrencode-dev zbar-tools librsvg2-bin jq curl python3 python3-pip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build release demo test test-swift test-scripts fuzz fuzz-smoke faults faults-smoke sanitize clean

@@ -11,9 +11,10 @@
 //   WxPayCore (WeChat Pay: secrets, signatures, notifications, client) -> WxPayCrypto -> CWxOpenSSL
 //                                                                     \-> WxPayHTTP   -> CWxCurl (dlopen, not linked)
 //                                                                     \-> WxPayTime (RFC 3339; also under WxPayRisk)
+//   WxPayOperations, PaymentMCP -> WxPayQR (QR codes: SVG, PNG) -> CWxQREncode (libqrencode; dlopen, not linked)
 //   KitCore (JSON values, the function error, exit statuses, base64, POSIX helpers) is under all of these;
 //   WxPayRisk stands on the standard library, WxPayTime and libc alone.
-// Only WxPayCrypto and WxPayHTTP touch C libraries. The emulator (Hummingbird) is the only target that links
+// Only WxPayCrypto, WxPayHTTP and WxPayQR touch C libraries. The emulator (Hummingbird) is the only target that links
 // SwiftNIO, and no function binary depends on it. The project's own targets build with warnings as errors.
 import PackageDescription
 
@@ -74,6 +75,10 @@ let package = Package(
             name: "CWxCurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CWxQREncode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
 
         // MARK: What everything shares: JSON values, the function error, exit statuses, base64, POSIX helpers
         .target(name: "KitCore", swiftSettings: swiftSettings),
@@ -81,6 +86,8 @@ let package = Package(
         // MARK: Swift wrappers over C
         .target(name: "WxPayCrypto", dependencies: ["CWxOpenSSL", "KitCore"], swiftSettings: swiftSettings),
         .target(name: "WxPayHTTP", dependencies: ["CWxCurl", "KitCore"], swiftSettings: swiftSettings),
+        // QR codes (libqrencode loaded on first use) drawn as SVG and PNG; the standard library and libc alone.
+        .target(name: "WxPayQR", dependencies: ["CWxQREncode"], swiftSettings: swiftSettings),
 
         // MARK: WeChat Pay core, and the function kit (which knows nothing of WeChat Pay)
         .target(
@@ -125,7 +132,7 @@ let package = Package(
         ),
         .target(
             name: "WxPayOperations",
-            dependencies: ["KitCore", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayRisk",
+            dependencies: ["KitCore", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayQR", "WxPayRisk",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
@@ -202,7 +209,7 @@ let package = Package(
         .target(
             name: "PaymentMCP",
             dependencies: [
-                "KitCore", "WxPayOperations", "FunctionKit", "WxPayCore", "WxPayHTTP",
+                "KitCore", "WxPayOperations", "FunctionKit", "WxPayCore", "WxPayHTTP", "WxPayQR",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -287,6 +294,11 @@ let package = Package(
                 "KitCore", "WxPayTestSupport", "FunctionKit", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPaySandbox",
                 "WxPayPrivacy", "WxPayOperations", "WxPayRisk", .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WxPayQRTests",
+            dependencies: ["WxPayQR", "WxPayTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

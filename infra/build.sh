@@ -2,7 +2,8 @@
 # infra/build.sh — release binaries (static Swift stdlib) for every function in infra/functions.txt, and from them:
 #   out/bin/NAME                 stripped release binaries (+ wxpay-http-front)
 #   out/lambda/NAME.zip          Lambda zip for provided.al2023: bootstrap + lib/ (glibc, its loader, OpenSSL,
-#                                libcurl and everything libcurl needs) + ca-certificates.crt; nothing from the host
+#                                libcurl and everything libcurl needs, libqrencode) + ca-certificates.crt; nothing
+#                                from the host
 #   out/scf/NAME/, NAME.zip      Tencent Cloud SCF custom-runtime package: infra/scf/bootstrap (a shell script that
 #                                starts NAME through the bundled loader) + NAME + lib/ + ca-certificates.crt
 #   out/image/NAME/rootfs/       root filesystem of NAME's OCI image: the function, the HTTP front, their libraries
@@ -77,6 +78,14 @@ libcurl_path() {
     echo "$path"
 }
 
+# libqrencode likewise (WxPayQR, for a native intent's QR code); its closure is libc alone.
+libqrencode_path() {
+    local path
+    path=$(/sbin/ldconfig -p | awk '$1 == "libqrencode.so.4" && /x86-64/ { print $NF; exit }')
+    [[ -n "$path" ]] || die "libqrencode.so.4 not found (apt-get install libqrencode4)"
+    echo "$path"
+}
+
 # Prints "SONAME<TAB>PATH" for every shared object the given ELF files load, the dynamic loader included
 # (duplicates are harmless: the copies are identical).
 closure() {
@@ -98,7 +107,7 @@ copy_closure() {  # copy_closure DEST_LIB_DIR ELF... : copies each object under 
         [[ "$soname" == MISSING ]] && die "a needed shared object is not installed: $path"
         cp -L "$path" "$dest/$soname"
         chmod 0755 "$dest/$soname"
-    done < <(closure "$@" "$(libcurl_path)")
+    done < <(closure "$@" "$(libcurl_path)" "$(libqrencode_path)")
 }
 
 # ---- Lambda zips ----------------------------------------------------------------------------------------------------
@@ -166,7 +175,7 @@ build_rootfs() {
             else
                 cp -L "$path" "$rootfs/usr/lib/x86_64-linux-gnu/$soname"
             fi
-        done < <(closure "$OUT/bin/$name" "$OUT/bin/$FRONT" "$(libcurl_path)")
+        done < <(closure "$OUT/bin/$name" "$OUT/bin/$FRONT" "$(libcurl_path)" "$(libqrencode_path)")
         # libcurl's compiled-in CA bundle path: HTTPS to WeChat Pay verifies without any setting.
         cp -L /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
         printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/tmp:/sbin/nologin\n' \
