@@ -1,3 +1,4 @@
+import Foundation
 import KitCore
 import Testing
 import WxPayCore

@@ -1,5 +1,6 @@
 import Foundation
 import KitCore
+import MCP
 import Testing
 import WxPayTestSupport
 
