@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # For users with Docker: the same infra/build.sh as CI (release binaries with the static Swift stdlib), then a
 # scratch image holding only the root that script assembles: one binary (wxpay-server, or one function), glibc +
-# OpenSSL + libcurl (and what it loads), CA certificates. No shell, no package manager, user 65532.
+# OpenSSL + libcurl (and what it loads) + libqrencode, CA certificates. No shell, no package manager, user 65532.
 #
 #   docker build -t wxpay-server:0.1.0 .                                         # the HTTP server (default)
 #   docker build --build-arg FUNCTION=webhook -t wxpay-webhook:0.1.0 .          # one function: CLI, Lambda image
@@ -19,7 +19,7 @@ FROM ${SWIFT_IMAGE} AS build
 ARG FUNCTION
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libssl-dev libcurl4-openssl-dev libsqlite3-dev libhiredis-dev ca-certificates binutils patchelf zip \
+      libssl-dev libcurl4-openssl-dev libsqlite3-dev libhiredis-dev libqrencode-dev ca-certificates binutils patchelf zip \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

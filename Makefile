@@ -1,6 +1,7 @@
 # wxpay-agent-kit: the two commands a new user needs are `make demo` and `make test`.
 SHELL := /bin/bash
-APT_PACKAGES := libssl-dev libcurl4-openssl-dev libsqlite3-dev libhiredis-dev redis-server jq curl python3 python3-pip wrk
+APT_PACKAGES := libssl-dev libcurl4-openssl-dev libsqlite3-dev libhiredis-dev redis-server libqrencode-dev zbar-tools \
+                librsvg2-bin jq curl python3 python3-pip wrk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build release demo test test-swift test-scripts fuzz fuzz-smoke faults faults-smoke sanitize clean

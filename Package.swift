@@ -12,14 +12,15 @@
 //   WxPayCore (WeChat Pay: secrets, signatures, notifications, client) -> WxPayCrypto -> CWxOpenSSL
 //                                                                     \-> WxPayHTTP   -> CWxCurl (dlopen, not linked)
 //                                                                     \-> WxPayTime (RFC 3339; also under WxPayRisk)
+//   WxPayOperations, PaymentMCP -> WxPayQR (QR codes: SVG, PNG) -> CWxQREncode (libqrencode; dlopen, not linked)
 //   KitCore (JSON values, the function error, exit statuses, base64, POSIX helpers) is under all of these;
 //   WxPayRisk stands on the standard library, WxPayTime and libc alone.
 //   WxPayRiskStore (history across invocations, WXPAY_RISK_STORE) -> WxPayRisk, WxPayCrypto, KitCore,
 //                                                                    CWxSQLite, CWxHiredis (dlopen, not linked);
 //   WxPayNotifications, WxPayOperations, WebhookFunction and risk-batch use it.
-// Only WxPayCrypto, WxPayHTTP and WxPayRiskStore touch C libraries. The emulator and wxpay-server (Hummingbird) are the
-// only targets that link SwiftNIO, and no function binary depends on them. The project's own targets build with
-// warnings as errors.
+// Only WxPayCrypto, WxPayHTTP, WxPayQR and WxPayRiskStore touch C libraries. The emulator and wxpay-server
+// (Hummingbird) are the only targets that link SwiftNIO, and no function binary depends on them. The project's own
+// targets build with warnings as errors.
 import PackageDescription
 
 let speedSettings: [SwiftSetting] = [
@@ -91,6 +92,10 @@ let package = Package(
             name: "CWxHiredis",
             providers: [.apt(["libhiredis-dev"])]
         ),
+        .systemLibrary(
+            name: "CWxQREncode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
 
         // MARK: What everything shares: JSON values, the function error, exit statuses, base64, POSIX helpers
         .target(name: "KitCore", swiftSettings: swiftSettings),
@@ -98,6 +103,8 @@ let package = Package(
         // MARK: Swift wrappers over C
         .target(name: "WxPayCrypto", dependencies: ["CWxOpenSSL", "KitCore"], swiftSettings: swiftSettings),
         .target(name: "WxPayHTTP", dependencies: ["CWxCurl", "KitCore"], swiftSettings: swiftSettings),
+        // QR codes (libqrencode loaded on first use) drawn as SVG and PNG; the standard library and libc alone.
+        .target(name: "WxPayQR", dependencies: ["CWxQREncode"], swiftSettings: swiftSettings),
 
         // MARK: WeChat Pay core, and the function kit (which knows nothing of WeChat Pay)
         .target(
@@ -149,7 +156,7 @@ let package = Package(
         ),
         .target(
             name: "WxPayOperations",
-            dependencies: ["KitCore", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayRisk", "WxPayRiskStore",
+            dependencies: ["KitCore", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayQR", "WxPayRisk", "WxPayRiskStore",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
@@ -250,7 +257,7 @@ let package = Package(
         .target(
             name: "PaymentMCP",
             dependencies: [
-                "KitCore", "WxPayOperations", "FunctionKit", "WxPayCore", "WxPayHTTP",
+                "KitCore", "WxPayOperations", "FunctionKit", "WxPayCore", "WxPayHTTP", "WxPayQR",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -342,6 +349,11 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: ["KitCore", "WxPayTestSupport", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPaySandbox"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WxPayQRTests",
+            dependencies: ["WxPayQR", "WxPayTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

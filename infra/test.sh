@@ -38,7 +38,8 @@ start=$(date +%s)
 "$ROOT/infra/build.sh" all
 # The simulator (a developer tool) makes the keys and notifications the tests feed in.
 (cd "$ROOT" && swift build -c release --scratch-path "$SCRATCH" --static-swift-stdlib -Xswiftc -use-ld=lld \
-    -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --gc-sections --product wxpay-simulate) \
+    -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --gc-sections -Xlinker --no-export-dynamic \
+    --product wxpay-simulate) \
     >"$OUT/logs/wxpay-simulate.log" 2>&1 || { tail -30 "$OUT/logs/wxpay-simulate.log"; exit 1; }
 built=$(date +%s)
 

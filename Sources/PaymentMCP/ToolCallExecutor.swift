@@ -44,7 +44,10 @@ public struct ToolCallExecutor: Sendable {
             let result = try tool.run(arguments: input, environment: environment,
                                       deadline: .after(seconds: budget(tool, input, environment)), logger: log)
             log.info("tool call done", metadata: ["ms": .stringConvertible(Int((Deadline.now() - started) * 1000))])
-            return ToolCallExecutor.result(result, isError: false)
+            guard tool == .createIntent else { return ToolCallExecutor.result(result, isError: false) }
+            // A native intent's QR code goes beside the text as a PNG image (in place of the SVG in the JSON).
+            let (object, image) = QRImage.split(result, logger: log)
+            return ToolCallExecutor.result(object, isError: false, image: image)
         } catch {
             var meta: Logger.Metadata = ["code": .string(error.code), "ms": .stringConvertible(Int((Deadline.now() - started) * 1000))]
             if let field = error.details["field"]?.stringValue { meta["field"] = .string(field) }
@@ -65,10 +68,11 @@ public struct ToolCallExecutor: Sendable {
         return seconds
     }
 
-    /// An MCP tool result: the JSON object as text (for hosts that read `content`) and as `structuredContent`.
-    static func result(_ object: JSONValue, isError: Bool) -> CallTool.Result {
+    /// An MCP tool result: the JSON object as text (for hosts that read `content`) and as `structuredContent`, and
+    /// `image` (a native intent's QR code) after the text.
+    static func result(_ object: JSONValue, isError: Bool, image: Tool.Content? = nil) -> CallTool.Result {
         let text = (try? JSONCoding.string(object)) ?? #"{"error":{"code":"INTERNAL","message":"cannot encode the result","retryable":false}}"#
-        return CallTool.Result(content: [.text(text: text, annotations: nil, _meta: nil)],
+        return CallTool.Result(content: [.text(text: text, annotations: nil, _meta: nil)] + (image.map { [$0] } ?? []),
                                structuredContent: try? ValueBridge.value(object), isError: isError)
     }
 }

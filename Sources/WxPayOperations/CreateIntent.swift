@@ -1,6 +1,8 @@
 import KitCore
+import Logging
 import WxPayCore
 import WxPayCrypto
+import WxPayQR
 
 /// `create-intent` (docs/functions.md): creates, or finds again, the WeChat Pay order for an agent conversation.
 ///
@@ -72,10 +74,13 @@ public struct CreateIntent: Sendable, SessionOperation {
     }
 
     let session: PaymentSession
+    /// Where a native intent's missing QR code is reported (libqrencode not installed): a warning, never a failure.
+    let logger: Logger?
 
     /// Creates the operation for one invocation.
-    public init(secrets: Secrets, client: WxPayClient, now: @escaping @Sendable () -> Int64) {
+    public init(secrets: Secrets, client: WxPayClient, now: @escaping @Sendable () -> Int64, logger: Logger? = nil) {
         session = PaymentSession(secrets: secrets, client: client, now: now)
+        self.logger = logger
     }
 
     /// Validates `input` completely before any call (a bad event never reaches WeChat Pay).
@@ -301,8 +306,18 @@ public struct CreateIntent: Sendable, SessionOperation {
         case .native:
             guard let url = answer["code_url"]?.stringValue else { throw .unavailable("WeChat Pay's answer lacks code_url") }
             o["confirmation_url"] = .string(url)
+            if let svg = qrSVG(url) { o["qr_svg"] = .string(svg) }
         }
         return .object(o)
+    }
+
+    /// The QR code of a native intent's `code_url` as SVG, or `nil` (a logged warning) when libqrencode cannot be
+    /// loaded: the intent exists and its `confirmation_url` is in the answer, so a missing picture never fails it.
+    private func qrSVG(_ url: String) -> String? {
+        do throws(QRError) { return try QRCode.encode(url).svg() } catch {
+            logger?.warning("no QR code in the answer", metadata: ["reason": .string(error.description)])
+            return nil
+        }
     }
 }
 

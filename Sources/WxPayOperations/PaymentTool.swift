@@ -32,7 +32,7 @@ public enum PaymentTool: String, Sendable, CaseIterable {
             let input = try PaymentTool.decode(CreateIntent.Input.self, from: arguments)
             _ = try CreateIntent.validate(input)
             let (secrets, client) = try connect()
-            return try CreateIntent(secrets: secrets, client: client, now: now).run(input)
+            return try CreateIntent(secrets: secrets, client: client, now: now, logger: logger).run(input)
         case .getStatus:
             let input = try PaymentTool.decode(GetIntentStatus.Input.self, from: arguments)
             try GetIntentStatus.validate(input)

@@ -1,3 +1,4 @@
+import Foundation
 import KitCore
 import Testing
 import WxPayCore
@@ -124,6 +125,51 @@ extension ClientFunctionTests {
             let attach = try #require(order["attach"]?.stringValue.flatMap(AttachCodec.decode))
             #expect(attach.idempotencyKey == intent["idempotency_key"]?.stringValue)
             #expect(attach.expiresIn == 600)
+        }
+
+        @Test("native: qr_svg is one compact <path> that zbarimg (after rsvg-convert) reads back to the exact code_url")
+        func nativeQRCode() throws {
+            let emulator = try Emulator()
+            let key = freshKey()
+            let run = try emulator.run("create-intent", Event.intent(key: key, ["channel": "native"]))
+            #expect(run.status == 0, "\(run)")
+            let intent = try run.result()
+            let codeURL = try #require(intent["confirmation_url"]?.stringValue)
+            #expect(codeURL.hasPrefix("weixin://wxpay/bizpayurl?pr="), "the emulator's code_url, passed through")
+            let svg = try #require(intent["qr_svg"]?.stringValue)
+            #expect(svg.components(separatedBy: "<path").count == 2, "one path")
+            #expect(svg.contains("d='M4 4h7v1H4z"), "a 4-module quiet zone before the finder pattern")
+            #expect(try QRDecoder.decode(svg: svg) == codeURL)
+            #expect(try SchemaCheck.errors([.init(schema: "functions/create-intent/output.schema.json",
+                                                  instance: intent, label: "native")]) == [])
+
+            // The replay draws the same code again; other channels draw none.
+            let again = try emulator.run("create-intent", Event.intent(key: key, ["channel": "native"])).result()
+            #expect(again["replayed"] == true)
+            #expect(again["qr_svg"] == intent["qr_svg"])
+            let h5 = try emulator.run("create-intent", Event.intent(key: freshKey(), [
+                "client": ["mobile": true, "ip": "203.0.113.7"],
+            ])).result()
+            #expect(h5["channel"] == "h5")
+            #expect(h5["qr_svg"] == nil)
+        }
+
+        @Test("native without libqrencode: the intent is still created (exit 0, no qr_svg) and a warning is logged")
+        func nativeWithoutQRLibrary() throws {
+            let emulator = try Emulator()
+            let run = try emulator.run("create-intent", Event.intent(key: freshKey(), ["channel": "native"]),
+                                       env: ["WXPAY_QRENCODE_LIBRARY": "/nonexistent/libqrencode.so.4"])
+            #expect(run.status == 0, "\(run)")
+            let intent = try run.result()
+            #expect(intent["status"] == "requires_confirmation")
+            #expect(intent["confirmation_url"]?.stringValue?.hasPrefix("weixin://wxpay/bizpayurl?pr=") == true)
+            #expect(intent["qr_svg"] == nil)
+            let warning = run.stderrLines.compactMap { try? JSONCoding.value(from: Array($0.utf8)) }
+                .first { $0["level"] == "warning" && $0["msg"]?.stringValue?.contains("QR code") == true }
+            #expect(warning != nil, "a warning names the missing QR code: \(run.stderr)")
+            #expect(warning?["reason"]?.stringValue?.contains("libqrencode could not be loaded") == true)
+            #expect(try SchemaCheck.errors([.init(schema: "functions/create-intent/output.schema.json",
+                                                  instance: intent, label: "native without QR")]) == [])
         }
     }
 }

@@ -33,17 +33,25 @@ struct MCPSessionTests {
 
     static let allTools = ["create_payment_intent", "get_payment_status", "cancel_payment_intent", "refund_payment"]
 
-    /// Calls a tool and returns (isError, the structured result, the text content parsed as JSON).
+    /// Calls a tool and returns (isError, the structured result, the text content parsed as JSON, the bytes of the
+    /// PNG image after the text, if any). Any other shape of content fails.
     func call(_ client: Client, _ name: String, _ arguments: JSONValue) async throws
-        -> (isError: Bool, structured: JSONValue, text: JSONValue)
+        -> (isError: Bool, structured: JSONValue, text: JSONValue, png: [UInt8]?)
     {
         let args = try JSONDecoder().decode([String: Value].self, from: Data(JSONCoding.encode(arguments)))
         let result = try await client.send(CallTool.request(.init(name: name, arguments: args))).value
-        guard result.content.count == 1, case .text(let text, _, _) = result.content[0] else {
-            throw SetupFailure("expected one text content item, got \(result.content)")
+        guard (1...2).contains(result.content.count), case .text(let text, _, _) = result.content[0] else {
+            throw SetupFailure("expected a text content item (and at most an image), got \(result.content)")
+        }
+        var png: [UInt8]? = nil
+        if result.content.count == 2 {
+            guard case .image(let data, let mimeType, _, _) = result.content[1], mimeType == "image/png",
+                  let bytes = Base64Codec.standard.decode(data)
+            else { throw SetupFailure("expected a base64 PNG image after the text, got \(result.content[1])") }
+            png = bytes
         }
         let structured = try JSONCoding.value(from: JSONEncoder().encode(result.structuredContent ?? .null))
-        return (result.isError ?? false, structured, try JSONCoding.value(from: Array(text.utf8)))
+        return (result.isError ?? false, structured, try JSONCoding.value(from: Array(text.utf8)), png)
     }
 
     func createArguments(_ key: String, amount: Int64 = 1999) -> JSONValue {
@@ -322,6 +330,9 @@ struct MCPSessionTests {
         let created = try server.response(id: 3)
         #expect(created["result"]?["isError"] == false)
         #expect(created["result"]?["content"]?[0]?["type"] == "text")
+        #expect(created["result"]?["content"]?[1]?["type"] == "image", "a native intent's QR code follows the text")
+        #expect(created["result"]?["content"]?[1]?["mimeType"] == "image/png")
+        #expect(created["result"]?["content"]?[1]?["data"]?.stringValue?.hasPrefix("iVBORw0KGgo") == true, "base64 PNG")
         #expect(created["result"]?["structuredContent"]?["status"] == "requires_confirmation")
         try server.send(.rpc(4, "tools/call", ["name": "create_payment_intent", "arguments": ["amount": -1]]))
         let failed = try server.response(id: 4)
