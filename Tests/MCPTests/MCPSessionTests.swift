@@ -237,7 +237,8 @@ struct MCPSessionTests {
         let server = try fixture.server(["WXPAY_MCP_DISABLE": "refund_payment"])
         let (client, _) = try await server.connectClient()
         let (tools, _) = try await client.listTools()
-        #expect(tools.map(\.name) == ["create_payment_intent", "get_payment_status", "cancel_payment_intent"])
+        #expect(tools.map(\.name) == ["create_payment_intent", "get_payment_status", "cancel_payment_intent",
+                                      "get_refund_status"])
 
         await #expect(throws: MCPError.self) {
             _ = try await client.send(CallTool.request(.init(name: "refund_payment", arguments: [
