@@ -7,7 +7,7 @@
 //   executables (create-intent, webhook, wxpay-mcp, ...): the glue, the only code that knows both sides
 //     |-> FunctionKit (envelopes, exits, logs, the Lambda loop; nothing of WeChat Pay) -> KitCore, WxPayHTTP
 //     |-> WxPayOperations (the payment tools; nothing of envelopes) -> WxPayCore, WxPayRisk
-//     |-> PaymentFunctions (the glue the four payment executables share) -> FunctionKit, WxPayOperations
+//     |-> PaymentFunctions (the glue the five payment executables share) -> FunctionKit, WxPayOperations
 //     `-> WebhookFunction (the webhook's handler, shared with wxpay-server) -> FunctionKit, WxPayNotifications
 //   WxPayCore (WeChat Pay: secrets, signatures, notifications, client) -> WxPayCrypto -> CWxOpenSSL
 //                                                                     \-> WxPayHTTP   -> CWxCurl (dlopen, not linked)
@@ -42,7 +42,7 @@ func function(_ name: String, _ extra: [Target.Dependency] = []) -> Target {
     )
 }
 
-/// A payment function executable: one of the four payment tools behind FunctionKit (all glue in PaymentFunctions).
+/// A payment function executable: one of the five payment tools behind FunctionKit (all glue in PaymentFunctions).
 func paymentFunction(_ name: String) -> Target {
     .executableTarget(name: name, dependencies: ["PaymentFunctions", "WxPayOperations"], swiftSettings: swiftSettings)
 }
@@ -179,6 +179,7 @@ let package = Package(
         paymentFunction("intent-status"),
         paymentFunction("close-intent"),
         paymentFunction("refund"),
+        paymentFunction("refund-status"),
         function("webhook", ["WebhookFunction"]),
         function("risk-batch", ["WxPayRisk", "WxPayRiskStore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         function("pii-redact", ["WxPayPrivacy"]),

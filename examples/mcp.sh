@@ -21,7 +21,7 @@ jq -c 'select(.id == 1) | .result | {protocolVersion, serverInfo, capabilities}'
     | expect "tools capability" '.capabilities.tools != null'
 step "tools/list (refund_payment switched off with WXPAY_MCP_DISABLE)"
 jq -c 'select(.id == 2) | [.result.tools[].name]' "$ANSWERS" \
-    | expect "three tools" '. == ["create_payment_intent","get_payment_status","cancel_payment_intent"]'
+    | expect "four tools" '. == ["create_payment_intent","get_payment_status","cancel_payment_intent","get_refund_status"]'
 step "tools/call create_payment_intent"
 jq -c 'select(.id == 3) | .result | {isError, intent: (.structuredContent | {intent_id, status, confirmation_url})}' "$ANSWERS" \
     | expect "created" '.isError == false and .intent.status == "requires_confirmation"'

@@ -55,7 +55,8 @@ root = sys.argv[1]
 names = [l.split()[0] for l in open(f"{root}/infra/functions.txt") if l.split() and not l.startswith("#")]
 stack = yaml.safe_load(open(f"{root}/infra/openfaas/stack.yml"))
 assert stack["provider"]["name"] == "openfaas"
-routes = {"webhook", "create-intent", "intent-status", "close-intent", "refund", "risk-batch", "healthz", "metrics"}
+routes = {"webhook", "create-intent", "intent-status", "close-intent", "refund", "refund-status", "risk-batch", "healthz",
+          "metrics"}
 def served(listed):
     got = set(listed.split(","))
     assert got <= routes and got - {"healthz", "metrics"} <= set(names), listed

@@ -4,7 +4,7 @@ import WxPayCore
 import WxPayHTTP
 import WxPayOperations
 
-// The glue between FunctionKit (envelopes, exits, logs) and WxPayOperations (WeChat Pay): what the four payment
+// The glue between FunctionKit (envelopes, exits, logs) and WxPayOperations (WeChat Pay): what the five payment
 // function executables and wxpay-server's payment routes share.
 
 /// The function executables' shared entry: the tool the executable serves, any envelope.

@@ -2,7 +2,7 @@ import KitCore
 import WxPayCore
 import WxPayOperations
 
-/// The OpenAI tool definitions of the four payment tools, embedded so that the server needs no repository file at
+/// The OpenAI tool definitions of the five payment tools, embedded so that the server needs no repository file at
 /// run time. The text is a verbatim copy of `functions/tools.json` (MCPTests compares the two): one definition per
 /// tool, `{"type": "function", "function": {"name", "description", "parameters"}}`, where `parameters` is the JSON
 /// Schema of the tool's arguments and becomes the MCP tool's `inputSchema`.
@@ -14,7 +14,7 @@ enum ToolCatalog {
         var inputSchema: JSONValue
     }
 
-    /// The four entries, parsed once from ``openAIToolsJSON``. A definition that does not parse or lacks a tool is
+    /// The five entries, parsed once from ``openAIToolsJSON``. A definition that does not parse or lacks a tool is
     /// a build defect, caught by the tests (every tool is listed), so it traps.
     static let entries: [PaymentTool: Entry] = {
         guard let parsed = try? JSONCoding.value(from: Array(openAIToolsJSON.utf8)) else {
@@ -45,17 +45,19 @@ enum ToolCatalog {
         case .getStatus: return "Get a payment intent's status"
         case .cancelIntent: return "Cancel an unpaid payment intent"
         case .refund: return "Refund a WeChat Pay payment"
+        case .getRefundStatus: return "Get a refund's status"
         }
     }
 
-    /// MCP behaviour hints. All four tools reach WeChat Pay (open world); creating, cancelling and refunding are
-    /// idempotent under their keys; cancelling and refunding cannot be undone.
+    /// MCP behaviour hints. All five tools reach WeChat Pay (open world); the two status queries only read;
+    /// creating, cancelling and refunding are idempotent under their keys; cancelling and refunding cannot be undone.
     static func hints(_ tool: PaymentTool) -> (readOnly: Bool, destructive: Bool, idempotent: Bool) {
         switch tool {
         case .createIntent: return (false, false, true)
         case .getStatus: return (true, false, true)
         case .cancelIntent: return (false, true, true)
         case .refund: return (false, true, true)
+        case .getRefundStatus: return (true, false, true)
         }
     }
 
@@ -289,6 +291,27 @@ enum ToolCatalog {
             },
             "required": [
               "idempotency_key"
+            ],
+            "additionalProperties": false
+          }
+        }
+      },
+      {
+        "type": "function",
+        "function": {
+          "name": "get_refund_status",
+          "description": "Check where a refund made with refund_payment is, when the user asks \"where is my refund?\". Pass the out_refund_no that refund_payment returned. Read-only: it never refunds anything. status is one of: \"processing\" (on its way: tell the user it is being processed; next_action.after_seconds says when checking again makes sense), \"succeeded\" (the money reached the payer at success_time), \"closed\" (the refund was closed and no money moved), \"abnormal\" (it could not be credited, e.g. a closed bank card: tell the user it is being looked into; the merchant must handle it, so never call refund_payment again for it). Amounts are in fen (100 fen = 1 CNY). REFUND_NOT_FOUND means no refund has that number. Never tell the user a refund arrived unless status is \"succeeded\".",
+          "parameters": {
+            "type": "object",
+            "properties": {
+              "out_refund_no": {
+                "type": "string",
+                "pattern": "^[0-9A-Za-z_|*@-]{1,64}$",
+                "description": "The out_refund_no returned by refund_payment (e.g. \"rf\" followed by 30 hex digits)."
+              }
+            },
+            "required": [
+              "out_refund_no"
             ],
             "additionalProperties": false
           }

@@ -2,7 +2,7 @@ import KitCore
 import WxPayCore
 import WxPayOperations
 
-/// Which payment tools this server exposes: all four, narrowed by an allow-list (`WXPAY_MCP_TOOLS` or `--tools`)
+/// Which payment tools this server exposes: all five, narrowed by an allow-list (`WXPAY_MCP_TOOLS` or `--tools`)
 /// and/or a deny-list (`WXPAY_MCP_DISABLE` or `--disable`). A disabled tool is absent from `tools/list` and refused
 /// on `tools/call`.
 public struct ToolSelection: Sendable, Equatable {

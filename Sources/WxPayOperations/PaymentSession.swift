@@ -8,7 +8,8 @@ struct PaymentSession: Sendable {
     let now: @Sendable () -> Int64
 }
 
-/// An operation (``CreateIntent``, ``GetIntentStatus``, ``CloseIntent``, ``Refund``) run in one ``PaymentSession``.
+/// An operation (``CreateIntent``, ``GetIntentStatus``, ``CloseIntent``, ``Refund``, ``GetRefundStatus``) run in one
+/// ``PaymentSession``.
 protocol SessionOperation {
     var session: PaymentSession { get }
 }

@@ -5,13 +5,14 @@ import WxPayHTTP
 import WxPayRisk
 import WxPayRiskStore
 
-/// The four payment tools, shared by the function executables and the MCP server: same core, same secrets reload
+/// The five payment tools, shared by the function executables and the MCP server: same core, same secrets reload
 /// per call, same idempotency.
 public enum PaymentTool: String, Sendable, CaseIterable {
     case createIntent = "create_payment_intent"
     case getStatus = "get_payment_status"
     case cancelIntent = "cancel_payment_intent"
     case refund = "refund_payment"
+    case getRefundStatus = "get_refund_status"
 
     /// Runs the tool on decoded `arguments`. The caller (a function executable or the MCP server) supplies the
     /// environment (secrets file, retry limit, risk rules), the deadline no call to WeChat Pay may outlive, the
@@ -50,6 +51,11 @@ public enum PaymentTool: String, Sendable, CaseIterable {
             let (secrets, client) = try connect()
             return try Refund(secrets: secrets, client: client, rules: rules,
                               history: RiskHistory.configured(environment: environment), now: now).run(input)
+        case .getRefundStatus:
+            let input = try PaymentTool.decode(GetRefundStatus.Input.self, from: arguments)
+            try GetRefundStatus.validate(input)
+            let (secrets, client) = try connect()
+            return try GetRefundStatus(secrets: secrets, client: client, now: now).run(input)
         }
     }
 

@@ -141,28 +141,12 @@ public struct Refund: SessionOperation {
     }
 
     private func view(_ refund: JSONValue, reason: RefundReason.Result?, risk: JSONValue?, replayed: Bool) -> JSONValue {
-        let status: String
-        switch refund["status"]?.stringValue ?? "PROCESSING" {
-        case "SUCCESS": status = "succeeded"
-        case "CLOSED": status = "closed"
-        case "ABNORMAL": status = "abnormal"
-        default: status = "processing"
-        }
-        var o: [String: JSONValue] = [
-            "refund_id": refund["refund_id"] ?? .null, "out_refund_no": refund["out_refund_no"] ?? .null,
-            "out_trade_no": refund["out_trade_no"] ?? .null, "intent_id": refund["out_trade_no"] ?? .null,
-            "transaction_id": refund["transaction_id"] ?? .null, "status": .string(status),
-            "wechat_status": refund["status"] ?? .null,
-            "amount": refund["amount"]?["refund"] ?? .null, "total_amount": refund["amount"]?["total"] ?? .null,
-            "currency": refund["amount"]?["currency"] ?? "CNY", "replayed": .bool(replayed),
-        ]
+        var o = RefundView.json(refund, replayed: replayed, nextAction: false).objectValue ?? [:]
         if let reason {
             o["reason"] = .string(reason.text)
             o["reason_screening"] = reason.screening
         }
         if let risk { o["risk"] = risk }
-        if let t = refund["create_time"] { o["created_at"] = t }
-        if let t = refund["success_time"], !t.isNull { o["success_time"] = t }
         return .object(o)
     }
 

@@ -8,6 +8,7 @@ enum Route: String, CaseIterable, Sendable {
     case intentStatus = "intent-status"
     case closeIntent = "close-intent"
     case refund
+    case refundStatus = "refund-status"
     case riskBatch = "risk-batch"
     case mcp
     case healthz
@@ -43,6 +44,7 @@ enum Route: String, CaseIterable, Sendable {
         case .intentStatus: return (.getStatus, "intent-status")
         case .closeIntent: return (.cancelIntent, "close-intent")
         case .refund: return (.refund, "refund")
+        case .refundStatus: return (.getRefundStatus, "refund-status")
         default: return nil
         }
     }

@@ -18,8 +18,9 @@ struct ServerCommand: AsyncParsableCommand {
         abstract: "Serve the wxpay functions over HTTP from one warm process (Hummingbird).",
         discussion: """
             ROUTES  POST /webhook (a WeChat Pay notification, answered as the webhook function answers it behind API
-                    Gateway, hand-off included), POST /create-intent, /intent-status, /close-intent, /refund (each the
-                    function's own event JSON in, its output JSON out, the HTTP status from the error code),
+                    Gateway, hand-off included), POST /create-intent, /intent-status, /close-intent, /refund,
+                    /refund-status (each the function's own event JSON in, its output JSON out, the HTTP status from
+                    the error code),
                     POST /risk-batch (NDJSON streamed in and out), POST /mcp (the payment tools over MCP Streamable
                     HTTP, as wxpay-mcp serves them on stdio), GET /healthz, GET /metrics (Prometheus).
                     Every route but webhook, healthz and metrics needs Authorization: Bearer <one of server_tokens

@@ -51,6 +51,12 @@ extension ClientFunctionTests {
             Case(function: "refund", event: #"{"intent_id":"\#(intentID)","idempotency_key":"r","reason":"broken","amount":0}"#, field: "amount"),
             Case(function: "refund", event: #"{"transaction_id":"42x","idempotency_key":"r","reason":"broken"}"#, field: "transaction_id"),
             Case(function: "refund", event: #"{"intent_id":"\#(intentID)","idempotency_key":"r","conversation":[{"role":"user","content":"broken"},{"role":"customer","content":"x"}]}"#, field: "conversation[1].role"),
+            // refund-status
+            Case(function: "refund-status", event: #"{}"#, field: "out_refund_no"),
+            Case(function: "refund-status", event: #"{"out_refund_no":""}"#, field: "out_refund_no"),
+            Case(function: "refund-status", event: #"{"out_refund_no":"rf/../../v3/pay"}"#, field: "out_refund_no"),
+            Case(function: "refund-status", event: #"{"out_refund_no":"\#(String(repeating: "a", count: 65))"}"#, field: "out_refund_no"),
+            Case(function: "refund-status", event: #"{"out_refund_no":7}"#, field: "out_refund_no"),
         ]
 
         @Test("A bad event exits 65 with an error naming the field, and WeChat Pay sees no request", arguments: cases)
@@ -66,7 +72,7 @@ extension ClientFunctionTests {
         }
 
         @Test("Secrets file missing: exit 78 SECRETS_NOT_FOUND for every function, and nothing is sent",
-              arguments: ["create-intent", "intent-status", "close-intent", "refund"])
+              arguments: ["create-intent", "intent-status", "close-intent", "refund", "refund-status"])
         func secretsMissing(_ function: String) throws {
             let emulator = try Emulator()
             try emulator.armTripwire()
@@ -75,6 +81,7 @@ extension ClientFunctionTests {
                 "intent-status": ["idempotency_key": "k"],
                 "close-intent": ["idempotency_key": "k"],
                 "refund": ["intent_id": .string(Self.intentID), "idempotency_key": "r", "reason": "broken"],
+                "refund-status": ["out_refund_no": "rf000000000000000000000000000000"],
             ]
             let run = try emulator.run(function, valid[function]!,
                                        env: ["WXPAY_SECRETS_FILE": emulator.directory + "/no-such-secrets.json"])

@@ -15,6 +15,9 @@ extension ClientFunctionTests {
         /// The intent the close-intent samples name (key `thread_01JD7X9C1OSE`).
         static let closeKey = "thread_01JD7X9C1OSE"
         static let closeIntent = "ai88426491046a1976b590a65c-1"
+        /// The refund the refund samples make (key `thread_01JD7X4K2M9Q/refund-1`), which the refund-status samples name.
+        static let sampleRefundKey = "thread_01JD7X4K2M9Q/refund-1"
+        static let sampleRefund = "rf19ab60e215395c1f982528484b33d2"
         static let envelopes = ["direct.json", "http.json", "apigateway.json", "toolcall.json"]
 
         static func load(_ function: String, _ sample: String) throws -> JSONValue {
@@ -52,6 +55,12 @@ extension ClientFunctionTests {
                     == Self.sampleIntent)
             #expect(IntentIdentity.outTradeNo(mchid: emulator.secrets.mchid, idempotencyKey: Self.closeKey, attempt: 1)
                     == Self.closeIntent)
+            #expect(IntentIdentity.outRefundNo(mchid: emulator.secrets.mchid, outTradeNo: Self.sampleIntent,
+                                               idempotencyKey: Self.sampleRefundKey) == Self.sampleRefund)
+            for sample in Self.envelopes {
+                let text = String(decoding: try System.readFile("\(Self.root)/refund-status/\(sample)"), as: UTF8.self)
+                #expect(text.contains(Self.sampleRefund), "refund-status/\(sample) names the sample refund")
+            }
         }
 
         /// Checks the envelope of an answer and returns its result object.
@@ -118,6 +127,18 @@ extension ClientFunctionTests {
                 record("refund", sample, result)
             }
             #expect(try emulator.refunds().count == 1)
+
+            for sample in Self.envelopes {
+                let event = try Self.load("refund-status", sample)
+                let run = try emulator.run("refund-status", event)
+                #expect(run.status == 0, "refund-status/\(sample): \(run)")
+                let result = try Self.unwrap(run, sample: sample, event: event)
+                #expect(result["out_refund_no"]?.stringValue == Self.sampleRefund)
+                #expect(result["intent_id"]?.stringValue == Self.sampleIntent)
+                #expect(result["amount"] == 500)
+                #expect(["processing", "succeeded"].contains(result["status"]?.stringValue ?? ""), "\(result)")
+                record("refund-status", sample, result)
+            }
 
             #expect(try emulator.run("create-intent", Event.intent(key: Self.closeKey)).status == 0)
             for (i, sample) in Self.envelopes.enumerated() {

@@ -71,6 +71,8 @@ extension ClientFunctionTests {
             let refund: JSONValue = ["intent_id": .string(no), "amount": 500, "idempotency_key": "r-1",
                                      "reason": "the parcel arrived damaged"]
             try check("refund", refund, "")
+            try check("refund-status", ["out_refund_no": .string(IntentIdentity.outRefundNo(
+                mchid: emulator.secrets.mchid, outTradeNo: no, idempotencyKey: "r-1"))], "")
 
             // close-intent on unpaid orders: the fault on its lookup, then on the close itself (a close's answer has
             // no body, so other-order is aimed at the lookup only).

@@ -129,6 +129,43 @@ struct WebhookProcessTests {
         #expect(result.stdout.last == 0x0A, "stdout is newline-terminated")
     }
 
+    @Test("each refund notification made by wxpay-simulate: its own event type, the refund's fields and a risk score",
+          arguments: [("REFUND.SUCCESS", "refund.success", "SUCCESS"), ("REFUND.ABNORMAL", "refund.abnormal", "ABNORMAL"),
+                      ("REFUND.CLOSED", "refund.closed", "CLOSED")])
+    func refundNotifications(_ wechatType: String, _ type: String, _ status: String) throws {
+        let world = try World(Self.secrets())
+        defer { world.dir.remove() }
+        let sandbox = world.dir.path + "/sandbox.json"
+        try SandboxFiles.writeFile(sandbox, JSONCoding.encode(Self.keys.sandboxFile(mode: .publicKey)))
+        let made = try runProcess(Executables.path("wxpay-simulate"), [
+            "notify", "--sandbox", sandbox, "--event-type", wechatType, "--out-trade-no", "AK-REFUND-1",
+            "--amount", "300", "--total", "1000",
+        ], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(made.status == 0, "\(made)")
+        let result = try world.webhook(Array(made.stdout))
+        #expect(result.status == 0, "\(result.stdoutText) \(result.stderr)")
+        let answer = try result.json()
+        #expect(answer["statusCode"] == 200)
+        let event = try #require(answer["event"], "\(answer)")
+        #expect(event["type"] == .string(type))
+        #expect(event["wechat_event_type"] == .string(wechatType))
+        #expect(event["out_trade_no"] == "AK-REFUND-1")
+        #expect(event["out_refund_no"] == "RFAK-REFUND-1")
+        #expect(event["refund_id"]?.stringValue?.isEmpty == false)
+        #expect(event["refund_status"] == .string(status))
+        #expect(event["amount"] == 300, "a refund event's amount is the refund, not the order total")
+        #expect(event["total_amount"] == 1000)
+        #expect(event["currency"] == "CNY")
+        #expect(event["payer_openid"] == nil && event["trade_state"] == nil, "no payment fields on a refund event")
+        let risk = try #require(event["risk"], "refund events carry a risk decision: \(event)")
+        #expect(risk["score"]?.intValue.map { (0...100).contains($0) } == true, "\(risk)")
+        #expect(["approve", "review", "block"].contains(risk["action"]?.stringValue ?? ""), "\(risk)")
+        #expect(risk["reasons"]?.arrayValue != nil, "\(risk)")
+        // Handed on as the same event.
+        #expect(try world.events.map { $0["type"] } == [.string(type)])
+        #expect(try world.events.first?["out_refund_no"] == "RFAK-REFUND-1")
+    }
+
     @Test("API Gateway v1 and v2: exactly statusCode/headers/body, the event appended to WXPAY_EVENTS_FILE",
           arguments: ["apigw-v1", "apigw-v2"])
     func acceptedGateway(_ style: String) throws {

@@ -31,7 +31,8 @@ struct MCPSessionTests {
         }
     }
 
-    static let allTools = ["create_payment_intent", "get_payment_status", "cancel_payment_intent", "refund_payment"]
+    static let allTools = ["create_payment_intent", "get_payment_status", "cancel_payment_intent", "refund_payment",
+                           "get_refund_status"]
 
     /// Calls a tool and returns (isError, the structured result, the text content parsed as JSON, the bytes of the
     /// PNG image after the text, if any). Any other shape of content fails.
@@ -61,7 +62,7 @@ struct MCPSessionTests {
 
     // MARK: initialize, tools/list
 
-    @Test("initialize negotiates the protocol and announces tools; tools/list lists the four payment tools")
+    @Test("initialize negotiates the protocol and announces tools; tools/list lists the five payment tools")
     func initializeAndList() async throws {
         let fixture = try Fixture()
         let server = try fixture.server()
@@ -79,6 +80,11 @@ struct MCPSessionTests {
         }
         #expect(tools.first { $0.name == "get_payment_status" }?.annotations.readOnlyHint == true)
         #expect(tools.first { $0.name == "refund_payment" }?.annotations.destructiveHint == true)
+        let refundStatus = try #require(tools.first { $0.name == "get_refund_status" })
+        #expect(refundStatus.annotations.readOnlyHint == true)
+        #expect(refundStatus.annotations.destructiveHint == false)
+        #expect(refundStatus.annotations.idempotentHint == true)
+        #expect(refundStatus.annotations.title == "Get a refund's status")
         await client.disconnect()
         #expect(server.finish() == 0, "the server exits 0 when the host closes stdin")
     }
@@ -156,6 +162,19 @@ struct MCPSessionTests {
         #expect(refunds.first?["out_trade_no"]?.stringValue == intent)
         #expect(refunds.first?["amount"]?["refund"] == 500)
 
+        let outRefundNo = try #require(refund.structured["out_refund_no"]?.stringValue)
+        let refundStatus = try await call(client, "get_refund_status", ["out_refund_no": .string(outRefundNo)])
+        #expect(!refundStatus.isError, "\(refundStatus.structured)")
+        #expect(refundStatus.structured["out_refund_no"]?.stringValue == outRefundNo)
+        #expect(refundStatus.structured["refund_id"] == refund.structured["refund_id"])
+        #expect(refundStatus.structured["amount"] == 500)
+        #expect(["processing", "succeeded"].contains(refundStatus.structured["status"]?.stringValue ?? ""))
+        let unknown = try await call(client, "get_refund_status", ["out_refund_no": "rf000000000000000000000000000000"])
+        #expect(unknown.isError)
+        #expect(unknown.structured["error"]?["code"] == "REFUND_NOT_FOUND")
+        #expect(try fixture.emulator.control("GET", "/_emulator/refunds").json["refunds"]?.arrayValue?.count == 1,
+                "get_refund_status never refunds")
+
         await client.disconnect()
         #expect(server.finish() == 0)
     }
@@ -226,7 +245,8 @@ struct MCPSessionTests {
         let server = try fixture.server(["WXPAY_MCP_DISABLE": "refund_payment"])
         let (client, _) = try await server.connectClient()
         let (tools, _) = try await client.listTools()
-        #expect(tools.map(\.name) == ["create_payment_intent", "get_payment_status", "cancel_payment_intent"])
+        #expect(tools.map(\.name) == ["create_payment_intent", "get_payment_status", "cancel_payment_intent",
+                                      "get_refund_status"])
 
         await #expect(throws: MCPError.self) {
             _ = try await client.send(CallTool.request(.init(name: "refund_payment", arguments: [
@@ -323,7 +343,7 @@ struct MCPSessionTests {
         try server.send(.notification("notifications/initialized"))
         try server.send(.rpc(2, "tools/list"))
         let list = try server.response(id: 2)
-        #expect(list["result"]?["tools"]?.arrayValue?.count == 4)
+        #expect(list["result"]?["tools"]?.arrayValue?.count == 5)
         try server.send(.rpc(3, "tools/call", ["name": "create_payment_intent", "arguments": [
             "amount": 100, "description": "Tea", "idempotency_key": "wire-1", "channel": "native",
         ]]))

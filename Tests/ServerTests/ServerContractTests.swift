@@ -200,7 +200,7 @@ struct ServerContractTests {
         let world = try World(tokens: [Self.token, "second_token_ABCDEFGH"])
         defer { world.dir.remove() }
         let server = try ServerProcess(["--routes", "all"], environment: world.environment())
-        for route in ["/create-intent", "/intent-status", "/close-intent", "/refund", "/risk-batch"] {
+        for route in ["/create-intent", "/intent-status", "/close-intent", "/refund", "/refund-status", "/risk-batch"] {
             let none = try server.post(route, json: "{}")
             #expect(none.status == 401, "\(route)")
             #expect(none.header("www-authenticate") == "Bearer")
@@ -291,6 +291,24 @@ struct ServerContractTests {
                                      token: Self.token)
         #expect(refund.status >= 400, "a closed, unpaid intent cannot be refunded: \(refund.text)")
         #expect(refund.json?["error"]?["code"] != nil)
+
+        // A paid intent, refunded, then asked after: /refund-status answers the refund; an unknown one is 404.
+        let paidCreated = try server.post("/create-intent", json: #"{"amount":1999,"description":"server test","idempotency_key":"srv-thread-2","channel":"native"}"#,
+                                          token: Self.token)
+        let paidID = try #require(paidCreated.json?["intent_id"]?.stringValue, "\(paidCreated.text)")
+        #expect(try emulator.control("POST", "/_emulator/orders/\(paidID)/pay", [:]).status == 200)
+        let made = try server.post("/refund", json: #"{"intent_id":"\#(paidID)","amount":100,"idempotency_key":"r-1","reason":"duplicate"}"#,
+                                   token: Self.token)
+        #expect(made.status == 200, "\(made.text)")
+        let outRefundNo = try #require(made.json?["out_refund_no"]?.stringValue, "\(made.text)")
+        let refundStatus = try server.post("/refund-status", json: #"{"out_refund_no":"\#(outRefundNo)"}"#, token: Self.token)
+        #expect(refundStatus.status == 200, "\(refundStatus.text)")
+        #expect(refundStatus.json?["refund_id"] == made.json?["refund_id"])
+        #expect(refundStatus.json?["amount"] == 100)
+        let unknownRefund = try server.post("/refund-status", json: #"{"out_refund_no":"rf000000000000000000000000000000"}"#,
+                                            token: Self.token)
+        #expect(unknownRefund.status == 404, "\(unknownRefund.text)")
+        #expect(unknownRefund.json?["error"]?["code"] == "REFUND_NOT_FOUND")
 
         let bad = try server.post("/create-intent", json: #"{"amount":19.99,"description":"x","idempotency_key":"k"}"#,
                                   token: Self.token)

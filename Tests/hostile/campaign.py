@@ -24,7 +24,7 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-FUNCTIONS = ["create-intent", "intent-status", "close-intent", "refund", "webhook", "risk-batch",
+FUNCTIONS = ["create-intent", "intent-status", "close-intent", "refund", "refund-status", "webhook", "risk-batch",
              "pii-redact", "pii-restore"]
 CONTRACT = {0, 1, 64, 65, 69, 75, 77, 78}
 TIMEOUT = 8.0

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Tests/mcp/remote.sh: wxpay-server's remote MCP endpoint (/mcp, Streamable HTTP) against a local emulator, driven by
-# an independent client (the Python `mcp` package): bearer protection, the four tools, idempotency shared with the
+# an independent client (the Python `mcp` package): bearer protection, the five tools, idempotency shared with the
 # executables. The emulator's own count of orders is the oracle for "one order per key".
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

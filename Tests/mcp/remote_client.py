@@ -4,7 +4,7 @@
     remote_client.py URL TOKEN CREATE_INTENT_BIN
 
 Checks: without the bearer token (or with a wrong one) the endpoint answers 401 and no session starts; with it the
-client initializes, lists the four payment tools, creates an intent, repeats the call with the same idempotency key
+client initializes, lists the five payment tools, creates an intent, repeats the call with the same idempotency key
 and gets the same intent (one order), gets a bad argument back as an isError result with the contract's error object,
 and the `create-intent` executable given the same key answers the same intent (the same idempotency everywhere).
 """
@@ -73,8 +73,15 @@ async def session_checks(url, token, create_intent):
                       field(init, "server_info", "serverInfo").name == "wxpay-mcp" and init.capabilities.tools is not None, init)
                 tools = await session.list_tools()
                 names = sorted(t.name for t in tools.tools)
-                check("tools/list shows the four payment tools", names == sorted(
-                    ["create_payment_intent", "get_payment_status", "cancel_payment_intent", "refund_payment"]), names)
+                check("tools/list shows the five payment tools", names == sorted(
+                    ["create_payment_intent", "get_payment_status", "cancel_payment_intent", "refund_payment",
+                     "get_refund_status"]), names)
+                hints = {t.name: t.annotations for t in tools.tools}
+                refund_status = hints.get("get_refund_status")
+                check("get_refund_status is annotated read-only, not destructive, idempotent",
+                      refund_status is not None and field(refund_status, "read_only_hint", "readOnlyHint") is True
+                      and field(refund_status, "destructive_hint", "destructiveHint") is False
+                      and field(refund_status, "idempotent_hint", "idempotentHint") is True, refund_status)
                 args = {"amount": 1999, "description": "Remote MCP plan", "idempotency_key": key, "channel": "native"}
                 first = await session.call_tool("create_payment_intent", args)
                 one = structured(first)
@@ -86,6 +93,11 @@ async def session_checks(url, token, create_intent):
                 status = structured(await session.call_tool("get_payment_status",
                                                             {"intent_id": one.get("intent_id")}))
                 check("get_payment_status finds it", status.get("intent_id") == one.get("intent_id"), status)
+                missing = await session.call_tool("get_refund_status",
+                                                  {"out_refund_no": "rf000000000000000000000000000000"})
+                check("get_refund_status of an unknown refund is an isError result REFUND_NOT_FOUND",
+                      is_error(missing) and structured(missing).get("error", {}).get("code") == "REFUND_NOT_FOUND",
+                      structured(missing))
                 bad = await session.call_tool("create_payment_intent", {"amount": "ten"})
                 err = structured(bad)
                 check("a bad argument is an isError result with the error object",

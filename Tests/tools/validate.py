@@ -3,7 +3,7 @@
 
     validate.py samples [--root DIR]   every schema is a valid 2020-12 schema; every sample event's input validates
                                        against its function's input schema; each tool.json's parameters agree with
-                                       its input schema; functions/tools.json is exactly the four tool.json files.
+                                       its input schema; functions/tools.json is exactly the five tool.json files.
     validate.py instances [--root DIR] reads a JSON array of {"schema": "functions/x/output.schema.json",
                                        "instance": ..., "label": "..."} on stdin and validates each instance.
 
@@ -18,18 +18,20 @@ import sys
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-FUNCTIONS = ["create-intent", "intent-status", "close-intent", "refund", "webhook", "risk-batch"]
+FUNCTIONS = ["create-intent", "intent-status", "close-intent", "refund", "refund-status", "webhook", "risk-batch"]
 TOOLS = {
     "create-intent": "create_payment_intent",
     "intent-status": "get_payment_status",
     "close-intent": "cancel_payment_intent",
     "refund": "refund_payment",
+    "refund-status": "get_refund_status",
 }
 ENVELOPE_SAMPLES = {
     "create-intent": ["direct.json", "http.json", "apigateway.json", "toolcall.json"],
     "intent-status": ["direct.json", "http.json", "apigateway.json", "toolcall.json"],
     "close-intent": ["direct.json", "http.json", "apigateway.json", "toolcall.json"],
     "refund": ["direct.json", "http.json", "apigateway.json", "toolcall.json"],
+    "refund-status": ["direct.json", "http.json", "apigateway.json", "toolcall.json"],
     "webhook": ["http.json", "apigateway.json"],
 }
 
@@ -197,8 +199,9 @@ class Checker:
                 self.fail(label, f"toolcall.json arguments against the tool parameters: {error.message[:300]}")
         self.checked += 1
         if combined != singles:
-            self.fail("functions/tools.json", "must be exactly the four tool.json files, in the order create_payment_intent, "
-                                              "get_payment_status, cancel_payment_intent, refund_payment")
+            self.fail("functions/tools.json", "must be exactly the five tool.json files, in the order create_payment_intent, "
+                                              "get_payment_status, cancel_payment_intent, refund_payment, "
+                                              "get_refund_status")
 
     # MARK: instances
 

@@ -13,7 +13,7 @@
 #      placeholder always means the same identifier) and POSTed to $LLM_BASE_URL/chat/completions with the tool
 #      definitions of functions/tools.json;
 #   2. the answer is restored with pii-restore; for each tool call the matching function executable
-#      (create-intent, intent-status, close-intent, refund) gets the tool call object on stdin and prints the tool
+#      (create-intent, intent-status, close-intent, refund, refund-status) gets the tool call object on stdin and prints the tool
 #      message, which is appended to the local conversation;
 #   3. a tool result carrying "next_action" (the intent expired or was closed) is acted on: with
 #      AGENT_ON_EXPIRY=reprompt (default) the model is told to ask the user again and to create the next attempt;
@@ -54,7 +54,7 @@ ON_EXPIRY=${AGENT_ON_EXPIRY:-reprompt}
 MAX_TURNS=${AGENT_MAX_TURNS:-12}
 case "$ON_EXPIRY" in reprompt|fallback_link) ;; *) die "AGENT_ON_EXPIRY must be reprompt or fallback_link" 64 ;; esac
 [ -r "$TOOLS_FILE" ] || die "cannot read the tool definitions $TOOLS_FILE" 66
-for exe in pii-redact pii-restore create-intent intent-status close-intent refund; do
+for exe in pii-redact pii-restore create-intent intent-status close-intent refund refund-status; do
     [ -x "$BIN/$exe" ] || die "$BIN/$exe is missing: build with 'swift build' or set WXPAY_BIN_DIR" 69
 done
 
@@ -69,6 +69,7 @@ executable_for() {
         get_payment_status) echo intent-status ;;
         cancel_payment_intent) echo close-intent ;;
         refund_payment) echo refund ;;
+        get_refund_status) echo refund-status ;;
         *) return 1 ;;
     esac
 }

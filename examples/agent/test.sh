@@ -13,7 +13,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 BIN=${WXPAY_BIN_DIR:-$(cd "$repo" && swift build --show-bin-path)}
-for exe in wxpay-emulator create-intent intent-status close-intent refund pii-redact pii-restore; do
+for exe in wxpay-emulator create-intent intent-status close-intent refund refund-status pii-redact pii-restore; do
     [ -x "$BIN/$exe" ] || { echo "test.sh: $BIN/$exe is missing (swift build first)" >&2; exit 2; }
 done
 for tool in jq curl python3; do command -v "$tool" >/dev/null || { echo "test.sh: $tool is required" >&2; exit 2; }; done
@@ -118,8 +118,8 @@ check "the final answer has no placeholder left" bash -c "! grep -q '⟦' '$T/re
 REQ=$T/reprompt.requests.ndjson
 check "the stub answered 5 model calls, all with the API key and the model name" \
     test "$(jq -s 'map(select(.authorized and .model == "stub-model")) | length' "$REQ.meta")" = 5
-check "every model call carried the four tool definitions" \
-    test "$(jq -s 'map(.tools | map(.function.name) | sort == ["cancel_payment_intent","create_payment_intent","get_payment_status","refund_payment"]) | all' "$REQ")" = true
+check "every model call carried the five tool definitions" \
+    test "$(jq -s 'map(.tools | map(.function.name) | sort == ["cancel_payment_intent","create_payment_intent","get_payment_status","get_refund_status","refund_payment"]) | all' "$REQ")" = true
 for raw in "$OPENID" "$PHONE" "$OLD_ORDER" "$INTENT1" "$INTENT2"; do
     check "no raw identifier reached the model endpoint: $raw" bash -c "[ -n '$raw' ] && ! grep -qF -- '$raw' '$REQ'"
 done
