@@ -193,6 +193,14 @@ public actor NotificationDispatcher {
     }
 
     private func resign(_ headers: [(name: String, value: String)], body: [UInt8]) throws -> [(name: String, value: String)] {
+        try NotificationDispatcher.resign(headers, body: body, side: side)
+    }
+
+    /// `headers` with the signature headers of `side` made anew over `body` (a fresh timestamp) and a new
+    /// `Request-ID`: what a retry of the same notification carries.
+    static func resign(_ headers: [(name: String, value: String)], body: [UInt8], side: WeChatSide) throws
+        -> [(name: String, value: String)]
+    {
         let fresh = try side.signedHeaders(body: body, timestamp: System.unixTime())
         let signedNames = Set(fresh.map { $0.name.lowercased() })
         var result = headers.filter { !signedNames.contains($0.name.lowercased()) && $0.name.lowercased() != "request-id" }

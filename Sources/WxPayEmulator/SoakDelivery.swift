@@ -157,13 +157,9 @@ struct SoakDelivery {
 
     /// One attempt: the notification signed now and POSTed; `true` on a 2xx answer.
     private func deliver(_ note: Note, to url: String, pool: NIOThreadPool) async -> Bool {
-        guard let fresh = try? emulator.side.signedHeaders(body: note.body, timestamp: System.unixTime()) else {
+        guard var headers = try? NotificationDispatcher.resign(note.headers, body: note.body, side: emulator.side) else {
             return false
         }
-        let signed = Set(fresh.map { $0.name.lowercased() })
-        var headers = note.headers.filter { !signed.contains($0.name.lowercased()) && $0.name.lowercased() != "request-id" }
-        headers += fresh
-        headers.append(("Request-ID", UUIDText.random()))
         if !headers.contains(where: { $0.name.lowercased() == "wechatpay-signature-type" }) {
             headers.append(("Wechatpay-Signature-Type", SignatureVerifier.supportedType))
         }
