@@ -198,6 +198,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The prohibited-category text model's trainer: writes Sources/WxPayRisk/RiskTextModel+Weights.swift from the
+        // labelled corpus (scripts/train-risk-model.sh).
+        .executableTarget(
+            name: "wxpay-risk-model",
+            dependencies: ["WxPayRisk", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: The warm HTTP server (Hummingbird): every function in-process, for Knative, Cloud Run, OpenFaaS,
         // Tencent Cloud SCF web functions, Alibaba Cloud Function Compute and plain VMs (docs/server.md)
         .executableTarget(
