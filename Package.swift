@@ -18,6 +18,7 @@
 //   WxPayRiskStore (history across invocations, WXPAY_RISK_STORE) -> WxPayRisk, WxPayCrypto, KitCore,
 //                                                                    CWxSQLite, CWxHiredis (dlopen, not linked);
 //   WxPayNotifications, WxPayOperations, WebhookFunction and risk-batch use it.
+//   wxpay-server -> PayPage (the hosted payment page: templates by swift-mustache, which no other target links).
 // Only WxPayCrypto, WxPayHTTP, WxPayQR and WxPayRiskStore touch C libraries. The emulator and wxpay-server
 // (Hummingbird) are the only targets that link SwiftNIO, and no function binary depends on them. The project's own
 // targets build with warnings as errors.
