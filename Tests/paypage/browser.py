@@ -142,6 +142,13 @@ def main():
         for intent in (expiring, jsapi, native, h5):
             check(intent.get("confirmation_url", "").startswith(f"{public}/pay/{intent['intent_id']}?t="),
                   f"{intent['channel']}: confirmation_url is the server's page", intent.get("confirmation_url"))
+        import jsonschema
+        with open(os.path.join(ROOT, "functions", "create-intent", "output.schema.json")) as f:
+            validator = jsonschema.Draft202012Validator(json.load(f))
+        for intent in (expiring, jsapi, native, h5):
+            errors = [e.message for e in validator.iter_errors(intent)]
+            check(not errors, f"{intent['channel']}: the answer validates against create-intent's output schema",
+                  "; ".join(errors)[:500])
         check(jsapi.get("confirmation", {}).get("paySign"), "jsapi: the signed parameters are still in the answer")
         check(native.get("code_url", "").startswith("weixin://"), "native: code_url kept beside the page URL")
         check(h5.get("h5_url", "").startswith("https://"), "h5: h5_url kept beside the page URL")
