@@ -35,6 +35,7 @@ BIN = os.environ.get("WXPAY_BIN_DIR") or subprocess.run(
     ["swift", "build", "--show-bin-path"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
 ART = os.environ.get("PAYPAGE_ARTIFACTS") or os.path.join(ROOT, ".build", "artifacts", "paypage")
 FAILURES = []
+SUITE_STARTED = time.time()
 
 WECHAT_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
              "Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) NetType/WIFI Language/en")
@@ -158,6 +159,16 @@ def main():
         h = {k.lower(): v for k, v in headers.items()}
         csp = h.get("content-security-policy", "")
         check(status == 200 and "text/html" in h.get("content-type", ""), "the page answers 200 HTML", str(status))
+        timings = []
+        for _ in range(20):
+            started = time.monotonic()
+            http("GET", native["confirmation_url"], headers={"User-Agent": DESKTOP_UA})
+            timings.append((time.monotonic() - started) * 1000)
+        timings.sort()
+        native_bytes = len(http("GET", native["confirmation_url"], headers={"User-Agent": DESKTOP_UA})[2])
+        print(f"  figures: page bytes jsapi (WeChat) {len(body)}, native (desktop, QR inline) {native_bytes}; "
+              f"native page over loopback, 20 sequential GETs (each an order query to the emulator): "
+              f"median {timings[10]:.1f} ms, max {timings[-1]:.1f} ms", flush=True)
         check("default-src 'none'" in csp and "script-src 'nonce-" in csp and "frame-ancestors 'none'" in csp
               and "unsafe" not in csp, "a strict CSP with a nonce", csp)
         nonce = csp.split("script-src 'nonce-")[1].split("'")[0] if "script-src 'nonce-" in csp else "?"
@@ -311,7 +322,7 @@ def main():
                 except OSError:
                     pass
         shutil.rmtree(work, ignore_errors=True)
-    print(f"screenshots: {ART}")
+    print(f"screenshots: {ART}; the suite took {time.time() - SUITE_STARTED:.0f} s")
     if FAILURES:
         print(f"{len(FAILURES)} failed: " + "; ".join(FAILURES))
         sys.exit(1)
