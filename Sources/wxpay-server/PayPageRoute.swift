@@ -94,9 +94,11 @@ struct PayPageRoute: Sendable {
         case "sandbox-pay":
             guard sandbox, ticket.channel == .jsapi else { return notFound(language) }
             return await sandboxPay(request, ticket: ticket, secrets: secrets, server: server)
-        default:
+        case "":
             return await page(request, ticket: ticket, secrets: secrets, sandbox: sandbox, token: token,
                               language: language, server: server)
+        default:
+            return notFound(language)
         }
     }
 

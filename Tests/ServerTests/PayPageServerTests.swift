@@ -88,6 +88,9 @@ struct PayPageServerTests {
         // Against the emulator (a loopback api_base) the stand-in bridge is served.
         #expect(try server.send("GET", "/pay/_sandbox/bridge.js").status == 200)
         #expect(try server.send("DELETE", path).status == 405)
+        #expect(try server.send("GET", base + "/bridge.js?t=" + token).status == 404)
+        #expect(try server.send("GET", base + "/other?t=" + token).status == 404)
+        #expect(try server.send("GET", base + "/status/more?t=" + token).status == 404)
 
         // Paid in the emulator: the page says so, and offers no QR code any more.
         #expect(try emulator.control("POST", "/_emulator/orders/\(intentID)/pay", [:]).status == 200)
