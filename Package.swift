@@ -18,6 +18,7 @@
 //   WxPayRiskStore (history across invocations, WXPAY_RISK_STORE) -> WxPayRisk, WxPayCrypto, KitCore,
 //                                                                    CWxSQLite, CWxHiredis (dlopen, not linked);
 //   WxPayNotifications, WxPayOperations, WebhookFunction and risk-batch use it.
+//   wxpay-server -> PayPage (the hosted payment page: templates by swift-mustache, which no other target links).
 // Only WxPayCrypto, WxPayHTTP, WxPayQR and WxPayRiskStore touch C libraries. The emulator and wxpay-server
 // (Hummingbird) are the only targets that link SwiftNIO, and no function binary depends on them. The project's own
 // targets build with warnings as errors.
@@ -71,6 +72,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // MARK: C system libraries (wrapped once each)
@@ -212,7 +214,7 @@ let package = Package(
             name: "wxpay-server",
             dependencies: [
                 "KitCore", "FunctionKit", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayOperations", "WxPayRisk",
-                "PaymentFunctions", "WebhookFunction", "PaymentMCP",
+                "PaymentFunctions", "WebhookFunction", "PaymentMCP", "PayPage", "WxPayQR",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -226,6 +228,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+
+        // wxpay-server's hosted payment page (GET /pay/{intent_id}): templates (swift-mustache), words, headers and
+        // the status endpoint's rate limit; no I/O. Only wxpay-server links it (docs/server.md#the-payment-page).
+        .target(
+            name: "PayPage",
+            dependencies: ["KitCore", "WxPayCore", "WxPayCrypto", .product(name: "Mustache", package: "swift-mustache")],
             swiftSettings: swiftSettings
         ),
 
@@ -357,7 +367,8 @@ let package = Package(
         // wxpay-server as a process, with the emulator and the webhook executable as processes.
         .testTarget(
             name: "ServerTests",
-            dependencies: ["KitCore", "WxPayTestSupport", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPaySandbox"],
+            dependencies: ["KitCore", "WxPayTestSupport", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPaySandbox",
+                           "PayPage", "WxPayOperations"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
