@@ -230,11 +230,24 @@ extension ClientFunctionTests {
             let aws = try emulator.run("download-certificates", [:],
                                        env: ["WXPAY_SECRETS_URL": "aws-secretsmanager://wxpay/prod"])
             #expect(aws.status == 78 && aws.errorCode == "SECRETS_SOURCE_NOT_FILE", "\(aws)")
-            if getuid() != 0 {  // root writes anything: the permission check cannot be exercised as root
-                #expect(chmod(emulator.directory, 0o500) == 0)
-                defer { chmod(emulator.directory, 0o700) }
+            // A directory the process cannot write to: mode 0500, or for root (who ignores modes) the immutable
+            // attribute, when the filesystem has it.
+            var locked = false
+            if getuid() != 0 {
+                locked = chmod(emulator.directory, 0o500) == 0
+            } else if let chattr = ["/usr/bin/chattr", "/bin/chattr"].first(where: { access($0, X_OK) == 0 }) {
+                locked = (try? runProcess(chattr, ["+i", emulator.directory], environment: [:]))?.status == 0
+            }
+            if locked {
                 let ro = try emulator.run("download-certificates", [:])
+                if getuid() != 0 {
+                    chmod(emulator.directory, 0o700)
+                } else if let chattr = ["/usr/bin/chattr", "/bin/chattr"].first(where: { access($0, X_OK) == 0 }) {
+                    _ = try runProcess(chattr, ["-i", emulator.directory], environment: [:])
+                }
                 #expect(ro.status == 78 && ro.errorCode == "SECRETS_NOT_WRITABLE", "\(ro)")
+            } else {
+                print("download-certificates: the unwritable-directory case was not exercised (no chattr as root)")
             }
             #expect(try emulator.requests().isEmpty)
         }
