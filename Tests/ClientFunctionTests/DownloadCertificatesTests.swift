@@ -233,16 +233,18 @@ extension ClientFunctionTests {
             // A directory the process cannot write to: mode 0500, or for root (who ignores modes) the immutable
             // attribute, when the filesystem has it.
             var locked = false
+            let chattrPaths: [String] = ["/usr/bin/chattr", "/bin/chattr"]
+            let chattrTool = chattrPaths.first { access($0, X_OK) == 0 }
             if getuid() != 0 {
                 locked = chmod(emulator.directory, 0o500) == 0
-            } else if let chattr = ["/usr/bin/chattr", "/bin/chattr"].first(where: { access($0, X_OK) == 0 }) {
+            } else if let chattr = chattrTool {
                 locked = (try? runProcess(chattr, ["+i", emulator.directory], environment: [:]))?.status == 0
             }
             if locked {
                 let ro = try emulator.run("download-certificates", [:])
                 if getuid() != 0 {
                     chmod(emulator.directory, 0o700)
-                } else if let chattr = ["/usr/bin/chattr", "/bin/chattr"].first(where: { access($0, X_OK) == 0 }) {
+                } else if let chattr = chattrTool {
                     _ = try runProcess(chattr, ["-i", emulator.directory], environment: [:])
                 }
                 #expect(ro.status == 78 && ro.errorCode == "SECRETS_NOT_WRITABLE", "\(ro)")
