@@ -7,7 +7,7 @@ import WxPaySandbox
 
 /// WeChat Pay's platform certificates as the emulator holds them, and which one signs: a rotation adds a new key and
 /// certificate (validity overlapping the current one's), switches answers and notifications to it, and later retires
-/// the old one from `GET /v3/certificates` (docs/testing.md#emulator; the control routes below).
+/// the old one from `GET /v3/certificates` (docs/functions.md#wxpay-emulator; the control routes below).
 public final class PlatformKeyring: Sendable {
     struct Member: Sendable {
         var key: RSAPrivateKey
