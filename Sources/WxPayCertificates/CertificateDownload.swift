@@ -99,11 +99,10 @@ public struct CertificateDownload: Sendable {
             guard let response = last.withLock({ $0 }) else { throw error }
             let serial = SignedHeaders(lookup: response.header).serial ?? ""
             guard bootstrap else {
-                throw WxPayError.authentication(
-                    "CERTIFICATE_BOOTSTRAP_REQUIRED",
-                    "WeChat Pay's certificate list is signed with serial \(Untrusted.excerpt(serial)), which the secrets "
-                        + "file does not hold; nothing was changed. Check that serial in the merchant platform "
-                        + "(API安全), then run again with {\"bootstrap\": true} (docs/secrets.md#platform-certificates)")
+                let message = "WeChat Pay's certificate list is signed with serial \(Untrusted.excerpt(serial)), which "
+                    + "the secrets file does not hold; nothing was changed. Check that serial in the merchant platform "
+                    + "(API安全), then run again with {\"bootstrap\": true} (docs/secrets.md#platform-certificates)"
+                throw WxPayError.authentication("CERTIFICATE_BOOTSTRAP_REQUIRED", message)
                     .with("wechatpay_serial", .string(Untrusted.excerpt(serial)))
             }
             guard response.status == 200, let parsed = try? JSONCoding.value(from: response.body) else {
