@@ -205,6 +205,26 @@ extension ClientFunctionTests {
             #expect(try emulator.process.secrets().wechatPayCertificates.keys.sorted() == [serial])
         }
 
+        @Test("functions/download-certificates: every sample runs against a certificate-mode emulator; outputs match the schema")
+        func samples() throws {
+            let emulator = try Emulator(mode: "certificate")
+            let root = Executables.packageRoot + "/functions/download-certificates/"
+            var items: [SchemaCheck.Item] = []
+            for sample in ["direct.json", "bootstrap.json", "http.json"] {
+                let event = try JSONCoding.value(from: System.readFile(root + sample))
+                let run = try emulator.run("download-certificates", event)
+                #expect(run.status == 0, "\(sample): \(run)")
+                let result = try run.result()
+                #expect(result["status"] == "unchanged", "\(sample): \(result)")
+                if sample == "http.json" { #expect(try run.json()["statusCode"] == 200) }
+                items.append(.init(schema: Self.schema, instance: result, label: sample))
+            }
+            let bad = try emulator.run("download-certificates", ["bootstrap": "yes"])
+            #expect(bad.status == 65, "\(bad)")
+            items.append(.init(schema: Self.schema, instance: try bad.result(), label: "bad input"))
+            #expect(try SchemaCheck.errors(items) == [])
+        }
+
         @Test("Public-key mode: not_used, WeChat Pay not called, the file untouched")
         func publicKeyMode() throws {
             let emulator = try Emulator(mode: "public-key")
