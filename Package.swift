@@ -19,6 +19,7 @@
 //                                                                    CWxSQLite, CWxHiredis (dlopen, not linked);
 //   WxPayNotifications, WxPayOperations, WebhookFunction and risk-batch use it.
 //   wxpay-server -> PayPage (the hosted payment page: templates by swift-mustache, which no other target links).
+//   WxPayCertificates (download-certificates: platform certificates into the secrets file) -> WxPayCore, WxPayCrypto
 // Only WxPayCrypto, WxPayHTTP, WxPayQR and WxPayRiskStore touch C libraries. The emulator and wxpay-server
 // (Hummingbird) are the only targets that link SwiftNIO, and no function binary depends on them. The project's own
 // targets build with warnings as errors.
@@ -186,6 +187,13 @@ let package = Package(
         function("risk-batch", ["WxPayRisk", "WxPayRiskStore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         function("pii-redact", ["WxPayPrivacy"]),
         function("pii-restore", ["WxPayPrivacy"]),
+
+        // MARK: Platform certificates: download-certificates (GET /v3/certificates into the secrets file; issue 17)
+        .target(name: "WxPayCertificates",
+                dependencies: ["KitCore", "WxPayCore", "WxPayCrypto", "WxPayHTTP",
+                               .product(name: "Logging", package: "swift-log")],
+                swiftSettings: swiftSettings),
+        function("download-certificates", ["WxPayCertificates"]),
 
         // MARK: Developer tools
         .executableTarget(

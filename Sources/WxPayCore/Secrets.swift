@@ -94,7 +94,9 @@ public struct Secrets: Sendable, CustomStringConvertible {
     static let maxBytes = 1 << 20
 
     /// Parses and validates the JSON text of a secrets file.
-    public static func parse(_ bytes: [UInt8]) throws(WxPayError) -> Secrets {
+    /// - Parameter requiringVerificationKey: `false` only for `download-certificates`' bootstrap, whose file may not
+    ///   hold any WeChat Pay public key or platform certificate yet.
+    public static func parse(_ bytes: [UInt8], requiringVerificationKey: Bool = true) throws(WxPayError) -> Secrets {
         let raw: RawSecrets
         do {
             raw = try JSONCoding.decode(RawSecrets.self, from: bytes)
@@ -104,10 +106,10 @@ public struct Secrets: Sendable, CustomStringConvertible {
             // Never echo the decoder's message: it may quote the file's content.
             throw .secretsInvalid("(file)", "is not a JSON object of the documented shape")
         }
-        return try Secrets(validating: raw)
+        return try Secrets(validating: raw, requiringVerificationKey: requiringVerificationKey)
     }
 
-    private init(validating raw: RawSecrets) throws(WxPayError) {
+    private init(validating raw: RawSecrets, requiringVerificationKey: Bool) throws(WxPayError) {
         func required(_ value: String?, _ field: String) throws(WxPayError) -> String {
             guard let value, !value.isEmpty else { throw .secretsInvalid(field, "is missing") }
             return value
@@ -162,7 +164,7 @@ public struct Secrets: Sendable, CustomStringConvertible {
             }
             certificates[cert.serialNumber] = cert
         }
-        guard !publicKeys.isEmpty || !certificates.isEmpty else {
+        guard !publicKeys.isEmpty || !certificates.isEmpty || !requiringVerificationKey else {
             throw .secretsInvalid("wechatpay_public_keys", "at least one WeChat Pay public key or platform certificate is required")
         }
         wechatPayPublicKeys = publicKeys
