@@ -4,7 +4,8 @@
 #   Tests/interop/run.sh                          # uses <package>/.build/debug/wxpay-emulator
 #   WXPAY_BIN_DIR=.build-x/debug Tests/interop/run.sh
 #
-# Builds nothing: build the emulator first (swift build --product wxpay-emulator).
+# Builds nothing: build the emulator first (swift build --product wxpay-emulator); the service-provider test
+# (test_wechatpayv3_partner.py) also runs the create-intent and webhook executables of the same directory.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -18,4 +19,4 @@ if ! "$python" -c 'import wechatpayv3, pytest' 2>/dev/null; then
     "$python" -m pip install --quiet wechatpayv3 pytest
 fi
 cd "$here"
-exec "$python" -m pytest -q -p no:cacheprovider test_wechatpayv3_interop.py "$@"
+exec "$python" -m pytest -q -p no:cacheprovider test_wechatpayv3_interop.py test_wechatpayv3_partner.py "$@"
