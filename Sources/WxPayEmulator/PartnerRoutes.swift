@@ -1,5 +1,6 @@
 import Hummingbird
 import KitCore
+import Logging
 import WxPayCore
 import WxPaySandbox
 

@@ -2,6 +2,7 @@ import KitCore
 import Testing
 import WxPayCore
 import WxPayOperations
+import WxPaySandbox
 
 /// Service-provider mode: a verified answer must name the sub-merchant the request named (and the provider as
 /// `sp_mchid`); direct mode keeps refusing any answer that names a sub-merchant.
