@@ -41,12 +41,20 @@ def partner_client(emulator, pay_type=WeChatPayType.NATIVE):
     return client
 
 
+def secrets_file(emulator):
+    """The merchant's secrets with api_base pointing at the running emulator (init wrote the default port)."""
+    path = os.path.join(emulator.dir, "secrets-running.json")
+    with open(path, "w") as f:
+        json.dump(dict(emulator.secrets, api_base=emulator.base_url), f)
+    os.chmod(path, 0o600)
+    return {"WXPAY_SECRETS_FILE": path, "PATH": os.environ["PATH"]}
+
+
 def run_webhook(emulator, notification):
     envelope = {"httpMethod": "POST", "headers": notification["headers"],
                 "body": notification["body"].decode("utf-8")}
     result = subprocess.run([executable("webhook")], input=json.dumps(envelope).encode(), capture_output=True,
-                            env={"WXPAY_SECRETS_FILE": os.path.join(emulator.dir, "secrets.json"), "PATH": os.environ["PATH"]},
-                            timeout=20)
+                            env=secrets_file(emulator), timeout=20)
     return result.returncode, json.loads(result.stdout)
 
 
@@ -131,8 +139,8 @@ def test_sdk_partner_orders_and_notifications_reach_our_webhook(partner):
 def test_our_partner_prepay_matches_the_sdk_field_by_field(partner):
     emulator, _, log = partner
     key = "interop-" + uuid.uuid4().hex[:12]
-    env = {"WXPAY_SECRETS_FILE": os.path.join(emulator.dir, "secrets.json"), "PATH": os.environ["PATH"]}
-    ours = subprocess.run([executable("create-intent")], capture_output=True, timeout=30, env=env, input=json.dumps({
+    ours = subprocess.run([executable("create-intent")], capture_output=True, timeout=30, env=secrets_file(emulator),
+                          input=json.dumps({
         "amount": 880, "description": "拿铁 latte", "idempotency_key": key, "channel": "jsapi",
         "sub_mchid": SUB, "sub_appid": SUB_APPID, "sub_openid": "oSubPayer"}).encode())
     assert ours.returncode == 0, ours
