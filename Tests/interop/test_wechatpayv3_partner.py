@@ -91,8 +91,14 @@ def test_sdk_partner_orders_and_notifications_reach_our_webhook(partner):
     order = json.loads(message)
     assert (order["sp_mchid"], order["sp_appid"], order["sub_mchid"]) == (sp_mchid, sp_appid, SUB)
     assert "mchid" not in order and order["trade_state"] == "NOTPAY"
-    # The same number under another sub-merchant is another order (none here).
+    # Order numbers are unique per sub-merchant: the same number under another sub-merchant is another order.
     assert wxpay.query(out_trade_no=no, sub_mchid="1900000202")[0] == 404
+    assert wxpay.pay(description="other sub-merchant", out_trade_no=no, sub_mchid="1900000202",
+                     amount={"total": 300})[0] == 200
+    code, message = wxpay.query(out_trade_no=no, sub_mchid="1900000202")
+    assert code == 200 and json.loads(message)["amount"]["total"] == 300
+    code, message = wxpay.query(out_trade_no=no, sub_mchid=SUB)
+    assert code == 200 and json.loads(message)["amount"]["total"] == 2500
 
     closed = "PP" + uuid.uuid4().hex[:20]
     assert wxpay.pay(description="to close", out_trade_no=closed, sub_mchid=SUB, amount={"total": 100})[0] == 200
