@@ -75,6 +75,22 @@ enum ToolCatalog {
           "parameters": {
             "type": "object",
             "properties": {
+              "sub_mchid": {
+                "description": "Service-provider mode only: the sub-merchant (特约商户) the payment belongs to, from the deployment's configuration (never ask the user). Leave it out for a direct merchant. Every call about one intent or refund must name the same sub_mchid.",
+                "type": "string",
+                "pattern": "^[0-9]{1,32}$"
+              },
+              "sub_appid": {
+                "description": "Service-provider mode: the sub-merchant's appid (the app the payer's sub_openid belongs to).",
+                "type": "string",
+                "pattern": "^[0-9A-Za-z_-]{1,32}$"
+              },
+              "sub_openid": {
+                "description": "Service-provider mode, jsapi/miniprogram: the payer's openid under sub_appid, from the session; instead of (or with) user_openid, which is then the openid under the service provider's appid.",
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 128
+              },
               "amount": {
                 "type": "integer",
                 "minimum": 1,
@@ -175,6 +191,11 @@ enum ToolCatalog {
           "parameters": {
             "type": "object",
             "properties": {
+              "sub_mchid": {
+                "description": "Service-provider mode only: the sub-merchant (特约商户) the payment belongs to, from the deployment's configuration (never ask the user). Leave it out for a direct merchant. Every call about one intent or refund must name the same sub_mchid.",
+                "type": "string",
+                "pattern": "^[0-9]{1,32}$"
+              },
               "idempotency_key": {
                 "type": "string",
                 "minLength": 1,
@@ -206,6 +227,11 @@ enum ToolCatalog {
           "parameters": {
             "type": "object",
             "properties": {
+              "sub_mchid": {
+                "description": "Service-provider mode only: the sub-merchant (特约商户) the payment belongs to, from the deployment's configuration (never ask the user). Leave it out for a direct merchant. Every call about one intent or refund must name the same sub_mchid.",
+                "type": "string",
+                "pattern": "^[0-9]{1,32}$"
+              },
               "idempotency_key": {
                 "type": "string",
                 "minLength": 1,
@@ -231,6 +257,11 @@ enum ToolCatalog {
           "parameters": {
             "type": "object",
             "properties": {
+              "sub_mchid": {
+                "description": "Service-provider mode only: the sub-merchant (特约商户) the payment belongs to, from the deployment's configuration (never ask the user). Leave it out for a direct merchant. Every call about one intent or refund must name the same sub_mchid.",
+                "type": "string",
+                "pattern": "^[0-9]{1,32}$"
+              },
               "intent_id": {
                 "type": "string",
                 "pattern": "^[0-9A-Za-z_|*-]{6,32}$",
@@ -304,6 +335,11 @@ enum ToolCatalog {
           "parameters": {
             "type": "object",
             "properties": {
+              "sub_mchid": {
+                "description": "Service-provider mode only: the sub-merchant (特约商户) the payment belongs to, from the deployment's configuration (never ask the user). Leave it out for a direct merchant. Every call about one intent or refund must name the same sub_mchid.",
+                "type": "string",
+                "pattern": "^[0-9]{1,32}$"
+              },
               "out_refund_no": {
                 "type": "string",
                 "pattern": "^[0-9A-Za-z_|*@-]{1,64}$",

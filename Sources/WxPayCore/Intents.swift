@@ -11,8 +11,16 @@ public enum IntentIdentity {
 
     /// `out_trade_no` for attempt `attempt` (1-based) of the intent keyed `idempotencyKey`:
     /// `ai` + 24 hex digits of SHA-256(`mchid`, key) + `-` + attempt, at most 32 characters of `[0-9a-z-]`.
-    public static func outTradeNo(mchid: String, idempotencyKey: String, attempt: Int) -> String {
-        let digest = Digest.sha256(Array("wxpay-agent-kit/order/v1\n\(mchid)\n\(idempotencyKey)".utf8))
+    ///
+    /// With `subMchid` (service-provider mode) the digest is over
+    /// `wxpay-agent-kit/partner-order/v1\n` + `mchid` + `\n` + `subMchid` + `\n` + key instead: one key makes one
+    /// order per sub-merchant, and the direct-mode numbers stay exactly what they were.
+    public static func outTradeNo(mchid: String, subMchid: String? = nil, idempotencyKey: String, attempt: Int)
+        -> String
+    {
+        let material = subMchid.map { "wxpay-agent-kit/partner-order/v1\n\(mchid)\n\($0)\n\(idempotencyKey)" }
+            ?? "wxpay-agent-kit/order/v1\n\(mchid)\n\(idempotencyKey)"
+        let digest = Digest.sha256(Array(material.utf8))
         return orderPrefix + Hex.encode(digest.prefix(12)) + "-" + String(attempt)
     }
 
@@ -23,8 +31,14 @@ public enum IntentIdentity {
     }
 
     /// `out_refund_no` for a refund of `outTradeNo` keyed `idempotencyKey`: `rf` + 30 hex digits.
-    public static func outRefundNo(mchid: String, outTradeNo: String, idempotencyKey: String) -> String {
-        let digest = Digest.sha256(Array("wxpay-agent-kit/refund/v1\n\(mchid)\n\(outTradeNo)\n\(idempotencyKey)".utf8))
+    /// With `subMchid` (service-provider mode) the digest is over
+    /// `wxpay-agent-kit/partner-refund/v1\n` + `mchid` + `\n` + `subMchid` + `\n` + order + `\n` + key.
+    public static func outRefundNo(mchid: String, subMchid: String? = nil, outTradeNo: String, idempotencyKey: String)
+        -> String
+    {
+        let material = subMchid.map { "wxpay-agent-kit/partner-refund/v1\n\(mchid)\n\($0)\n\(outTradeNo)\n\(idempotencyKey)" }
+            ?? "wxpay-agent-kit/refund/v1\n\(mchid)\n\(outTradeNo)\n\(idempotencyKey)"
+        let digest = Digest.sha256(Array(material.utf8))
         return "rf" + Hex.encode(digest.prefix(15))
     }
 

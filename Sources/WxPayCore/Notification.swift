@@ -17,8 +17,14 @@ public struct PaymentEvent: Sendable, Equatable {
 
     /// The merchant order number.
     public var outTradeNo: String? { resource["out_trade_no"]?.stringValue }
-    /// The payer's openid (payments).
-    public var payerOpenID: String? { resource["payer"]?["openid"]?.stringValue }
+    /// The payer's openid (payments): `payer.openid`, or in a service-provider notification `payer.sp_openid`
+    /// (under the provider's appid), else `payer.sub_openid` (under the sub-merchant's).
+    public var payerOpenID: String? {
+        let payer = resource["payer"]
+        return (payer?["openid"] ?? payer?["sp_openid"] ?? payer?["sub_openid"])?.stringValue
+    }
+    /// The sub-merchant of a service-provider notification (`sub_mchid`), `nil` for a direct merchant's.
+    public var subMchid: String? { resource["sub_mchid"]?.stringValue }
     /// The `attach` string of the order (payments).
     public var attach: String? { resource["attach"]?.stringValue }
 
@@ -47,8 +53,12 @@ public struct PaymentEvent: Sendable, Equatable {
             copy("trade_state", from: ["trade_state"])
             copy("amount", from: ["amount", "total"])
             copy("currency", from: ["amount", "currency"])
-            copy("payer_openid", from: ["payer", "openid"])
+            if let payer = payerOpenID { o["payer_openid"] = .string(payer) }
+            copy("payer_sub_openid", from: ["payer", "sub_openid"])
         }
+        // Service-provider mode: the sub-merchant (and its app) the order or refund belongs to.
+        copy("sub_mchid", from: ["sub_mchid"])
+        copy("sub_appid", from: ["sub_appid"])
         if let attach, let decoded = AttachCodec.decode(attach) {
             if let key = decoded.idempotencyKey { o["idempotency_key"] = .string(key) }
             if let data = decoded.data { o["attach"] = data }
@@ -111,11 +121,25 @@ public enum NotificationProcessor {
         guard let decrypted = try? JSONCoding.value(from: plaintext), decrypted.objectValue != nil else {
             throw .authentication("DECRYPTION_FAILED", "the decrypted resource is not a JSON object")
         }
-        guard decrypted["mchid"]?.stringValue == secrets.mchid else {
-            throw .authentication("MERCHANT_MISMATCH", "the decrypted resource belongs to another merchant")
-        }
-        if let appid = decrypted["appid"]?.stringValue, appid != secrets.appid {
-            throw .authentication("MERCHANT_MISMATCH", "the decrypted resource names another appid")
+        if let sp = decrypted["sp_mchid"], !sp.isNull {
+            // Service-provider mode: the provider (the secrets file's merchant) receives its sub-merchants'
+            // notifications, which name the provider as `sp_mchid`/`sp_appid` and the sub-merchant as `sub_mchid`.
+            guard sp.stringValue == secrets.mchid else {
+                throw .authentication("MERCHANT_MISMATCH", "the decrypted resource belongs to another service provider")
+            }
+            guard let sub = decrypted["sub_mchid"]?.stringValue, !sub.isEmpty else {
+                throw .authentication("MERCHANT_MISMATCH", "the decrypted service-provider resource names no sub_mchid")
+            }
+            if let appid = decrypted["sp_appid"]?.stringValue, appid != secrets.appid {
+                throw .authentication("MERCHANT_MISMATCH", "the decrypted resource names another sp_appid")
+            }
+        } else {
+            guard decrypted["mchid"]?.stringValue == secrets.mchid else {
+                throw .authentication("MERCHANT_MISMATCH", "the decrypted resource belongs to another merchant")
+            }
+            if let appid = decrypted["appid"]?.stringValue, appid != secrets.appid {
+                throw .authentication("MERCHANT_MISMATCH", "the decrypted resource names another appid")
+            }
         }
         return PaymentEvent(id: id, type: PaymentEvent.type(for: eventType), wechatEventType: eventType,
                             createdAt: envelope.create_time ?? "", resource: decrypted, risk: nil)

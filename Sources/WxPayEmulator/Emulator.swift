@@ -76,6 +76,7 @@ public final class Emulator: Sendable {
     public func router() -> Router<EmulatorContext> {
         let router = Router(context: EmulatorContext.self)
         MerchantRoutes(emulator: self).register(on: router)
+        PartnerRoutes(emulator: self).register(on: router)
         ControlRoutes(emulator: self).register(on: router)
         return router
     }
@@ -115,7 +116,9 @@ public final class Emulator: Sendable {
             outTradeNo: done.outTradeNo, transactionID: done.transactionID, outRefundNo: done.request.outRefundNo,
             refundID: done.refundID, status: "SUCCESS", refund: done.request.refund, total: done.total,
             time: done.successTime ?? System.unixTime())
-        await notifications.send(eventType: "REFUND.SUCCESS", resource: resource, to: done.notifyURL,
+        await notifications.send(eventType: "REFUND.SUCCESS",
+                                 resource: done.subMchid.map { PartnerOrder.refundResource(resource, subMchid: $0) } ?? resource,
+                                 to: done.notifyURL,
                                  reference: ["out_trade_no": .string(done.outTradeNo),
                                              "out_refund_no": .string(done.request.outRefundNo)])
         return done
@@ -127,7 +130,9 @@ public final class Emulator: Sendable {
             outTradeNo: order.request.outTradeNo, amount: order.request.total, openid: order.payerOpenID ?? "",
             attach: order.request.attach, tradeType: order.request.tradeType.wechatName,
             transactionID: order.transactionID, successTime: order.successTime ?? System.unixTime())
-        await notifications.send(eventType: "TRANSACTION.SUCCESS", resource: resource, to: order.request.notifyURL,
+        // A sub-merchant's order is notified in the partner shape (sp_/sub_ fields), like its query answer.
+        let sent = order.request.partner.flatMap { p in resource.objectValue.map { p.transaction($0) } } ?? resource
+        await notifications.send(eventType: "TRANSACTION.SUCCESS", resource: sent, to: order.request.notifyURL,
                                  reference: ["out_trade_no": .string(order.request.outTradeNo)])
     }
 }

@@ -68,13 +68,21 @@ public actor Ledger {
     /// Re-submitting an `out_trade_no`: identical body and endpoint while unpaid → the same order (200);
     /// different parameters → 400 `INVALID_REQUEST`; the order was paid → 400 `ORDERPAID`; closed, expired or
     /// failed → 400 `ORDER_CLOSED`.
-    public func prepay(body: JSONValue, tradeType: TradeType) throws(WeChatAPIError) -> PrepayOutcome {
+    ///
+    /// `partner`: a service provider's order (`/v3/pay/partner/transactions/...`), kept under its sub-merchant
+    /// (``PartnerOrder/key(subMchid:_:)``): one `out_trade_no` may name an order of each sub-merchant.
+    public func prepay(body: JSONValue, tradeType: TradeType, partner: Bool = false) throws(WeChatAPIError)
+        -> PrepayOutcome
+    {
         counters.prepayRequests += 1
         let t = now()
-        let request = try PrepayRequest.validate(body, tradeType: tradeType, merchant: merchant, now: t)
-        if var existing = orders[request.outTradeNo] {
+        let request = partner
+            ? try PrepayRequest.validatePartner(body, tradeType: tradeType, merchant: merchant, now: t)
+            : try PrepayRequest.validate(body, tradeType: tradeType, merchant: merchant, now: t)
+        let key = PartnerOrder.key(subMchid: request.partner?.subMchid, request.outTradeNo)
+        if var existing = orders[key] {
             refreshExpiry(&existing, now: t)
-            orders[request.outTradeNo] = existing
+            orders[key] = existing
             switch existing.state {
             case .success, .refund: throw .orderPaid
             case .closed, .payError: throw .orderClosed
@@ -89,8 +97,8 @@ public actor Ledger {
         let expiresAt = max(request.timeExpireUnix ?? t + 7 * 86400, t + 60)
         let order = OrderRecord(request: request, prepayID: Identifiers.prepayID(now: t), createdAt: t,
                                 expiresAt: expiresAt, state: .notPaid)
-        orders[request.outTradeNo] = order
-        orderOrder.append(request.outTradeNo)
+        orders[key] = order
+        orderOrder.append(key)
         counters.ordersCreated += 1
         return PrepayOutcome(order: order, created: true)
     }
@@ -128,15 +136,19 @@ public actor Ledger {
     public func refund(body: JSONValue) throws(WeChatAPIError) -> RefundOutcome {
         counters.refundRequests += 1
         let request = try RefundRequest.validate(body)
-        let outTradeNo: String
+        // A service provider's refund names its sub-merchant: orders and refund numbers are the sub-merchant's.
+        let orderKey: String
         switch request.order {
-        case .outTradeNo(let no): outTradeNo = no
+        case .outTradeNo(let no): orderKey = PartnerOrder.key(subMchid: request.subMchid, no)
         case .transactionID(let id):
-            guard let no = orderByTransaction[id] else { throw .orderNotExist }
-            outTradeNo = no
+            guard let key = orderByTransaction[id] else { throw .orderNotExist }
+            orderKey = key
         }
-        var order = try self.order(outTradeNo: outTradeNo)
-        if let existing = refunds[request.outRefundNo] {
+        var order = try self.order(outTradeNo: orderKey)
+        guard order.request.partner?.subMchid == request.subMchid else { throw .orderNotExist }
+        let outTradeNo = order.request.outTradeNo
+        let refundKey = PartnerOrder.key(subMchid: request.subMchid, request.outRefundNo)
+        if let existing = refunds[refundKey] {
             guard existing.outTradeNo == outTradeNo, existing.request.refund == request.refund,
                   existing.request.total == request.total
             else {
@@ -155,12 +167,13 @@ public actor Ledger {
         let t = now()
         let record = RefundRecord(request: request, refundID: Identifiers.refundID(), outTradeNo: outTradeNo,
                                   transactionID: transactionID, total: order.request.total, status: "PROCESSING",
-                                  createdAt: t, notifyURL: request.notifyURL ?? order.request.notifyURL)
+                                  createdAt: t, notifyURL: request.notifyURL ?? order.request.notifyURL,
+                                  subMchid: request.subMchid)
         order.refunded += request.refund
         order.state = .refund
-        orders[outTradeNo] = order
-        refunds[request.outRefundNo] = record
-        refundOrder.append(request.outRefundNo)
+        orders[orderKey] = order
+        refunds[refundKey] = record
+        refundOrder.append(refundKey)
         counters.refundsCreated += 1
         return RefundOutcome(refund: record, created: true)
     }

@@ -71,7 +71,9 @@ struct MerchantRoutes: Sendable {
         router.get("/v3/pay/transactions/id/:tid") { request, context in
             await handle(request, context, operation: "query.transaction_id") { call throws(WeChatAPIError) in
                 try call.requireMerchantQuery(emulator.side.mchid)
-                return .ok(try await emulator.ledger.order(transactionID: call.parameter("tid")).transaction)
+                let order = try await emulator.ledger.order(transactionID: call.parameter("tid"))
+                guard order.request.partner == nil else { throw .orderNotExist }  // a sub-merchant's (PartnerRoutes)
+                return .ok(order.transaction)
             }
         }
         router.post("/v3/pay/transactions/out-trade-no/:no/close") { request, context in
@@ -90,13 +92,18 @@ struct MerchantRoutes: Sendable {
         router.post("/v3/refund/domestic/refunds") { request, context in
             await handle(request, context, operation: "refund") { call throws(WeChatAPIError) in
                 let outcome = try await emulator.ledger.refund(body: try call.json())
-                if outcome.created { emulator.scheduleRefundSuccess(outRefundNo: outcome.refund.request.outRefundNo) }
+                if outcome.created {
+                    emulator.scheduleRefundSuccess(outRefundNo: PartnerOrder.key(subMchid: outcome.refund.subMchid,
+                                                                                 outcome.refund.request.outRefundNo))
+                }
                 return .ok(outcome.refund.answer)
             }
         }
         router.get("/v3/refund/domestic/refunds/:no") { request, context in
             await handle(request, context, operation: "refund.query") { call throws(WeChatAPIError) in
-                .ok(try await emulator.ledger.refund(outRefundNo: call.parameter("no")).answer)
+                // A service provider asks for a sub-merchant's refund with `?sub_mchid=` (PartnerRoutes).
+                .ok(try await emulator.ledger.refund(outRefundNo: PartnerOrder.key(subMchid: call.query("sub_mchid"),
+                                                                                   call.parameter("no"))).answer)
             }
         }
         router.get("/v3/certificates") { request, context in

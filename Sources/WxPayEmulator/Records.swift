@@ -72,7 +72,7 @@ public struct OrderRecord: Sendable {
             o["payer"] = ["openid": .string(openid)]
         }
         o["amount"] = .object(amount)
-        return .object(o)
+        return request.partner?.transaction(o) ?? .object(o)
     }
 
     /// What the control API shows: the transaction plus the emulator's bookkeeping.
@@ -103,6 +103,8 @@ public struct RefundRecord: Sendable {
     public var successTime: Int64?
     /// The notification target: the refund's own `notify_url`, else the order's.
     public var notifyURL: String
+    /// The sub-merchant of a service provider's refund.
+    public var subMchid: String? = nil
 
     /// The `Refund` object of the create and query endpoints.
     public var answer: JSONValue {

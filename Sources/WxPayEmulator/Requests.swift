@@ -45,6 +45,8 @@ public struct PrepayRequest: Sendable, Equatable {
     public var payerOpenID: String?
     /// The whole body, compared on a re-submission of the same `out_trade_no`.
     public var body: JSONValue
+    /// A service provider's order for a sub-merchant (`/v3/pay/partner/transactions/...`; PartnerRoutes.swift).
+    public var partner: PartnerOrder? = nil
 
     /// Validates `body` like WeChat Pay does.
     /// - Throws: 400 `PARAM_ERROR` naming the field, or 400 `APPID_MCHID_NOT_MATCH`.
@@ -137,6 +139,8 @@ public struct RefundRequest: Sendable, Equatable {
     public var refund: Int64
     public var total: Int64
     public var currency: String
+    /// A service provider's refund for a sub-merchant: the body's `sub_mchid`.
+    public var subMchid: String? = nil
 
     /// Validates `body` like WeChat Pay does.
     /// - Throws: 400 `PARAM_ERROR` naming the field.
@@ -167,7 +171,8 @@ public struct RefundRequest: Sendable, Equatable {
         let currency = try amount.string("currency", length: 1...16)
         guard currency == "CNY" else { throw .paramError("amount.currency", "must be CNY") }
         return RefundRequest(order: order, outRefundNo: outRefundNo, reason: reason, notifyURL: notifyURL,
-                             fundsAccount: fundsAccount, refund: refund, total: total, currency: currency)
+                             fundsAccount: fundsAccount, refund: refund, total: total, currency: currency,
+                             subMchid: try v.optionalString("sub_mchid", length: 1...32))
     }
 }
 

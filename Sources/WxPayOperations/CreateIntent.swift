@@ -29,6 +29,13 @@ public struct CreateIntent: Sendable, SessionOperation {
         public var attempt: Int?
         /// `reprompt` (default) or `fallback_link`: what to do when the intent has expired.
         public var on_expiry: String?
+        /// Service-provider mode: the sub-merchant the order is for (``PartnerScope``).
+        public var sub_mchid: String?
+        /// Service-provider mode: the sub-merchant's app id.
+        public var sub_appid: String?
+        /// Service-provider mode: the payer's openid under `sub_appid` (`payer.sub_openid`; `user_openid` is then
+        /// `payer.sp_openid`, under the provider's appid).
+        public var sub_openid: String?
 
         public struct Client: Decodable, Sendable {
             public var in_wechat: Bool?
@@ -49,6 +56,16 @@ public struct CreateIntent: Sendable, SessionOperation {
             case .h5: return "/v3/pay/transactions/h5"
             case .native: return "/v3/pay/transactions/native"
             case .app: return "/v3/pay/transactions/app"
+            }
+        }
+
+        /// The partner prepay endpoint (service-provider mode).
+        var partnerPath: String {
+            switch self {
+            case .jsapi, .miniprogram: return "/v3/pay/partner/transactions/jsapi"
+            case .h5: return "/v3/pay/partner/transactions/h5"
+            case .native: return "/v3/pay/partner/transactions/native"
+            case .app: return "/v3/pay/partner/transactions/app"
             }
         }
 
@@ -112,9 +129,20 @@ public struct CreateIntent: Sendable, SessionOperation {
         } else {
             channel = Channel.choose(input.client)
         }
+        let partner = try PartnerScope.from(subMchid: input.sub_mchid, subAppid: input.sub_appid)
+        if let sub = input.sub_openid {
+            guard partner != nil else { throw .invalidField("sub_openid", "is only allowed with sub_mchid (service-provider mode)") }
+            guard !sub.isEmpty, sub.utf8.count <= 128 else { throw .invalidField("sub_openid", "must be 1 to 128 bytes") }
+            guard input.sub_appid != nil else { throw .invalidField("sub_appid", "is required with sub_openid") }
+        }
         if channel == .jsapi || channel == .miniprogram {
-            guard let openid = input.user_openid, !openid.isEmpty, openid.utf8.count <= 128 else {
-                throw .invalidField("user_openid", "is required for the \(channel.rawValue) channel")
+            // Service-provider mode: the payer may be given as `sub_openid` alone.
+            let subPayer = partner != nil && input.sub_openid != nil
+            if input.user_openid != nil || !subPayer {
+                guard let openid = input.user_openid, !openid.isEmpty, openid.utf8.count <= 128 else {
+                    throw .invalidField("user_openid", "is required for the \(channel.rawValue) channel"
+                        + (partner == nil ? "" : " (or sub_openid with sub_appid)"))
+                }
             }
         }
         if channel == .h5 {
@@ -131,24 +159,27 @@ public struct CreateIntent: Sendable, SessionOperation {
     /// fallback link reports that attempt, not the expired first one); with `attempt`, exactly that attempt.
     public func run(_ input: Input) throws(WxPayError) -> JSONValue {
         let requested = try CreateIntent.validate(input)
+        let partner = try PartnerScope.from(subMchid: input.sub_mchid, subAppid: input.sub_appid)
         guard let notifyURL = secrets.notifyURL else {
             throw .secretsInvalid("notify_url", "is required to create payment intents")
         }
         let expiresIn = input.expires_in ?? 300
         // The purchase, not the way it is confirmed: a fallback link through another channel is the same intent.
+        // Service-provider mode adds the sub-merchant's app and payer (the order number already names the
+        // sub-merchant); direct mode's fingerprint is unchanged.
         let fingerprint = IntentIdentity.fingerprint([
             secrets.appid, String(input.amount), input.description, input.user_openid ?? "",
             String(expiresIn), (try? JSONCoding.string(input.attach ?? .null)) ?? "",
-        ])
+        ] + (partner == nil ? [] : [input.sub_appid ?? "", input.sub_openid ?? ""]))
         // The attach size is part of validation: checked before any call.
         let nonce = Hex.encode(SecureRandom.bytes(3))
         guard AttachCodec(idempotencyKey: input.idempotency_key, fingerprint: fingerprint, createdAt: now(),
                           expiresIn: expiresIn, nonce: nonce, data: input.attach).encoded() != nil
         else { throw .invalidField("attach", "with the idempotency key it exceeds WeChat Pay's 128 bytes; shorten it") }
         func request(_ channel: Channel, attempt: Int) -> OrderRequest {
-            OrderRequest(secrets: secrets, channel: channel, input: input,
-                         outTradeNo: IntentIdentity.outTradeNo(mchid: secrets.mchid, idempotencyKey: input.idempotency_key,
-                                                               attempt: attempt),
+            OrderRequest(secrets: secrets, channel: channel, input: input, partner: partner,
+                         outTradeNo: IntentIdentity.outTradeNo(mchid: secrets.mchid, subMchid: partner?.subMchid,
+                                                               idempotencyKey: input.idempotency_key, attempt: attempt),
                          notifyURL: notifyURL, fingerprint: fingerprint, expiresIn: expiresIn)
         }
 
@@ -159,16 +190,18 @@ public struct CreateIntent: Sendable, SessionOperation {
         let order = request(requested, attempt: attempt)
         let createdAt = now()
         do {
-            let answer = try client.post(requested.path, try order.body(createdAt: createdAt, nonce: nonce))
+            let answer = try client.post(order.path, try order.body(createdAt: createdAt, nonce: nonce))
             return try intent(order: order, answer: answer.body, createdAt: createdAt, replayed: false)
         } catch let error where CreateIntent.numberTaken(error) {
             // Without `attempt`, the latest attempt of the key is the intent (so a repeat after a re-prompt or a
             // fallback link reports that attempt, not the expired first one).
             let found: (outTradeNo: String, order: JSONValue)?
             if input.attempt == nil {
-                found = try Orders.resolve(client, mchid: secrets.mchid, intentID: nil, idempotencyKey: input.idempotency_key)
+                found = try Orders.resolve(client, mchid: secrets.mchid, partner: partner, intentID: nil,
+                                           idempotencyKey: input.idempotency_key)
             } else {
-                found = try Orders.query(client, mchid: secrets.mchid, outTradeNo: order.outTradeNo).map { (order.outTradeNo, $0) }
+                found = try Orders.query(client, mchid: secrets.mchid, partner: partner, outTradeNo: order.outTradeNo)
+                    .map { (order.outTradeNo, $0) }
             }
             guard let (no, existing) = found else { throw error }
             let latest = IntentIdentity.attempt(ofOutTradeNo: no) ?? attempt
@@ -202,14 +235,18 @@ public struct CreateIntent: Sendable, SessionOperation {
         switch status {
         case .requiresConfirmation:
             // Repeat the prepay with byte-identical parameters: WeChat answers with the live prepay_id.
-            let answer = try client.post(order.channel.path, try order.body(createdAt: createdAt, nonce: attach.nonce))
+            let answer = try client.post(order.path, try order.body(createdAt: createdAt, nonce: attach.nonce))
             return try intent(order: order, answer: answer.body, createdAt: createdAt, replayed: true)
         case .expired, .closed:
             return try expired(order: order, status: status, input: input, attempt: attempt, createdAt: createdAt)
         case .succeeded, .refunded, .failed:
             var o = summary(order: order, createdAt: createdAt, status: status, replayed: true).objectValue ?? [:]
             if let tid = existing["transaction_id"]?.stringValue { o["transaction_id"] = .string(tid) }
-            if let payer = existing["payer"]?["openid"]?.stringValue { o["payer_openid"] = .string(payer) }
+            if let payer = (existing["payer"]?["openid"] ?? existing["payer"]?["sp_openid"]
+                ?? existing["payer"]?["sub_openid"])?.stringValue
+            {
+                o["payer_openid"] = .string(payer)
+            }
             o["trade_state"] = .string(state)
             return .object(o)
         }
@@ -257,7 +294,7 @@ public struct CreateIntent: Sendable, SessionOperation {
     }
 
     private func summary(order: OrderRequest, createdAt: Int64, status: IntentStatus, replayed: Bool) -> JSONValue {
-        [
+        var o: [String: JSONValue] = [
             "intent_id": .string(order.outTradeNo), "out_trade_no": .string(order.outTradeNo),
             "status": .string(status.rawValue), "channel": .string(order.channel.rawValue),
             "amount": .int(order.input.amount), "currency": "CNY",
@@ -265,6 +302,11 @@ public struct CreateIntent: Sendable, SessionOperation {
             "idempotency_key": .string(order.input.idempotency_key), "replayed": .bool(replayed),
             "attempt": .int(Int64(IntentIdentity.attempt(ofOutTradeNo: order.outTradeNo) ?? 1)),
         ]
+        if let partner = order.partner {
+            o["sub_mchid"] = .string(partner.subMchid)
+            if let subAppid = partner.subAppid { o["sub_appid"] = .string(subAppid) }
+        }
+        return .object(o)
     }
 
     /// The `requires_confirmation` answer with what the user confirms with.
@@ -278,7 +320,11 @@ public struct CreateIntent: Sendable, SessionOperation {
             guard let prepay = answer["prepay_id"]?.stringValue else {
                 throw .unavailable("WeChat Pay's prepay answer lacks prepay_id")
             }
-            o["confirmation"] = try CreateIntent.jsapiParameters(secrets: secrets, prepayID: prepay, now: now())
+            // Service-provider mode: the app the payer's openid belongs to (the sub-merchant's with `sub_openid`,
+            // else the provider's); the provider's merchant key signs either way.
+            let appID = order.input.sub_openid != nil ? order.partner?.subAppid ?? secrets.appid : secrets.appid
+            o["confirmation"] = try CreateIntent.jsapiParameters(secrets: secrets, prepayID: prepay, now: now(),
+                                                                 appID: appID)
             if let page = pageURL(order: order, createdAt: createdAt, target: prepay) {
                 o["confirmation_url"] = .string(page)
             } else if let page = secrets.confirmPageURL {
@@ -290,9 +336,12 @@ public struct CreateIntent: Sendable, SessionOperation {
             }
             let timestamp = String(now())
             let nonce = SecureRandom.alphanumeric(32)
-            let sign = try RequestSigner(secrets: secrets).sign("\(secrets.appid)\n\(timestamp)\n\(nonce)\n\(prepay)\n")
+            // Service-provider mode: the sub-merchant's app when the order names one; `partnerid` stays the
+            // provider's mchid (the official SDKs' partner APP extension does the same).
+            let appID = order.partner?.subAppid ?? secrets.appid
+            let sign = try RequestSigner(secrets: secrets).sign("\(appID)\n\(timestamp)\n\(nonce)\n\(prepay)\n")
             o["confirmation"] = [
-                "appid": .string(secrets.appid), "partnerid": .string(secrets.mchid), "prepayid": .string(prepay),
+                "appid": .string(appID), "partnerid": .string(secrets.mchid), "prepayid": .string(prepay),
                 "package": "Sign=WXPay", "noncestr": .string(nonce), "timestamp": .string(timestamp), "sign": .string(sign),
             ]
         case .h5:
@@ -318,14 +367,19 @@ public struct CreateIntent: Sendable, SessionOperation {
 
     /// The `wx.requestPayment` / `WeixinJSBridge` `getBrandWCPayRequest` parameters of a JSAPI or mini-program
     /// prepay: `paySign` is SHA256withRSA with the merchant key over `appId\ntimeStamp\nnonceStr\npackage\n`, with a
-    /// fresh nonce. Shared with wxpay-server's payment page, which signs them anew for each view.
-    public static func jsapiParameters(secrets: Secrets, prepayID: String, now: Int64) throws(WxPayError) -> JSONValue {
+    /// fresh nonce. Shared with wxpay-server's payment page, which signs them anew for each view. `appID` is the
+    /// app the payer's openid belongs to (a sub-merchant's `sub_appid` in service-provider mode); the merchant's
+    /// `appid` unless given.
+    public static func jsapiParameters(
+        secrets: Secrets, prepayID: String, now: Int64, appID: String? = nil
+    ) throws(WxPayError) -> JSONValue {
+        let appID = appID ?? secrets.appid
         let timeStamp = String(now)
         let nonce = SecureRandom.alphanumeric(32)
         let package = "prepay_id=\(prepayID)"
-        let paySign = try RequestSigner(secrets: secrets).sign("\(secrets.appid)\n\(timeStamp)\n\(nonce)\n\(package)\n")
+        let paySign = try RequestSigner(secrets: secrets).sign("\(appID)\n\(timeStamp)\n\(nonce)\n\(package)\n")
         return [
-            "appId": .string(secrets.appid), "timeStamp": .string(timeStamp), "nonceStr": .string(nonce),
+            "appId": .string(appID), "timeStamp": .string(timeStamp), "nonceStr": .string(nonce),
             "package": .string(package), "signType": "RSA", "paySign": .string(paySign),
         ]
     }
@@ -333,7 +387,9 @@ public struct CreateIntent: Sendable, SessionOperation {
     /// wxpay-server's hosted page for this intent, `{public_url}/pay/{intent_id}?t=TOKEN`, when the secrets file
     /// has `public_url` (and so `page_key`) and the channel is one a web page confirms (jsapi, h5, native).
     private func pageURL(order: OrderRequest, createdAt: Int64, target: String) -> String? {
-        guard let base = secrets.publicURL, let key = secrets.pageKeyBytes,
+        // Not for a sub-merchant's order (service-provider mode): the page's ticket carries no sub-merchant, and its
+        // JSAPI parameters would name the provider's app.
+        guard let base = secrets.publicURL, let key = secrets.pageKeyBytes, order.partner == nil,
               PayPageTicket.pageChannels.contains(order.channel) else { return nil }
         return PayPageTicket(intentID: order.outTradeNo, channel: order.channel, description: order.input.description,
                              target: target, expiresAt: createdAt + order.expiresIn).url(publicURL: base, key: key)
@@ -354,6 +410,8 @@ struct OrderRequest: Sendable {
     let secrets: Secrets
     let channel: CreateIntent.Channel
     let input: CreateIntent.Input
+    /// Service-provider mode: the sub-merchant the order is for.
+    let partner: PartnerScope?
     let outTradeNo: String
     let notifyURL: String
     let fingerprint: String
@@ -368,14 +426,32 @@ struct OrderRequest: Sendable {
         return text
     }
 
+    /// The prepay endpoint (the partner one in service-provider mode).
+    var path: String { partner == nil ? channel.path : channel.partnerPath }
+
     func body(createdAt: Int64, nonce: String?) throws(WxPayError) -> JSONValue {
         var o: [String: JSONValue] = [
-            "appid": .string(secrets.appid), "mchid": .string(secrets.mchid), "description": .string(input.description),
+            "description": .string(input.description),
             "out_trade_no": .string(outTradeNo), "time_expire": .string(ChinaTime.format(unix: createdAt + expiresIn)),
             "attach": .string(try attach(createdAt: createdAt, nonce: nonce)), "notify_url": .string(notifyURL),
             "amount": ["total": .int(input.amount), "currency": "CNY"],
         ]
+        if let partner {
+            // Service-provider mode (wechatpayv3's partner_mode, WeChat Pay's partner prepay API).
+            o["sp_appid"] = .string(secrets.appid)
+            o["sp_mchid"] = .string(secrets.mchid)
+            o["sub_mchid"] = .string(partner.subMchid)
+            if let subAppid = partner.subAppid { o["sub_appid"] = .string(subAppid) }
+        } else {
+            o["appid"] = .string(secrets.appid)
+            o["mchid"] = .string(secrets.mchid)
+        }
         switch channel {
+        case .jsapi where partner != nil, .miniprogram where partner != nil:
+            var payer: [String: JSONValue] = [:]
+            if let openid = input.user_openid { payer["sp_openid"] = .string(openid) }
+            if let sub = input.sub_openid { payer["sub_openid"] = .string(sub) }
+            o["payer"] = .object(payer)
         case .jsapi, .miniprogram:
             o["payer"] = ["openid": .string(input.user_openid ?? "")]
         case .h5:
@@ -389,24 +465,61 @@ struct OrderRequest: Sendable {
     }
 }
 
-/// Order lookups shared by the operations.
+/// Order lookups shared by the operations. `partner` (service-provider mode, ``PartnerScope``) switches each call to
+/// WeChat Pay's partner endpoint for the sub-merchant; `nil` is the direct merchant, byte for byte as before.
 enum Orders {
     /// The order, or `nil` when WeChat Pay does not know it.
-    static func query(_ client: WxPayClient, mchid: String, outTradeNo: String) throws(WxPayError) -> JSONValue? {
-        try lookUp(client, "/v3/pay/transactions/out-trade-no/\(PathSegment.escape(outTradeNo))?mchid=\(mchid)",
-                   matching: ["out_trade_no": outTradeNo, "mchid": mchid], about: "order query")
+    static func query(_ client: WxPayClient, mchid: String, partner: PartnerScope? = nil, outTradeNo: String)
+        throws(WxPayError) -> JSONValue?
+    {
+        let no = PathSegment.escape(outTradeNo)
+        guard let partner else {
+            return try lookUp(client, "/v3/pay/transactions/out-trade-no/\(no)?mchid=\(mchid)",
+                              matching: ["out_trade_no": outTradeNo, "mchid": mchid], about: "order query")
+        }
+        return try lookUp(client,
+                          "/v3/pay/partner/transactions/out-trade-no/\(no)?sp_mchid=\(mchid)&sub_mchid=\(partner.subMchid)",
+                          matching: ["out_trade_no": outTradeNo, "sp_mchid": mchid, "sub_mchid": partner.subMchid],
+                          about: "order query", partner: partner, spMchid: mchid)
     }
 
     /// The order by WeChat's transaction id, or `nil`.
-    static func query(_ client: WxPayClient, mchid: String, transactionID: String) throws(WxPayError) -> JSONValue? {
-        try lookUp(client, "/v3/pay/transactions/id/\(PathSegment.escape(transactionID))?mchid=\(mchid)",
-                   matching: ["transaction_id": transactionID, "mchid": mchid], about: "order query")
+    static func query(_ client: WxPayClient, mchid: String, partner: PartnerScope? = nil, transactionID: String)
+        throws(WxPayError) -> JSONValue?
+    {
+        let id = PathSegment.escape(transactionID)
+        guard let partner else {
+            return try lookUp(client, "/v3/pay/transactions/id/\(id)?mchid=\(mchid)",
+                              matching: ["transaction_id": transactionID, "mchid": mchid], about: "order query")
+        }
+        return try lookUp(client, "/v3/pay/partner/transactions/id/\(id)?sp_mchid=\(mchid)&sub_mchid=\(partner.subMchid)",
+                          matching: ["transaction_id": transactionID, "sp_mchid": mchid, "sub_mchid": partner.subMchid],
+                          about: "order query", partner: partner, spMchid: mchid)
+    }
+
+    /// The close call: its path and body.
+    static func close(_ client: WxPayClient, mchid: String, partner: PartnerScope?, outTradeNo: String)
+        throws(WxPayError)
+    {
+        let no = PathSegment.escape(outTradeNo)
+        if let partner {
+            _ = try client.post("/v3/pay/partner/transactions/out-trade-no/\(no)/close",
+                                ["sp_mchid": .string(mchid), "sub_mchid": .string(partner.subMchid)])
+        } else {
+            _ = try client.post("/v3/pay/transactions/out-trade-no/\(no)/close", ["mchid": .string(mchid)])
+        }
+    }
+
+    /// The refund query path (`?sub_mchid=` in service-provider mode).
+    static func refundPath(_ outRefundNo: String, partner: PartnerScope?) -> String {
+        "/v3/refund/domestic/refunds/\(PathSegment.escape(outRefundNo))" + (partner.map { "?sub_mchid=\($0.subMchid)" } ?? "")
     }
 
     /// `GET path`: the answer once it is shown to be about what was asked (``AnswerMatch``), or `nil` when WeChat
     /// Pay does not know the order or refund.
     static func lookUp(_ client: WxPayClient, _ path: String, matching expected: KeyValuePairs<String, String>,
-                       about what: String) throws(WxPayError) -> JSONValue?
+                       about what: String, partner: PartnerScope? = nil, spMchid: String? = nil)
+        throws(WxPayError) -> JSONValue?
     {
         let answer: JSONValue
         do {
@@ -414,23 +527,24 @@ enum Orders {
         } catch let error where ["ORDER_NOT_EXIST", "ORDERNOTEXIST", "RESOURCE_NOT_EXISTS"].contains(error.wechatCode) {
             return nil
         }
-        try AnswerMatch.require(answer, expected, about: what)
+        try AnswerMatch.require(answer, expected, about: what, partner: partner, spMchid: spMchid)
         return answer
     }
 
     /// Resolves `intent_id` or `idempotency_key` to the latest order: for a key, attempts 1, 2, ... are
     /// queried until one is missing.
-    static func resolve(_ client: WxPayClient, mchid: String, intentID: String?, idempotencyKey: String?)
-        throws(WxPayError) -> (outTradeNo: String, order: JSONValue)?
+    static func resolve(_ client: WxPayClient, mchid: String, partner: PartnerScope? = nil, intentID: String?,
+                        idempotencyKey: String?) throws(WxPayError) -> (outTradeNo: String, order: JSONValue)?
     {
         if let intentID {
-            return try query(client, mchid: mchid, outTradeNo: intentID).map { (intentID, $0) }
+            return try query(client, mchid: mchid, partner: partner, outTradeNo: intentID).map { (intentID, $0) }
         }
         guard let key = idempotencyKey else { throw .invalidField("intent_id", "intent_id or idempotency_key is required") }
         var latest: (String, JSONValue)? = nil
         for attempt in 1...50 {
-            let no = IntentIdentity.outTradeNo(mchid: mchid, idempotencyKey: key, attempt: attempt)
-            guard let order = try query(client, mchid: mchid, outTradeNo: no) else { break }
+            let no = IntentIdentity.outTradeNo(mchid: mchid, subMchid: partner?.subMchid, idempotencyKey: key,
+                                               attempt: attempt)
+            guard let order = try query(client, mchid: mchid, partner: partner, outTradeNo: no) else { break }
             latest = (no, order)
         }
         return latest

@@ -14,6 +14,8 @@ public struct GetIntentStatus: Sendable, SessionOperation {
         public var intent_id: String?
         public var idempotency_key: String?
         public var wait: Int64?
+        /// Service-provider mode: the sub-merchant the intent was made for.
+        public var sub_mchid: String?
     }
 
     let session: PaymentSession
@@ -26,19 +28,21 @@ public struct GetIntentStatus: Sendable, SessionOperation {
     /// Validates the input before any call.
     public static func validate(_ input: Input) throws(WxPayError) {
         try IntentLookupInput.validate(intentID: input.intent_id, idempotencyKey: input.idempotency_key)
+        _ = try PartnerScope.from(subMchid: input.sub_mchid)
         if let w = input.wait, !(0...maxWait).contains(w) { throw .invalidField("wait", "must be 0 to \(maxWait) seconds") }
     }
 
     /// Runs the operation: polls with back-off (0.5 s doubling to 5 s) until terminal or `wait` elapses.
     public func run(_ input: Input) throws(WxPayError) -> JSONValue {
         try GetIntentStatus.validate(input)
+        let partner = try PartnerScope.from(subMchid: input.sub_mchid)
         // Never wait past the invocation: keep a second for the last query.
         let waitUntil = min(Deadline.after(seconds: Double(input.wait ?? 0)),
                             Deadline(instant: client.deadline.instant - 1))
         var pause = 0.5
         while true {
-            guard let (no, order) = try Orders.resolve(client, mchid: secrets.mchid, intentID: input.intent_id,
-                                                       idempotencyKey: input.idempotency_key)
+            guard let (no, order) = try Orders.resolve(client, mchid: secrets.mchid, partner: partner,
+                                                       intentID: input.intent_id, idempotencyKey: input.idempotency_key)
             else { throw IntentLookupInput.notFound(input.intent_id, input.idempotency_key) }
             let view = IntentView(outTradeNo: no, order: order, now: now())
             if view.status.isTerminal || waitUntil.hasPassed { return view.json }
@@ -56,10 +60,17 @@ public struct CloseIntent: Sendable, SessionOperation {
     /// The OpenAI tool name.
     public static let toolName = "cancel_payment_intent"
 
-    /// The input: `intent_id` or `idempotency_key`.
+    /// The input: `intent_id` or `idempotency_key`; `sub_mchid` in service-provider mode.
     public struct Input: Decodable, Sendable {
         public var intent_id: String?
         public var idempotency_key: String?
+        public var sub_mchid: String?
+    }
+
+    /// Validates the input before any call.
+    public static func validate(_ input: Input) throws(WxPayError) {
+        try IntentLookupInput.validate(intentID: input.intent_id, idempotencyKey: input.idempotency_key)
+        _ = try PartnerScope.from(subMchid: input.sub_mchid)
     }
 
     let session: PaymentSession
@@ -71,9 +82,10 @@ public struct CloseIntent: Sendable, SessionOperation {
 
     /// Runs the operation.
     public func run(_ input: Input) throws(WxPayError) -> JSONValue {
-        try IntentLookupInput.validate(intentID: input.intent_id, idempotencyKey: input.idempotency_key)
-        guard let (no, order) = try Orders.resolve(client, mchid: secrets.mchid, intentID: input.intent_id,
-                                                   idempotencyKey: input.idempotency_key)
+        try CloseIntent.validate(input)
+        let partner = try PartnerScope.from(subMchid: input.sub_mchid)
+        guard let (no, order) = try Orders.resolve(client, mchid: secrets.mchid, partner: partner,
+                                                   intentID: input.intent_id, idempotencyKey: input.idempotency_key)
         else { throw IntentLookupInput.notFound(input.intent_id, input.idempotency_key) }
         let before = IntentView(outTradeNo: no, order: order, now: now())
         switch before.order["trade_state"]?.stringValue {
@@ -87,15 +99,14 @@ public struct CloseIntent: Sendable, SessionOperation {
             return .object(o)
         default:
             do {
-                _ = try client.post("/v3/pay/transactions/out-trade-no/\(PathSegment.escape(no))/close",
-                                    ["mchid": .string(secrets.mchid)])
+                try Orders.close(client, mchid: secrets.mchid, partner: partner, outTradeNo: no)
             } catch let error where error.wechatCode == "ORDER_CLOSED" {
                 // Closed meanwhile (expiry or another call): the goal is reached.
             }
             // A close is answered 204 with no body: nothing in it names this order, and the signed empty answer of
             // any other close (replayed inside the 300 s window, misrouted by a proxy) looks the same. So the order
             // is read back, and "closed" is reported only once WeChat Pay shows it closed.
-            guard let after = try Orders.query(client, mchid: secrets.mchid, outTradeNo: no) else {
+            guard let after = try Orders.query(client, mchid: secrets.mchid, partner: partner, outTradeNo: no) else {
                 throw IntentLookupInput.notFound(input.intent_id, input.idempotency_key)
             }
             let state = after["trade_state"]?.stringValue ?? ""
@@ -164,9 +175,16 @@ struct IntentView {
         if let v = order["trade_state_desc"] { o["trade_state_desc"] = v }
         if let v = order["amount"]?["payer_total"] { o["payer_total"] = v }
         if let v = order["transaction_id"], !v.isNull { o["transaction_id"] = v }
-        if let v = order["payer"]?["openid"], !v.isNull, status == .succeeded || status == .refunded {
-            o["payer_openid"] = v
+        if status == .succeeded || status == .refunded {
+            // Service-provider orders name the payer as `sp_openid` (the provider's app) and/or `sub_openid`.
+            if let v = order["payer"]?["openid"] ?? order["payer"]?["sp_openid"] ?? order["payer"]?["sub_openid"],
+               !v.isNull
+            {
+                o["payer_openid"] = v
+            }
+            if let v = order["payer"]?["sub_openid"], !v.isNull { o["payer_sub_openid"] = v }
         }
+        if let v = order["sub_mchid"], !v.isNull { o["sub_mchid"] = v }
         if let v = order["success_time"], !v.isNull { o["success_time"] = v }
         if let v = order["trade_type"] { o["trade_type"] = v }
         if let attach {

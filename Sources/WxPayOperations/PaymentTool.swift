@@ -41,7 +41,7 @@ public enum PaymentTool: String, Sendable, CaseIterable {
             return try GetIntentStatus(secrets: secrets, client: client, now: now).run(input)
         case .cancelIntent:
             let input = try PaymentTool.decode(CloseIntent.Input.self, from: arguments)
-            try IntentLookupInput.validate(intentID: input.intent_id, idempotencyKey: input.idempotency_key)
+            try CloseIntent.validate(input)
             let (secrets, client) = try connect()
             return try CloseIntent(secrets: secrets, client: client, now: now).run(input)
         case .refund:

@@ -23,6 +23,8 @@ public struct Refund: SessionOperation {
         public var idempotency_key: String
         public var reason: String?
         public var conversation: [RefundReason.Message]?
+        /// Service-provider mode: the sub-merchant whose order is refunded.
+        public var sub_mchid: String?
     }
 
     let session: PaymentSession
@@ -67,29 +69,32 @@ public struct Refund: SessionOperation {
             throw .invalidField("reason", "a reason or a conversation with at least one user message is required")
         }
         if let reason = input.reason, reason.count > 2000 { throw .invalidField("reason", "must be at most 2000 characters") }
+        _ = try PartnerScope.from(subMchid: input.sub_mchid)
     }
 
     /// Runs the operation.
     public func run(_ input: Input) throws(WxPayError) -> JSONValue {
         try Refund.validate(input)
+        let partner = try PartnerScope.from(subMchid: input.sub_mchid)
         let order: JSONValue?
         if let tid = input.transaction_id {
-            order = try Orders.query(client, mchid: secrets.mchid, transactionID: tid)
+            order = try Orders.query(client, mchid: secrets.mchid, partner: partner, transactionID: tid)
         } else {
-            order = try Orders.query(client, mchid: secrets.mchid, outTradeNo: input.out_trade_no ?? input.intent_id ?? "")
+            order = try Orders.query(client, mchid: secrets.mchid, partner: partner,
+                                     outTradeNo: input.out_trade_no ?? input.intent_id ?? "")
         }
         guard let order, let outTradeNo = order["out_trade_no"]?.stringValue, let total = order["amount"]?["total"]?.intValue
         else { throw IntentLookupInput.notFound(input.out_trade_no ?? input.intent_id ?? input.transaction_id, nil) }
-        let outRefundNo = IntentIdentity.outRefundNo(mchid: secrets.mchid, outTradeNo: outTradeNo,
-                                                     idempotencyKey: input.idempotency_key)
+        let outRefundNo = IntentIdentity.outRefundNo(mchid: secrets.mchid, subMchid: partner?.subMchid,
+                                                     outTradeNo: outTradeNo, idempotencyKey: input.idempotency_key)
         let amount = input.amount ?? total
 
         // A retry finds its refund already made: answer with it, never refund twice.
-        if let existing = try existingRefund(outRefundNo, outTradeNo: outTradeNo) {
+        if let existing = try existingRefund(outRefundNo, outTradeNo: outTradeNo, partner: partner) {
             guard existing["amount"]?["refund"]?.intValue == amount else {
                 throw .idempotencyConflict("idempotency_key \(input.idempotency_key) already refunded another amount of this order")
             }
-            return view(existing, reason: nil, risk: nil, replayed: true)
+            return view(existing, reason: nil, risk: nil, replayed: true, partner: partner)
         }
         let state = order["trade_state"]?.stringValue ?? ""
         guard state == "SUCCESS" || state == "REFUND" else {
@@ -108,13 +113,13 @@ public struct Refund: SessionOperation {
             id: outRefundNo, amount: Int(amount),
             description: input.reason.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 }
                 ?? (input.conversation ?? []).filter { $0.role == "user" }.map(\.content).joined(separator: "\n"),
-            userOpenid: order["payer"]?["openid"]?.stringValue ?? "", createdAt: ChinaTime.format(unix: now()),
+            userOpenid: Refund.payer(order), createdAt: ChinaTime.format(unix: now()),
             type: .refund))
         if let history {
             // Across invocations: refund soon after the payer's payment (recorded by webhook), refund ratio.
             risk = history.amend(risk, RiskHistoryInput(
                 id: outRefundNo, amount: Int(amount), isRefund: true, time: now(),
-                payer: order["payer"]?["openid"]?.stringValue ?? "", order: outTradeNo), rules: rules)
+                payer: Refund.payer(order), order: outTradeNo), rules: rules)
         }
         let riskJSON: JSONValue = (try? JSONCoding.value(from: JSONCoding.encode(risk))) ?? .null
 
@@ -123,6 +128,7 @@ public struct Refund: SessionOperation {
             "amount": ["refund": .int(amount), "total": .int(total), "currency": "CNY"],
         ]
         if let notify = secrets.notifyURL { body["notify_url"] = .string(notify) }
+        if let partner { body["sub_mchid"] = .string(partner.subMchid) }
         let answer: WxPayAnswer
         do {
             answer = try client.post("/v3/refund/domestic/refunds", .object(body))
@@ -131,17 +137,28 @@ public struct Refund: SessionOperation {
                 .with("wechat_code", .string(error.wechatCode ?? ""))
         }
         try AnswerMatch.require(answer.body, ["out_refund_no": outRefundNo, "out_trade_no": outTradeNo],
-                                about: "refund")
-        return view(answer.body, reason: reason, risk: riskJSON, replayed: false)
+                                about: "refund", partner: partner, spMchid: secrets.mchid)
+        return view(answer.body, reason: reason, risk: riskJSON, replayed: false, partner: partner)
     }
 
-    private func existingRefund(_ outRefundNo: String, outTradeNo: String) throws(WxPayError) -> JSONValue? {
-        try Orders.lookUp(client, "/v3/refund/domestic/refunds/\(PathSegment.escape(outRefundNo))",
-                          matching: ["out_refund_no": outRefundNo, "out_trade_no": outTradeNo], about: "refund query")
+    /// The payer's openid of an order (a service-provider order names it `sp_openid` and/or `sub_openid`).
+    static func payer(_ order: JSONValue) -> String {
+        (order["payer"]?["openid"] ?? order["payer"]?["sp_openid"] ?? order["payer"]?["sub_openid"])?.stringValue ?? ""
     }
 
-    private func view(_ refund: JSONValue, reason: RefundReason.Result?, risk: JSONValue?, replayed: Bool) -> JSONValue {
+    private func existingRefund(_ outRefundNo: String, outTradeNo: String, partner: PartnerScope?)
+        throws(WxPayError) -> JSONValue?
+    {
+        try Orders.lookUp(client, Orders.refundPath(outRefundNo, partner: partner),
+                          matching: ["out_refund_no": outRefundNo, "out_trade_no": outTradeNo], about: "refund query",
+                          partner: partner, spMchid: secrets.mchid)
+    }
+
+    private func view(_ refund: JSONValue, reason: RefundReason.Result?, risk: JSONValue?, replayed: Bool,
+                      partner: PartnerScope?) -> JSONValue
+    {
         var o = RefundView.json(refund, replayed: replayed, nextAction: false).objectValue ?? [:]
+        if let partner { o["sub_mchid"] = .string(partner.subMchid) }
         if let reason {
             o["reason"] = .string(reason.text)
             o["reason_screening"] = reason.screening

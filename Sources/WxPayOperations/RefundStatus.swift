@@ -10,6 +10,8 @@ public struct GetRefundStatus: Sendable, SessionOperation {
     /// The input: the refund number `refund` answered with.
     public struct Input: Decodable, Sendable {
         public var out_refund_no: String
+        /// Service-provider mode: the sub-merchant the refund was made for.
+        public var sub_mchid: String?
     }
 
     let session: PaymentSession
@@ -26,6 +28,7 @@ public struct GetRefundStatus: Sendable, SessionOperation {
               no.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A)
                   || $0 == 0x5F || $0 == 0x2D || $0 == 0x7C || $0 == 0x2A || $0 == 0x40 })
         else { throw .invalidField("out_refund_no", "must be 1 to 64 characters of [0-9A-Za-z_|*@-]") }
+        _ = try PartnerScope.from(subMchid: input.sub_mchid)
     }
 
     /// Runs the operation: one signed query; the answer is used only once it names this refund (and, when it names
@@ -33,14 +36,19 @@ public struct GetRefundStatus: Sendable, SessionOperation {
     public func run(_ input: Input) throws(WxPayError) -> JSONValue {
         try GetRefundStatus.validate(input)
         let no = input.out_refund_no
-        guard let refund = try Orders.lookUp(client, "/v3/refund/domestic/refunds/\(PathSegment.escape(no))",
-                                             matching: ["out_refund_no": no], about: "refund query")
+        let partner = try PartnerScope.from(subMchid: input.sub_mchid)
+        guard let refund = try Orders.lookUp(client, Orders.refundPath(no, partner: partner),
+                                             matching: ["out_refund_no": no], about: "refund query",
+                                             partner: partner, spMchid: secrets.mchid)
         else { throw GetRefundStatus.notFound(no) }
-        // WeChat's refund answer carries no mchid; one that does must name this merchant.
-        if let mchid = refund["mchid"], !mchid.isNull, mchid.stringValue != secrets.mchid {
+        // WeChat's refund answer carries no mchid; one that does must name this merchant (in service-provider
+        // mode the answer's `sub_mchid`, when it names one, was checked above).
+        if partner == nil, let mchid = refund["mchid"], !mchid.isNull, mchid.stringValue != secrets.mchid {
             throw AnswerMatch.mismatch("refund query: the answer's mchid is not the one asked for")
         }
-        return RefundView.json(refund, replayed: nil, nextAction: true)
+        var o = RefundView.json(refund, replayed: nil, nextAction: true).objectValue ?? [:]
+        if let partner { o["sub_mchid"] = .string(partner.subMchid) }
+        return .object(o)
     }
 
     /// `REFUND_NOT_FOUND` (exit 1, HTTP 404): WeChat Pay's `RESOURCE_NOT_EXISTS` for the refund number.

@@ -36,7 +36,7 @@ public enum PIIScanners {
         return out
     }
 
-    /// This kit's own order numbers (``IntentIdentity/outTradeNo(mchid:idempotencyKey:attempt:)``): a maximal
+    /// This kit's own order numbers (``IntentIdentity/outTradeNo(mchid:subMchid:idempotencyKey:attempt:)``): a maximal
     /// token that is `ai` + 24 lower-case hex digits + `-` + the attempt (1–5 digits).
     public static let kitOrderNumbers: PIIScanner = { t in
         let prefix = Array(IntentIdentity.orderPrefix.utf8)
@@ -52,7 +52,7 @@ public enum PIIScanners {
         return out
     }
 
-    /// This kit's own refund numbers (``IntentIdentity/outRefundNo(mchid:outTradeNo:idempotencyKey:)``): a maximal
+    /// This kit's own refund numbers (``IntentIdentity/outRefundNo(mchid:subMchid:outTradeNo:idempotencyKey:)``): a maximal
     /// token that is `rf` + 30 lower-case hex digits.
     public static let kitRefundNumbers: PIIScanner = { t in
         var out: [(range: Range<Int>, identity: String)] = []

@@ -5,7 +5,8 @@
 #   WXPAY_BIN_DIR=.build-x/debug Tests/interop/run.sh
 #
 # Builds nothing: build the emulator and download-certificates first
-# (swift build --product wxpay-emulator; swift build --product download-certificates).
+# (swift build --product wxpay-emulator; swift build --product download-certificates); the service-provider test
+# (test_wechatpayv3_partner.py) also runs the create-intent and webhook executables of the same directory.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -19,4 +20,4 @@ if ! "$python" -c 'import wechatpayv3, pytest' 2>/dev/null; then
     "$python" -m pip install --quiet wechatpayv3 pytest
 fi
 cd "$here"
-exec "$python" -m pytest -q -p no:cacheprovider test_wechatpayv3_interop.py "$@"
+exec "$python" -m pytest -q -p no:cacheprovider test_wechatpayv3_interop.py test_wechatpayv3_partner.py "$@"

@@ -68,7 +68,7 @@ class NotificationSink:
 class Emulator:
     """`wxpay-emulator init` + `serve --port 0`, stopped with SIGTERM."""
 
-    def __init__(self, mode, notify_url):
+    def __init__(self, mode, notify_url, extra_args=()):
         self.dir = tempfile.mkdtemp(prefix="wxpay-interop-")
         binary = emulator_binary()
         subprocess.run([binary, "init", "--out", self.dir, "--mode", mode, "--notify-url", notify_url],
@@ -76,7 +76,7 @@ class Emulator:
         self.stderr = open(os.path.join(self.dir, "stderr.log"), "wb")
         self.process = subprocess.Popen(
             [binary, "serve", "--sandbox", os.path.join(self.dir, "sandbox.json"), "--port", "0",
-             "--notify-backoff", "0.2,0.5,1", "--refund-delay", "0.2"],
+             "--notify-backoff", "0.2,0.5,1", "--refund-delay", "0.2", *extra_args],
             stdout=subprocess.PIPE, stderr=self.stderr)
         line = self.process.stdout.readline()  # {"listening": "http://127.0.0.1:PORT"}
         if not line:
