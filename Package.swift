@@ -58,6 +58,8 @@ let package = Package(
         .executable(name: "pii-restore", targets: ["pii-restore"]),
         .executable(name: "wxpay-emulator", targets: ["wxpay-emulator"]),
         .executable(name: "wxpay-mcp", targets: ["wxpay-mcp"]),
+        .executable(name: "download-bill", targets: ["download-bill"]),
+        .executable(name: "reconcile", targets: ["reconcile"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -185,6 +187,25 @@ let package = Package(
         function("pii-redact", ["WxPayPrivacy"]),
         function("pii-restore", ["WxPayPrivacy"]),
 
+        // MARK: Bills: download-bill (trade and fund-flow bills, verified, as NDJSON) and reconcile (bill vs events).
+        // zlib is wrapped once (CWxZlib, headers only; WxPayZlib loads libz.so.1 with dlopen on first use).
+        .systemLibrary(name: "CWxZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "WxPayZlib", dependencies: ["CWxZlib"], swiftSettings: swiftSettings),
+        .target(name: "WxPayBills", dependencies: ["KitCore", "WxPayTime"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "download-bill",
+            dependencies: ["FunctionKit", "KitCore", "WxPayBills", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayZlib",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "reconcile",
+            dependencies: ["FunctionKit", "KitCore", "WxPayBills",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Developer tools
         .executableTarget(
             name: "wxpay-simulate",
@@ -225,7 +246,7 @@ let package = Package(
         .target(
             name: "WxPayEmulator",
             dependencies: [
-                "KitCore", "WxPayCore",
+                "KitCore", "WxPayCore", "WxPayZlib",
                 "WxPaySandbox",
                 "WxPayCrypto",
                 "WxPayHTTP",

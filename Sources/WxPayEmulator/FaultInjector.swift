@@ -31,13 +31,16 @@ public struct FaultRule: Sendable, Equatable {
         /// made-up one): a replay inside the 300 s window, or a proxy that mixed up answers. A close's answer has no
         /// body: the signed 204 of another close.
         case otherOrder = "other-order"
+        /// Bills (BillRoutes.swift): the bill query answers a wrong `hash_value`, or the file download serves one
+        /// changed byte; either way the file's SHA-1 does not match.
+        case billHashMismatch = "bill-hash-mismatch"
 
         /// Whether ``Timing`` applies: with `before` the call does not take effect and the answer that is broken
         /// (or about another order) stands in for a `SYSTEM_ERROR`; with `after` the call took effect first.
         /// `delay`, `frequency-limited` (always before) and `bad-signature` (always after) ignore it.
         public var hasTiming: Bool {
             switch self {
-            case .delay, .frequencyLimited, .badSignature: false
+            case .delay, .frequencyLimited, .badSignature, .billHashMismatch: false
             default: true
             }
         }
