@@ -18,6 +18,9 @@ extension ClientFunctionTests {
             let outRefundNo: String
             let events: String
             let directory: TemporaryDirectory
+            /// The China-time day the payments were made (from the emulator's books, not the clock: a test that runs
+            /// across midnight in China still asks for the right day).
+            let billDate: String
         }
 
         static func day() throws -> Day {
@@ -41,18 +44,20 @@ extension ClientFunctionTests {
                                            environment: emulator.environment(["WXPAY_EVENTS_FILE": events])).wait()
                 #expect(run.status == 0, "\(run)")
             }
+            let paid = try #require(try emulator.order(first)["success_time"]?.stringValue)
             return Day(emulator: emulator, first: first, second: second, outRefundNo: outRefundNo, events: events,
-                       directory: directory)
+                       directory: directory, billDate: String(paid.prefix(10)))
         }
 
         static func lines(_ result: ProcessResult) throws -> [JSONValue] {
             try result.stdoutText.split(separator: "\n").map { try JSONCoding.value(from: Array($0.utf8)) }
         }
 
-        static func download(_ day: Day, _ arguments: [String] = ["--bill-date", "today"], stdin: [UInt8] = [],
+        static func download(_ day: Day, _ arguments: [String]? = nil, stdin: [UInt8] = [],
                              env: [String: String] = [:]) throws -> ProcessResult
         {
-            try ChildProcess(try Executables.require("download-bill"), arguments, stdin: stdin,
+            try ChildProcess(try Executables.require("download-bill"), arguments ?? ["--bill-date", day.billDate],
+                             stdin: stdin,
                              environment: day.emulator.environment(env)).wait()
         }
 
@@ -99,7 +104,7 @@ extension ClientFunctionTests {
             }) == [])
 
             // The plain file and the event on stdin give the same rows.
-            let plain = try Self.download(day, [], stdin: Array(#"{"bill_date":"today","gzip":false}"#.utf8))
+            let plain = try Self.download(day, [], stdin: Array("{\"bill_date\":\"\(day.billDate)\",\"gzip\":false}".utf8))
             #expect(plain.status == 0, "\(plain)")
             #expect(try Self.lines(plain).filter { $0["summary"] == nil } == rows)
             #expect(try Self.lines(plain).last?["summary"]?["gzip"] == false)
@@ -178,7 +183,7 @@ extension ClientFunctionTests {
         @Test("Fund-flow bill; bad input is INVALID_FIELD or USAGE before any call")
         func fundflowAndBadInput() throws {
             let day = try Self.day()
-            let run = try Self.download(day, ["--bill-date", "today", "--kind", "fundflow"])
+            let run = try Self.download(day, ["--bill-date", day.billDate, "--kind", "fundflow"])
             #expect(run.status == 0, "\(run)")
             let lines = try Self.lines(run)
             let rows = lines.filter { $0["summary"] == nil }
@@ -190,6 +195,7 @@ extension ClientFunctionTests {
             try day.emulator.armTripwire()
             for (args, code, status) in [(["--bill-date", "2026-02-30"], "INVALID_FIELD", Int32(65)),
                                          (["--bill-date", "today", "--bill-type", "EVERYTHING"], "INVALID_FIELD", 65),
+                                         (["--bill-date", "today", "--event", "x.json"], "USAGE", 64),
                                          (["--bill-date", "today", "--kind", "fundflow", "--bill-type", "ALL"],
                                           "INVALID_FIELD", 65),
                                          (["--bogus"], "USAGE", 64)]
