@@ -18,7 +18,9 @@
 //   WxPayRiskStore (history across invocations, WXPAY_RISK_STORE) -> WxPayRisk, WxPayCrypto, KitCore,
 //                                                                    CWxSQLite, CWxHiredis (dlopen, not linked);
 //   WxPayNotifications, WxPayOperations, WebhookFunction and risk-batch use it.
-// Only WxPayCrypto, WxPayHTTP, WxPayQR and WxPayRiskStore touch C libraries. The emulator and wxpay-server
+//   download-bill -> WxPayBills (bill parsing, reconciliation; KitCore, WxPayTime), WxPayCore, WxPayZlib -> CWxZlib
+//   (dlopen, not linked); reconcile -> WxPayBills, FunctionKit. The emulator writes its bills with WxPayZlib too.
+// Only WxPayCrypto, WxPayHTTP, WxPayQR, WxPayRiskStore and WxPayZlib touch C libraries. The emulator and wxpay-server
 // (Hummingbird) are the only targets that link SwiftNIO, and no function binary depends on them. The project's own
 // targets build with warnings as errors.
 import PackageDescription
