@@ -364,7 +364,7 @@ let package = Package(
             name: "FunctionTests",
             dependencies: [
                 "KitCore", "WxPayTestSupport", "FunctionKit", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPaySandbox",
-                "WxPayPrivacy", "WxPayOperations", "WxPayRisk", "WxPayRiskStore",
+                "WxPayPrivacy", "WxPayOperations", "WxPayRisk", "WxPayRiskStore", "WxPayBills", "WxPayZlib",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
