@@ -79,6 +79,18 @@ struct BillRoutes: Sendable {
     func download(_ request: Request, _ context: EmulatorContext) async -> Response {
         let path = request.uri.path
         let fault = await emulator.faults.take(path: path, method: request.method.rawValue)
+        let logged = await emulator.configuration.requestLog?.append(
+            method: request.method.rawValue, target: request.head.path ?? path, body: [])
+        let response = await serveFile(request, context, fault: fault)
+        if let logged {
+            await emulator.configuration.requestLog?.answered(
+                seq: logged, status: Int(response.status.code), code: nil, fault: fault?.kind.rawValue)
+        }
+        return response
+    }
+
+    func serveFile(_ request: Request, _ context: EmulatorContext, fault: FaultRule?) async -> Response {
+        let path = request.uri.path
         func json(_ status: Int, _ error: WeChatAPIError) -> Response {
             let body = (try? JSONCoding.encode(error.body)) ?? []
             var fields = HTTPFields()
