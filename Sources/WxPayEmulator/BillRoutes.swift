@@ -81,21 +81,25 @@ struct BillRoutes: Sendable {
         let fault = await emulator.faults.take(path: path, method: request.method.rawValue)
         let logged = await emulator.configuration.requestLog?.append(
             method: request.method.rawValue, target: request.head.path ?? path, body: [])
-        let response = await serveFile(request, context, fault: fault)
+        let outcome = await serveFile(request, context, fault: fault)
         if let logged {
             await emulator.configuration.requestLog?.answered(
-                seq: logged, status: Int(response.status.code), code: nil, fault: fault?.kind.rawValue)
+                seq: logged, status: Int(outcome.response.status.code), code: outcome.code, fault: fault?.kind.rawValue)
         }
-        return response
+        return outcome.response
     }
 
-    func serveFile(_ request: Request, _ context: EmulatorContext, fault: FaultRule?) async -> Response {
+    /// The answer, and the WeChat-style code of an error answer (for the request log).
+    func serveFile(_ request: Request, _ context: EmulatorContext, fault: FaultRule?) async
+        -> (response: Response, code: String?)
+    {
         let path = request.uri.path
-        func json(_ status: Int, _ error: WeChatAPIError) -> Response {
+        func json(_ status: Int, _ error: WeChatAPIError) -> (response: Response, code: String?) {
             let body = (try? JSONCoding.encode(error.body)) ?? []
             var fields = HTTPFields()
             fields[.contentType] = "application/json; charset=utf-8"
-            return Response(status: .init(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            return (Response(status: .init(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body))),
+                    error.body["code"]?.stringValue)
         }
         if let fault {
             switch fault.kind {
@@ -132,7 +136,7 @@ struct BillRoutes: Sendable {
         var fields = HTTPFields()
         fields[.contentType] = file.gzip ? "application/octet-stream" : "text/plain; charset=utf-8"
         fields[HTTPField.Name("Request-ID")!] = UUIDText.random()
-        return Response(status: .ok, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return (Response(status: .ok, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body))), nil)
     }
 }
 
