@@ -1,29 +1,17 @@
 import CWxOpenSSL
 
-/// SHA-1 computed piece by piece (WeChat Pay names a bill's integrity by the SHA-1 of its decompressed bytes; the
-/// bill is hashed as it is inflated, never held whole for it).
-public final class SHA1Stream {
-    private let context: OpaquePointer
-
-    /// A fresh digest.
-    public init() {
-        context = EVP_MD_CTX_new()
+extension Digest {
+    /// SHA-1 computed piece by piece, as 40 lower-case hex digits: `body` hands every piece to the `update` it is
+    /// given (WeChat Pay names a bill's integrity by the SHA-1 of its decompressed bytes; the bill is hashed as it is
+    /// inflated, never held whole for it). A closure, not a type: the function binaries that never hash a bill
+    /// carry nothing of it.
+    public static func sha1Hex(_ body: ((UnsafeRawBufferPointer) -> Void) throws -> Void) rethrows -> String {
+        let context = EVP_MD_CTX_new()
+        defer { EVP_MD_CTX_free(context) }
         _ = EVP_DigestInit_ex(context, EVP_sha1(), nil)
-    }
-
-    deinit { EVP_MD_CTX_free(context) }
-
-    /// Adds `bytes`.
-    public func update(_ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-        _ = EVP_DigestUpdate(context, base, bytes.count)
-    }
-
-    /// Adds `bytes`.
-    public func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
-
-    /// The 20-byte digest as 40 lower-case hex digits; the stream cannot be used afterwards.
-    public func finalHex() -> String {
+        try body { bytes in
+            if let base = bytes.baseAddress, bytes.count > 0 { _ = EVP_DigestUpdate(context, base, bytes.count) }
+        }
         var out = [UInt8](repeating: 0, count: 20)
         var len: UInt32 = 0
         _ = EVP_DigestFinal_ex(context, &out, &len)
@@ -34,12 +22,5 @@ public final class SHA1Stream {
             text.append(hex[Int(b & 0xF)])
         }
         return String(decoding: text, as: UTF8.self)
-    }
-
-    /// SHA-1 of `bytes` as lower-case hex.
-    public static func hex(_ bytes: [UInt8]) -> String {
-        let s = SHA1Stream()
-        s.update(bytes)
-        return s.finalHex()
     }
 }

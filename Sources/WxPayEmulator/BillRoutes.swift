@@ -61,7 +61,7 @@ struct BillRoutes: Sendable {
     /// Stores the file (gzip when asked) under a fresh token and answers where it is and its SHA-1.
     static func answer(_ text: [UInt8], call: MerchantCall) async throws(WeChatAPIError) -> APIAnswer {
         let gzip = call.query("tar_type") == "GZIP"
-        var hash = SHA1Stream.hex(text)
+        var hash = Digest.sha1Hex { update in text.withUnsafeBytes { update($0) } }
         if call.fault?.kind == .billHashMismatch {
             // A wrong digest of the same length: the last hex digit changed.
             hash = String(hash.dropLast()) + (hash.last == "0" ? "1" : "0")

@@ -129,7 +129,9 @@ final class BillFile {
     }
 
     /// The signed query (answer verified), the download, the inflation and the SHA-1 check.
-    static func fetch(_ request: BillRequest, client: WxPayClient, maxBytes: Int) throws(WxPayError) -> BillFile {
+    static func fetch(_ request: BillRequest, client: WxPayClient, download: UnsignedDownload, maxBytes: Int)
+        throws(WxPayError) -> BillFile
+    {
         let answer = try client.get(request.path).body
         guard let url = answer["download_url"]?.stringValue, !url.isEmpty,
               let hashType = answer["hash_type"]?.stringValue, let expected = answer["hash_value"]?.stringValue
@@ -137,57 +139,60 @@ final class BillFile {
         guard hashType.uppercased() == "SHA1" else {
             throw .unavailable("WeChat Pay's bill answer names the hash type \(hashType), not SHA1")
         }
-        guard client.mayFetch(url) else {
+        guard download.mayFetch(url) else {
             throw WxPayError(code: "ANSWER_MISMATCH",
                              message: "the bill's download_url is not on api_base's host nor on WeChat Pay's API hosts; "
                                  + "no signed request is sent there",
                              retryable: false, exitStatus: ExitStatus.unavailable, httpStatus: 502)
         }
-        let body = try client.fetchUnsigned(url: url, maxBytes: maxBytes)
-        let digest = SHA1Stream()
+        let body = try download.fetchUnsigned(url: url, maxBytes: maxBytes)
         guard request.gzip else {
-            digest.update(body)
-            let got = digest.finalHex()
+            let got = Digest.sha1Hex { update in body.withUnsafeBytes { update($0) } }
             guard got == expected.lowercased() else { throw hashMismatch(expected: expected, got: got) }
             return BillFile(sha1: got, size: body.count, memory: body, fd: -1)
         }
         let fd = try temporaryFile()
+        let inflater: GzipInflater
+        do throws(ZlibError) { inflater = try GzipInflater() } catch {
+            close(fd)
+            throw WxPayError(code: "TRANSPORT_UNAVAILABLE", message: "cannot inflate the gzip bill: \(error.message)",
+                             retryable: false, exitStatus: ExitStatus.unavailable, httpStatus: 503)
+        }
         var size = 0
         var writeFailed: Int32 = 0
         var over = false
-        do throws(ZlibError) {
-            let inflater = try GzipInflater()
-            var inflateError: ZlibError? = nil
+        var inflateError: ZlibError? = nil
+        let got = Digest.sha1Hex { update in
             body.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-                do throws(ZlibError) { _ = try inflater.feed(raw) { chunk in
-                    size += chunk.count
-                    if size > maxBytes {
-                        over = true
-                        return false
-                    }
-                    digest.update(UnsafeRawBufferPointer(chunk))
-                    var offset = 0
-                    while offset < chunk.count {
-                        let n = write(fd, chunk.baseAddress! + offset, chunk.count - offset)
-                        if n < 0 && errno == EINTR { continue }
-                        if n <= 0 {
-                            writeFailed = errno
+                do throws(ZlibError) {
+                    _ = try inflater.feed(raw) { chunk in
+                        size += chunk.count
+                        if size > maxBytes {
+                            over = true
                             return false
                         }
-                        offset += n
+                        update(UnsafeRawBufferPointer(chunk))
+                        var offset = 0
+                        while offset < chunk.count {
+                            let n = write(fd, chunk.baseAddress! + offset, chunk.count - offset)
+                            if n < 0 && errno == EINTR { continue }
+                            if n <= 0 {
+                                writeFailed = errno
+                                return false
+                            }
+                            offset += n
+                        }
+                        return true
                     }
-                    return true
-                } } catch { inflateError = error }
+                    if !over && writeFailed == 0 { try inflater.finish() }
+                } catch {
+                    inflateError = error
+                }
             }
-            if let inflateError { throw inflateError }
-            if !over && writeFailed == 0 { try inflater.finish() }
-        } catch {
+        }
+        if let inflateError {
             close(fd)
-            if error.code == .unavailable {
-                throw WxPayError(code: "TRANSPORT_UNAVAILABLE", message: "cannot inflate the gzip bill: \(error.message)",
-                                 retryable: false, exitStatus: ExitStatus.unavailable, httpStatus: 503)
-            }
-            throw BillParser.malformed("the gzip file: \(error.message)", line: 0)
+            throw BillParser.malformed("the gzip file: \(inflateError.message)", line: 0)
         }
         if over {
             close(fd)
@@ -197,7 +202,6 @@ final class BillFile {
             close(fd)
             throw .internalError("cannot write the inflated bill to the temporary file: errno \(writeFailed)")
         }
-        let got = digest.finalHex()
         guard got == expected.lowercased() else {
             close(fd)
             throw hashMismatch(expected: expected, got: got)

@@ -159,20 +159,23 @@ let budget = environment["WXPAY_TIME_BUDGET_MS"].flatMap { Untrusted.integer($0,
 let secrets: Secrets
 do throws(WxPayError) { secrets = try Secrets.load(environment: environment) } catch { fail(error) }
 let attempts = environment["WXPAY_MAX_ATTEMPTS"].flatMap(Int.init).map { max(1, min($0, 10)) } ?? 3
-let client = WxPayClient(
-    secrets: secrets, deadline: .after(seconds: budget), retry: RetryPolicy(maxAttempts: attempts),
-    observe: { method, path, status, ms in
-        logger.info("wechat call", metadata: [
-            "method": .string(method), "endpoint": .string(String(path.prefix { $0 != "?" })),
-            "status": .string(status.map(String.init) ?? "transport-error"), "ms": .stringConvertible(ms),
-        ])
-    })
+let deadline = Deadline.after(seconds: budget)
+let observe: @Sendable (String, String, Int?, Int) -> Void = { method, path, status, ms in
+    logger.info("wechat call", metadata: [
+        "method": .string(method), "endpoint": .string(String(path.prefix { $0 != "?" })),
+        "status": .string(status.map(String.init) ?? "transport-error"), "ms": .stringConvertible(ms),
+    ])
+}
+let client = WxPayClient(secrets: secrets, deadline: deadline, retry: RetryPolicy(maxAttempts: attempts),
+                         observe: observe)
+let download = UnsignedDownload(secrets: secrets, deadline: deadline, retry: RetryPolicy(maxAttempts: attempts),
+                                observe: observe)
 
 // MARK: Query, download, verify, parse, print
 
 let file: BillFile
 do throws(WxPayError) {
-    file = try BillFile.fetch(request, client: client, maxBytes: maxBytes)
+    file = try BillFile.fetch(request, client: client, download: download, maxBytes: maxBytes)
 } catch {
     fail(error)
 }

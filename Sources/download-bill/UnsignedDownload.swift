@@ -1,12 +1,38 @@
 import KitCore
+import WxPayCore
 import WxPayCrypto
 import WxPayHTTP
 
-extension WxPayClient {
+/// The bill file's download: a signed GET whose answer WeChat Pay does not sign. Kept here, out of WxPayCore, so that
+/// no other function binary carries it.
+struct UnsignedDownload {
+    let secrets: Secrets
+    let signer: RequestSigner
+    let deadline: Deadline
+    let retry: RetryPolicy
+    let now: @Sendable () -> Int64
+    let observe: @Sendable (String, String, Int?, Int) -> Void
+    let transport: @Sendable (HTTPRequest) throws(HTTPError) -> HTTPResponse
+
+    init(secrets: Secrets, deadline: Deadline, retry: RetryPolicy, now: @escaping @Sendable () -> Int64 = { System.unixTime() },
+         observe: @escaping @Sendable (String, String, Int?, Int) -> Void,
+         transport: @escaping @Sendable (HTTPRequest) throws(HTTPError) -> HTTPResponse = { r throws(HTTPError) in
+             try HTTPClient.send(r)
+         })
+    {
+        self.secrets = secrets
+        signer = RequestSigner(secrets: secrets)
+        self.deadline = deadline
+        self.retry = retry
+        self.now = now
+        self.observe = observe
+        self.transport = transport
+    }
+
     /// Whether `url` may be fetched with the merchant's signature: the same scheme, host and port as `api_base`, or
     /// an `https://` URL on WeChat Pay's API hosts (`*.mch.weixin.qq.com`). A bill's `download_url` names a host; a
     /// signed request goes nowhere else.
-    public func mayFetch(_ url: String) -> Bool {
+    func mayFetch(_ url: String) -> Bool {
         func origin(_ u: String) -> Substring? {
             guard let scheme = u.firstRange(of: "://") else { return nil }
             let rest = u[scheme.upperBound...]
@@ -27,7 +53,7 @@ extension WxPayClient {
     /// the caller). Transport failures and 5xx are retried like other calls, within the deadline.
     /// - Parameter maxBytes: the largest body accepted; a longer one is `BILL_TOO_LARGE` (nothing past it is held).
     /// - Returns: the body of a 200 answer.
-    public func fetchUnsigned(url: String, maxBytes: Int) throws(WxPayError) -> [UInt8] {
+    func fetchUnsigned(url: String, maxBytes: Int) throws(WxPayError) -> [UInt8] {
         guard let scheme = url.firstRange(of: "://"),
               let slash = url[scheme.upperBound...].firstIndex(where: { $0 == "/" })
         else { throw .unavailable("the download URL is not an absolute URL with a path") }
