@@ -205,7 +205,40 @@ extension ClientFunctionTests {
                 let bad = try Self.download(day, args)
                 #expect(bad.status == status && bad.errorCode == code, "\(args): \(bad)")
             }
+            let capped = try Self.download(day, ["--bill-date", "today"], env: ["WXPAY_BILL_MAX_BYTES": "1"])
+            #expect(capped.status == 78 && capped.errorCode == "CONFIG_INVALID", "\(capped)")
             #expect(try day.emulator.callsSeen() == 0, "nothing reached WeChat Pay")
+        }
+
+        @Test("reconcile refuses what it cannot reconcile: no summary, a foreign line, a sealed events file, no --events")
+        func badReconcileInput() throws {
+            let directory = try TemporaryDirectory(prefix: "wxpay-reconcile")
+            let plain = directory.file("events.ndjson")
+            let sealed = directory.file("sealed.ndjson")
+            try "{\"id\":\"EV-1\",\"type\":\"payment.success\",\"out_trade_no\":\"ai-1\",\"amount\":1}\n"
+                .write(toFile: plain, atomically: true, encoding: .utf8)
+            try "{\"sealed\":\"wxs1.AAAA\"}\n".write(toFile: sealed, atomically: true, encoding: .utf8)
+            let summary = #"{"summary":{"kind":"trade","bill_date":"2026-12-01","bill_type":"ALL","rows":0}}"#
+            let cases: [(String, [String], String, Int32, String?)] = [
+                (#"{"record":"payment","out_trade_no":"ai-1","order_amount":1,"trade_state":"SUCCESS"}"#, ["--events", plain],
+                 "no summary", 65, "BILL_INCOMPLETE"),
+                ("not json\n" + summary, ["--events", plain], "a line that is not JSON", 65, "RECONCILE_INPUT_INVALID"),
+                (#"{"summary":{"kind":"fundflow","bill_date":"2026-12-01","rows":0}}"#, ["--events", plain],
+                 "a fund-flow bill", 65, "RECONCILE_INPUT_INVALID"),
+                (summary, ["--events", sealed], "a sealed events file", 65, "RECONCILE_INPUT_INVALID"),
+                (summary, [], "no --events", 64, "USAGE"),
+                (summary, ["--events", directory.file("absent.ndjson")], "an events file that is not there", 64, "USAGE"),
+            ]
+            for (bill, args, label, status, code) in cases {
+                let run = try ChildProcess(try Executables.require("reconcile"), args, stdin: Array((bill + "\n").utf8),
+                                           environment: [:]).wait()
+                #expect(run.status == status && run.errorCode == code, "\(label): \(run)")
+                #expect(run.stdoutText.split(separator: "\n").count == 1, "\(label): only the error line")
+            }
+            // An empty bill against events of another day: clean (the event is not of the bill's day).
+            let clean = try ChildProcess(try Executables.require("reconcile"), ["--events", plain],
+                                         stdin: Array((summary + "\n").utf8), environment: [:]).wait()
+            #expect(clean.status == 0, "\(clean)")
         }
     }
 }
