@@ -1,7 +1,7 @@
 # wxpay-agent-kit: the two commands a new user needs are `make demo` and `make test`.
 SHELL := /bin/bash
 APT_PACKAGES := libssl-dev libcurl4-openssl-dev libsqlite3-dev libhiredis-dev redis-server libqrencode-dev zlib1g-dev zbar-tools \
-                librsvg2-bin jq curl python3 python3-pip wrk
+                librsvg2-bin jq curl python3 python3-pip wrk chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build release demo test test-swift test-scripts fuzz fuzz-smoke faults faults-smoke sanitize clean
@@ -11,9 +11,9 @@ deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  $(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; fi
-	@python3 -c 'import wechatpayv3, yaml, fastapi, uvicorn, mcp' 2>/dev/null \
-	  || python3 -m pip install -q wechatpayv3 jsonschema pyyaml fastapi uvicorn mcp 2>/dev/null \
-	  || python3 -m pip install -q --break-system-packages wechatpayv3 jsonschema pyyaml fastapi uvicorn mcp
+	@python3 -c 'import wechatpayv3, yaml, fastapi, uvicorn, mcp, selenium' 2>/dev/null \
+	  || python3 -m pip install -q wechatpayv3 jsonschema pyyaml fastapi uvicorn mcp selenium 2>/dev/null \
+	  || python3 -m pip install -q --break-system-packages wechatpayv3 jsonschema pyyaml fastapi uvicorn mcp selenium
 
 build: deps
 	swift build

@@ -18,6 +18,8 @@
 //   WxPayRiskStore (history across invocations, WXPAY_RISK_STORE) -> WxPayRisk, WxPayCrypto, KitCore,
 //                                                                    CWxSQLite, CWxHiredis (dlopen, not linked);
 //   WxPayNotifications, WxPayOperations, WebhookFunction and risk-batch use it.
+//   wxpay-server -> PayPage (the hosted payment page: templates by swift-mustache, which no other target links).
+//   WxPayCertificates (download-certificates: platform certificates into the secrets file) -> WxPayCore, WxPayCrypto
 //   download-bill -> WxPayBills (bill parsing, reconciliation; KitCore, WxPayTime), WxPayCore, WxPayZlib -> CWxZlib
 //   (dlopen, not linked); reconcile -> WxPayBills, FunctionKit. The emulator writes its bills with WxPayZlib too.
 // Only WxPayCrypto, WxPayHTTP, WxPayQR, WxPayRiskStore and WxPayZlib touch C libraries. The emulator and wxpay-server
@@ -75,6 +77,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // MARK: C system libraries (wrapped once each)
@@ -208,6 +211,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Platform certificates: download-certificates (GET /v3/certificates into the secrets file; issue 17)
+        .target(name: "WxPayCertificates",
+                dependencies: ["KitCore", "WxPayCore", "WxPayCrypto", "WxPayHTTP",
+                               .product(name: "Logging", package: "swift-log")],
+                swiftSettings: swiftSettings),
+        function("download-certificates", ["WxPayCertificates"]),
+
         // MARK: Developer tools
         .executableTarget(
             name: "wxpay-simulate",
@@ -221,13 +231,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The prohibited-category text model's trainer: writes Sources/WxPayRisk/RiskTextModel+Weights.swift from the
+        // labelled corpus (scripts/train-risk-model.sh).
+        .executableTarget(
+            name: "wxpay-risk-model",
+            dependencies: ["WxPayRisk", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: The warm HTTP server (Hummingbird): every function in-process, for Knative, Cloud Run, OpenFaaS,
         // Tencent Cloud SCF web functions, Alibaba Cloud Function Compute and plain VMs (docs/server.md)
         .executableTarget(
             name: "wxpay-server",
             dependencies: [
                 "KitCore", "FunctionKit", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayOperations", "WxPayRisk",
-                "PaymentFunctions", "WebhookFunction", "PaymentMCP",
+                "PaymentFunctions", "WebhookFunction", "PaymentMCP", "PayPage", "WxPayQR",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -241,6 +259,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+
+        // wxpay-server's hosted payment page (GET /pay/{intent_id}): templates (swift-mustache), words, headers and
+        // the status endpoint's rate limit; no I/O. Only wxpay-server links it (docs/server.md#the-payment-page).
+        .target(
+            name: "PayPage",
+            dependencies: ["KitCore", "WxPayCore", "WxPayCrypto", .product(name: "Mustache", package: "swift-mustache")],
             swiftSettings: swiftSettings
         ),
 
@@ -372,7 +398,8 @@ let package = Package(
         // wxpay-server as a process, with the emulator and the webhook executable as processes.
         .testTarget(
             name: "ServerTests",
-            dependencies: ["KitCore", "WxPayTestSupport", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPaySandbox"],
+            dependencies: ["KitCore", "WxPayTestSupport", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPaySandbox",
+                           "PayPage", "WxPayOperations"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

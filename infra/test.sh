@@ -78,6 +78,14 @@ sam = open(f"{root}/infra/sam/template.yaml").read()
 for n in names:
     if n != "wxpay-mcp":
         assert f"out/lambda/{n}.zip" in sam, n
+# The download-certificates CronJob runs a listed function's image with a writable (not Secret) secrets volume.
+docs = list(yaml.safe_load_all(open(f"{root}/infra/cron/download-certificates.cronjob.yaml")))
+job = next(d for d in docs if d["kind"] == "CronJob")
+pod = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+c = pod["containers"][0]
+assert "download-certificates" in names and c["image"].split(":")[0] == "wxpay-download-certificates", c
+assert all("secret" not in v for v in pod["volumes"]), pod["volumes"]
+assert any(d["kind"] == "ConfigMap" and d["data"]["event.json"] == "{}" for d in docs)
 PY
 then ok "OpenFaaS, Knative, SCF, FC and SAM descriptors name only listed functions and known routes of wxpay-server"; else notok "descriptors"; fi
 if python3 "$ROOT/infra/tests/descriptors.py" "$ROOT"; then ok "every serverless.yml / s.yaml under infra/ parses and names files that exist"

@@ -73,6 +73,10 @@ wait_listening() { # FILE PORT VAR: the listening line of the server logging to 
 step "1. Local key set and secrets file (wxpay-emulator init)"
 "$BIN/wxpay-emulator" init --out "$DEMO" --port "$EMU_PORT" --notify-url "http://127.0.0.1:$FRONT_PORT/webhook" | jq .
 export WXPAY_SECRETS_FILE="$DEMO/secrets.json"
+# The hosted payment page (docs/server.md#the-payment-page): confirmation_url points at wxpay-server's GET /pay/...
+jq --arg url "http://127.0.0.1:$FRONT_PORT" --arg key "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+    '.public_url = $url | .page_key = $key | .merchant_name = "Yunnan Beans 云南咖啡"' "$DEMO/secrets.json" >"$DEMO/s.tmp"
+chmod 600 "$DEMO/s.tmp" && mv "$DEMO/s.tmp" "$DEMO/secrets.json"
 export WXPAY_EVENTS_FILE="$DEMO/events.ndjson"
 # The risk store (docs/risk-store.md): webhook, refund and risk-batch share payer history across processes.
 export WXPAY_RISK_STORE="sqlite:$DEMO/risk.db"
@@ -80,11 +84,11 @@ export WXPAY_RISK_STORE="sqlite:$DEMO/risk.db"
 # 5 ms keeps a busy machine from turning the demo's history into `history_unavailable`.
 export WXPAY_RISK_STORE_TIMEOUT_MS="${WXPAY_RISK_STORE_TIMEOUT_MS:-200}"
 
-step "2. Start the emulator (:$EMU_PORT) and wxpay-server with POST /webhook (:$FRONT_PORT)"
+step "2. Start the emulator (:$EMU_PORT) and wxpay-server with POST /webhook and GET /pay (:$FRONT_PORT)"
 "$BIN/wxpay-emulator" serve --sandbox "$DEMO/sandbox.json" --notify-backoff 0.2,0.5,1 \
     --refund-delay 0.5 >"$DEMO/emulator.out" 2>"$DEMO/emulator.err" &
 pids+=($!)
-"$BIN/wxpay-server" --host 127.0.0.1 --port "$FRONT_PORT" --routes webhook,healthz,metrics \
+"$BIN/wxpay-server" --host 127.0.0.1 --port "$FRONT_PORT" --routes webhook,pay,healthz,metrics \
     >"$DEMO/front.out" 2>"$DEMO/front.err" &
 pids+=($!)
 wait_listening "$DEMO/emulator.out" "$EMU_PORT" EMU_PORT; wait_listening "$DEMO/front.out" "$FRONT_PORT" FRONT_PORT
@@ -95,6 +99,8 @@ jq . scripts/demo/toolcall.json
 "$BIN/create-intent" < scripts/demo/toolcall.json 2>>"$DEMO/functions.log" | tee "$DEMO/intent-message.json" | jq .
 INTENT=$(jq -r '.content | fromjson | .intent_id' "$DEMO/intent-message.json")
 echo "intent_id: $INTENT"
+PAGE=$(jq -r '.content | fromjson | .confirmation_url' "$DEMO/intent-message.json")
+echo "confirmation page: $PAGE (HTTP $(curl -s -o /dev/null -w '%{http_code}' -A 'MicroMessenger' "$PAGE"); open it while the demo runs)"
 
 step "4. The same tool call again (LLM retry): the same intent, replayed, no second order"
 "$BIN/create-intent" < scripts/demo/toolcall.json 2>>"$DEMO/functions.log" | jq '.content | fromjson | {intent_id, replayed, status}'

@@ -10,6 +10,9 @@
 #   Tests/server/platforms.py wxpay-server started by infra/scf-web/scf_bootstrap and infra/fc/bootstrap with their
 #                             descriptors' environment and ports; a signed notification through each
 #   Tests/faults/smoke.sh     fault campaigns, short: webhook (SIGKILLs, 64 appenders, broken storage, dead forward) and the payment functions under WeChat Pay faults
+#   Tests/paypage/browser.py  wxpay-server's payment page (GET /pay/{intent_id}) in headless Chromium (Selenium):
+#                             pay inside WeChat through the sandbox bridge, the QR code decoded, the H5 link, Chinese,
+#                             404s that reveal nothing, 429 on the status endpoint, expiry with the re-prompt
 #   Tests/mcp/remote.sh      wxpay-server's /mcp (MCP Streamable HTTP) driven by the Python mcp client: bearer 401s,
 #                             the four tools, one order per idempotency key across /mcp and create-intent
 #   Tests/interop/run.sh      the Python SDK wechatpayv3 as a client of the emulator, and decrypting its notifications
@@ -21,7 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export WXPAY_BIN_DIR="${WXPAY_BIN_DIR:-$(swift build --show-bin-path)}"
 suites=(Tests/tools/check_error_codes.py Tests/hostile/campaign.py Tests/server/hostile.py Tests/server/platforms.py
-        Tests/mcp/remote.sh Tests/interop/run.sh examples/test.sh examples/agent/test.sh
+        Tests/paypage/browser.py Tests/mcp/remote.sh Tests/interop/run.sh examples/test.sh examples/agent/test.sh
         infra/test.sh scripts/test-demo.sh)
 suites+=(Tests/faults/smoke.sh)
 failed=()

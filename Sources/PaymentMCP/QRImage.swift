@@ -39,6 +39,7 @@ enum QRImage {
     static func nativeCodeURL(_ intent: [String: JSONValue]) -> String? {
         guard intent["channel"]?.stringValue == "native", intent["status"]?.stringValue == "requires_confirmation"
         else { return nil }
-        return intent["confirmation_url"]?.stringValue
+        // With a hosted payment page (public_url), confirmation_url is the page and code_url the code.
+        return intent["code_url"]?.stringValue ?? intent["confirmation_url"]?.stringValue
     }
 }

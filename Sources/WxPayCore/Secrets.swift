@@ -40,6 +40,13 @@ public struct Secrets: Sendable, CustomStringConvertible {
     let sm4Key: [UInt8]?
     /// A merchant confirm page for jsapi/mini-program intents, if configured.
     public let confirmPageURL: String?
+    /// The public base URL of wxpay-server (`public_url`, no trailing slash): with it, `confirmation_url` points at
+    /// the server's hosted confirmation page `{public_url}/pay/{intent_id}?t=TOKEN` (docs/server.md#the-payment-page).
+    public let publicURL: String?
+    /// The HMAC key of the payment page's tokens (`page_key`, at least 32 bytes); required with `public_url`.
+    let pageKey: [UInt8]?
+    /// The merchant's name as the payment page shows it (`merchant_name`), if configured.
+    public let merchantName: String?
 
     public var description: String {
         "Secrets(mchid: \(mchid), appid: \(appid), public keys: \(wechatPayPublicKeys.keys.sorted()), "
@@ -52,6 +59,8 @@ public struct Secrets: Sendable, CustomStringConvertible {
     public var forwardSecretBytes: [UInt8]? { forwardSecret }
     /// The SM4 sealing key, if configured.
     public var sm4KeyBytes: [UInt8]? { sm4Key }
+    /// The payment page's token key, if configured.
+    public var pageKeyBytes: [UInt8]? { pageKey }
 
     /// Loads the secrets from their source: `WXPAY_SECRETS_URL` when set (``SecretsSource``), else the file named
     /// by `WXPAY_SECRETS_FILE` (or ``defaultPath``). The one entry point every function and server uses; call it
@@ -85,7 +94,9 @@ public struct Secrets: Sendable, CustomStringConvertible {
     static let maxBytes = 1 << 20
 
     /// Parses and validates the JSON text of a secrets file.
-    public static func parse(_ bytes: [UInt8]) throws(WxPayError) -> Secrets {
+    /// - Parameter requiringVerificationKey: `false` only for `download-certificates`' bootstrap, whose file may not
+    ///   hold any WeChat Pay public key or platform certificate yet.
+    public static func parse(_ bytes: [UInt8], requiringVerificationKey: Bool = true) throws(WxPayError) -> Secrets {
         let raw: RawSecrets
         do {
             raw = try JSONCoding.decode(RawSecrets.self, from: bytes)
@@ -95,10 +106,10 @@ public struct Secrets: Sendable, CustomStringConvertible {
             // Never echo the decoder's message: it may quote the file's content.
             throw .secretsInvalid("(file)", "is not a JSON object of the documented shape")
         }
-        return try Secrets(validating: raw)
+        return try Secrets(validating: raw, requiringVerificationKey: requiringVerificationKey)
     }
 
-    private init(validating raw: RawSecrets) throws(WxPayError) {
+    private init(validating raw: RawSecrets, requiringVerificationKey: Bool) throws(WxPayError) {
         func required(_ value: String?, _ field: String) throws(WxPayError) -> String {
             guard let value, !value.isEmpty else { throw .secretsInvalid(field, "is missing") }
             return value
@@ -153,7 +164,7 @@ public struct Secrets: Sendable, CustomStringConvertible {
             }
             certificates[cert.serialNumber] = cert
         }
-        guard !publicKeys.isEmpty || !certificates.isEmpty else {
+        guard !publicKeys.isEmpty || !certificates.isEmpty || !requiringVerificationKey else {
             throw .secretsInvalid("wechatpay_public_keys", "at least one WeChat Pay public key or platform certificate is required")
         }
         wechatPayPublicKeys = publicKeys
@@ -164,6 +175,26 @@ public struct Secrets: Sendable, CustomStringConvertible {
             ?? Secrets.productionAPIBase
         forwardURL = try Secrets.url(raw.forward_url, "forward_url")
         confirmPageURL = try Secrets.url(raw.confirm_page_url, "confirm_page_url")
+        publicURL = try Secrets.url(raw.public_url, "public_url").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        if let key = raw.page_key, !key.isEmpty {
+            guard key.utf8.count >= 32, key.utf8.count <= 256, key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+                throw .secretsInvalid("page_key", "must be 32 to 256 printable ASCII characters")
+            }
+            pageKey = Array(key.utf8)
+        } else {
+            pageKey = nil
+        }
+        if publicURL != nil && pageKey == nil {
+            throw .secretsInvalid("page_key", "is required when public_url is set")
+        }
+        if let name = raw.merchant_name, !name.isEmpty {
+            guard name.count <= 64, !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                throw .secretsInvalid("merchant_name", "must be 1 to 64 characters without control characters")
+            }
+            merchantName = name
+        } else {
+            merchantName = nil
+        }
         if let secret = raw.forward_secret, !secret.isEmpty {
             guard secret.utf8.count >= 16 else { throw .secretsInvalid("forward_secret", "must be at least 16 characters") }
             forwardSecret = Array(secret.utf8)
@@ -363,6 +394,9 @@ private struct RawSecrets: Decodable {
     var forward_secret: String?
     var sm4_key: String?
     var confirm_page_url: String?
+    var public_url: String?
+    var page_key: String?
+    var merchant_name: String?
 }
 
 @inline(__always) func isHexDigit(_ c: UInt8) -> Bool {

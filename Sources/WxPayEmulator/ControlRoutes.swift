@@ -87,11 +87,13 @@ struct ControlRoutes: Sendable {
             await ledger.reset()
             await emulator.faults.reset()
             await emulator.notifications.reset()
+            emulator.keyring.reset()
             return ["reset": true]
         }
+        registerPlatformCertificates(on: router)
     }
 
-    private func route(
+    func route(
         _ router: Router<EmulatorContext>, _ method: HTTPRequest.Method, _ path: String,
         _ operation: @escaping @Sendable (MerchantCall) async throws(WeChatAPIError) -> JSONValue
     ) {

@@ -44,7 +44,10 @@ public struct EmulatorConfiguration: Sendable {
 /// The local WeChat Pay v3 emulator: one merchant's books (``Ledger``), request authentication, answer signing,
 /// fault injection and notification delivery, served over Hummingbird.
 public final class Emulator: Sendable {
-    public let side: WeChatSide
+    /// WeChat Pay's side as it signs now (after any platform certificate rotation: ``keyring``).
+    public var side: WeChatSide { keyring.side }
+    /// The platform certificates and which one signs (PlatformKeyring.swift).
+    public let keyring: PlatformKeyring
     public let configuration: EmulatorConfiguration
     public let ledger: Ledger
     public let faults: FaultInjector
@@ -57,14 +60,15 @@ public final class Emulator: Sendable {
     public init(side: WeChatSide, configuration: EmulatorConfiguration, output: LineOutput = LineOutput(),
                 logger: Logger = Logger(label: "wxpay-emulator"))
     {
-        self.side = side
+        let keyring = PlatformKeyring(side: side)
+        self.keyring = keyring
         self.configuration = configuration
         self.output = output
         self.logger = logger
         ledger = Ledger(merchant: MerchantIdentity(mchid: side.mchid, appid: side.appid))
         faults = FaultInjector()
         notifications = NotificationDispatcher(side: side, options: configuration.notifications, output: output,
-                                               logger: logger)
+                                               logger: logger, signer: { keyring.side })
         authenticator = RequestAuthenticator(mchid: side.mchid, certificate: side.merchantCertificate)
     }
 

@@ -34,13 +34,16 @@ public struct FaultRule: Sendable, Equatable {
         /// Bills (BillRoutes.swift): the bill query answers a wrong `hash_value`, or the file download serves one
         /// changed byte; either way the file's SHA-1 does not match.
         case billHashMismatch = "bill-hash-mismatch"
+        /// `GET /v3/certificates` only: a correctly signed list whose first `encrypt_certificate.ciphertext` has one
+        /// byte changed (PlatformKeyring.swift), so it does not decrypt.
+        case tamperedCertificate = "tampered-certificate"
 
         /// Whether ``Timing`` applies: with `before` the call does not take effect and the answer that is broken
         /// (or about another order) stands in for a `SYSTEM_ERROR`; with `after` the call took effect first.
         /// `delay`, `frequency-limited` (always before) and `bad-signature` (always after) ignore it.
         public var hasTiming: Bool {
             switch self {
-            case .delay, .frequencyLimited, .badSignature, .billHashMismatch: false
+            case .delay, .frequencyLimited, .badSignature, .billHashMismatch, .tamperedCertificate: false
             default: true
             }
         }

@@ -103,7 +103,7 @@ struct MerchantRoutes: Sendable {
         }
         router.get("/v3/certificates") { request, context in
             await handle(request, context, operation: "certificates") { _ throws(WeChatAPIError) in
-                try PlatformCertificates.answer(side: emulator.side)
+                try PlatformCertificates.answer(side: emulator.side, certificates: emulator.keyring.certificates)
             }
         }
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
@@ -157,6 +157,7 @@ struct MerchantRoutes: Sendable {
             answer = await ForeignAnswer.make(for: operation, emulator: emulator, context: context, body: received)
                 ?? answer
         }
+        if fault?.kind == .tamperedCertificate { answer = PlatformCertificates.tampered(answer) }
         // What the wire carries: no status at all for a reset or a silent connection.
         let noAnswer = fault?.kind == .reset || fault?.kind == .timeout
         let sent = SignedAnswer.wire(answer, breaking: fault?.kind)
@@ -282,32 +283,36 @@ enum PercentDecoding {
     }
 }
 
-/// `GET /v3/certificates`: the platform certificate, AEAD-encrypted under the APIv3 key with
-/// `associated_data: "certificate"` (certificate and migration modes). A public-key-only merchant has no platform
-/// certificate, and WeChat answers 404 `RESOURCE_NOT_EXISTS`.
+/// `GET /v3/certificates`: the platform certificates (several during a rotation), each AEAD-encrypted under the
+/// APIv3 key with `associated_data: "certificate"` (certificate and migration modes). A public-key-only merchant
+/// has no platform certificate, and WeChat answers 404 `RESOURCE_NOT_EXISTS`.
 enum PlatformCertificates {
-    static func answer(side: WeChatSide) throws(WeChatAPIError) -> APIAnswer {
+    static func answer(side: WeChatSide, certificates: [X509Certificate]) throws(WeChatAPIError) -> APIAnswer {
         guard side.mode != .publicKey else {
             throw WeChatAPIError(status: 404, code: "RESOURCE_NOT_EXISTS",
                                  message: "无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥")
         }
-        let certificate = side.platformCertificate
-        let pem: String
-        do { pem = try certificate.pem() } catch { throw .systemError }
-        let nonce = SecureRandom.alphanumeric(12)
-        let ciphertext: String
-        do {
-            ciphertext = try ResourceCipher.encrypt(plaintext: Array(pem.utf8), nonce: nonce,
-                                                    associatedData: "certificate", apiV3Key: Array(side.apiV3Key.utf8))
-        } catch { throw .systemError }
-        return .ok(["data": [[
-            "serial_no": .string(certificate.serialNumber),
-            "effective_time": .string(ChinaTime.format(unix: certificate.notBefore)),
-            "expire_time": .string(ChinaTime.format(unix: certificate.notAfter)),
-            "encrypt_certificate": [
-                "algorithm": .string(ResourceCipher.algorithm), "nonce": .string(nonce),
-                "associated_data": "certificate", "ciphertext": .string(ciphertext),
-            ],
-        ]]])
+        var data: [JSONValue] = []
+        for certificate in certificates {
+            let pem: String
+            do { pem = try certificate.pem() } catch { throw .systemError }
+            let nonce = SecureRandom.alphanumeric(12)
+            let ciphertext: String
+            do {
+                ciphertext = try ResourceCipher.encrypt(plaintext: Array(pem.utf8), nonce: nonce,
+                                                        associatedData: "certificate",
+                                                        apiV3Key: Array(side.apiV3Key.utf8))
+            } catch { throw .systemError }
+            data.append([
+                "serial_no": .string(certificate.serialNumber),
+                "effective_time": .string(ChinaTime.format(unix: certificate.notBefore)),
+                "expire_time": .string(ChinaTime.format(unix: certificate.notAfter)),
+                "encrypt_certificate": [
+                    "algorithm": .string(ResourceCipher.algorithm), "nonce": .string(nonce),
+                    "associated_data": "certificate", "ciphertext": .string(ciphertext),
+                ],
+            ])
+        }
+        return .ok(["data": .array(data)])
     }
 }

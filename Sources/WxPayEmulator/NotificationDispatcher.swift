@@ -84,7 +84,9 @@ public actor NotificationDispatcher {
         }
     }
 
-    let side: WeChatSide
+    /// Who signs now (the emulator's ``PlatformKeyring`` after a rotation).
+    let signer: @Sendable () -> WeChatSide
+    var side: WeChatSide { signer() }
     let options: Options
     let output: LineOutput
     let logger: Logger
@@ -92,9 +94,11 @@ public actor NotificationDispatcher {
     private var tasks: [Int: Task<Void, Never>] = [:]
     private var generation = 0
 
-    /// A dispatcher signing as `side`.
-    public init(side: WeChatSide, options: Options, output: LineOutput, logger: Logger) {
-        self.side = side
+    /// A dispatcher signing as `side` (or, with `signer`, as whoever it names at each signature).
+    public init(side: WeChatSide, options: Options, output: LineOutput, logger: Logger,
+                signer: (@Sendable () -> WeChatSide)? = nil)
+    {
+        self.signer = signer ?? { side }
         self.options = options
         self.output = output
         self.logger = logger

@@ -42,7 +42,7 @@ final class CurlLibrary: @unchecked Sendable {
     private init() throws {
         var handle: UnsafeMutableRawPointer? = nil
         for name in ["libcurl.so.4", "libcurl.so", "libcurl-gnutls.so.4", "libcurl.4.dylib"] {
-            handle = dlopen(name, RTLD_NOW | RTLD_LOCAL)
+            handle = dlopen(name, RTLD_LAZY | RTLD_LOCAL)
             if handle != nil { break }
         }
         guard let handle else {

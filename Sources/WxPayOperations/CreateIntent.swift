@@ -278,15 +278,10 @@ public struct CreateIntent: Sendable, SessionOperation {
             guard let prepay = answer["prepay_id"]?.stringValue else {
                 throw .unavailable("WeChat Pay's prepay answer lacks prepay_id")
             }
-            let timeStamp = String(now())
-            let nonce = SecureRandom.alphanumeric(32)
-            let package = "prepay_id=\(prepay)"
-            let paySign = try RequestSigner(secrets: secrets).sign("\(secrets.appid)\n\(timeStamp)\n\(nonce)\n\(package)\n")
-            o["confirmation"] = [
-                "appId": .string(secrets.appid), "timeStamp": .string(timeStamp), "nonceStr": .string(nonce),
-                "package": .string(package), "signType": "RSA", "paySign": .string(paySign),
-            ]
-            if let page = secrets.confirmPageURL {
+            o["confirmation"] = try CreateIntent.jsapiParameters(secrets: secrets, prepayID: prepay, now: now())
+            if let page = pageURL(order: order, createdAt: createdAt, target: prepay) {
+                o["confirmation_url"] = .string(page)
+            } else if let page = secrets.confirmPageURL {
                 o["confirmation_url"] = .string(page + (page.contains("?") ? "&" : "?") + "intent_id=" + order.outTradeNo)
             }
         case .app:
@@ -302,13 +297,46 @@ public struct CreateIntent: Sendable, SessionOperation {
             ]
         case .h5:
             guard let url = answer["h5_url"]?.stringValue else { throw .unavailable("WeChat Pay's answer lacks h5_url") }
-            o["confirmation_url"] = .string(url)
+            if let page = pageURL(order: order, createdAt: createdAt, target: url) {
+                o["confirmation_url"] = .string(page)
+                o["h5_url"] = .string(url)
+            } else {
+                o["confirmation_url"] = .string(url)
+            }
         case .native:
             guard let url = answer["code_url"]?.stringValue else { throw .unavailable("WeChat Pay's answer lacks code_url") }
-            o["confirmation_url"] = .string(url)
+            if let page = pageURL(order: order, createdAt: createdAt, target: url) {
+                o["confirmation_url"] = .string(page)
+                o["code_url"] = .string(url)
+            } else {
+                o["confirmation_url"] = .string(url)
+            }
             if let svg = qrSVG(url) { o["qr_svg"] = .string(svg) }
         }
         return .object(o)
+    }
+
+    /// The `wx.requestPayment` / `WeixinJSBridge` `getBrandWCPayRequest` parameters of a JSAPI or mini-program
+    /// prepay: `paySign` is SHA256withRSA with the merchant key over `appId\ntimeStamp\nnonceStr\npackage\n`, with a
+    /// fresh nonce. Shared with wxpay-server's payment page, which signs them anew for each view.
+    public static func jsapiParameters(secrets: Secrets, prepayID: String, now: Int64) throws(WxPayError) -> JSONValue {
+        let timeStamp = String(now)
+        let nonce = SecureRandom.alphanumeric(32)
+        let package = "prepay_id=\(prepayID)"
+        let paySign = try RequestSigner(secrets: secrets).sign("\(secrets.appid)\n\(timeStamp)\n\(nonce)\n\(package)\n")
+        return [
+            "appId": .string(secrets.appid), "timeStamp": .string(timeStamp), "nonceStr": .string(nonce),
+            "package": .string(package), "signType": "RSA", "paySign": .string(paySign),
+        ]
+    }
+
+    /// wxpay-server's hosted page for this intent, `{public_url}/pay/{intent_id}?t=TOKEN`, when the secrets file
+    /// has `public_url` (and so `page_key`) and the channel is one a web page confirms (jsapi, h5, native).
+    private func pageURL(order: OrderRequest, createdAt: Int64, target: String) -> String? {
+        guard let base = secrets.publicURL, let key = secrets.pageKeyBytes,
+              PayPageTicket.pageChannels.contains(order.channel) else { return nil }
+        return PayPageTicket(intentID: order.outTradeNo, channel: order.channel, description: order.input.description,
+                             target: target, expiresAt: createdAt + order.expiresIn).url(publicURL: base, key: key)
     }
 
     /// The QR code of a native intent's `code_url` as SVG, or `nil` (a logged warning) when libqrencode cannot be

@@ -33,7 +33,7 @@ final class QREncodeLibrary: @unchecked Sendable {
         }
         var handle: UnsafeMutableRawPointer? = nil
         for name in names {
-            handle = dlopen(name, RTLD_NOW | RTLD_LOCAL)
+            handle = dlopen(name, RTLD_LAZY | RTLD_LOCAL)
             if handle != nil { break }
         }
         guard let handle else {

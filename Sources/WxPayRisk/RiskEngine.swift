@@ -97,10 +97,18 @@ struct EngineCore: ~Copyable {
     private var latestTime: Int64 = 0
     /// The words found in the transaction being scored, kept between calls for its capacity.
     private var scratch: [WordHit] = []
+    /// The text model (nil when `prohibited.model_weight` is 0), and for each of the matcher's categories its index
+    /// in the model (-1: the model does not know the category).
+    private let model: RiskTextModel?
+    private let modelCategory: [Int]
+    private var modelScratch = RiskTextModel.Scratch()
 
     init(rules: RiskRules, matcher: ProhibitedTermMatcher) {
         self.rules = rules
         self.matcher = matcher
+        let model = rules.prohibited.modelWeight > 0 ? RiskTextModel.shipped : nil
+        self.model = model
+        modelCategory = matcher.categories.map { name in model?.categories.firstIndex(of: name) ?? -1 }
         let capacity = rules.state.maxTrackedKeys
         let ttl = Int64(rules.state.historyTTLSeconds)
         let v = rules.velocity
@@ -183,7 +191,32 @@ struct EngineCore: ~Copyable {
     ///   fires `prohibited_<c>_benign_context` with the weight lowered by at most `benign_max_reduction`.
     /// - A cue or term inside an exception of its category does not count.
     /// - Returns: Whether a blocking rule fired.
+    /// The prohibited-category decision: the word lists' rules (blocking), then the text model (review) for each
+    /// category the lists found nothing of, benign context included.
     private mutating func scoreProhibited(_ input: RiskEngine.ScoringInput, fired: inout Fired) -> Bool {
+        var judged = [Bool](repeating: false, count: matcher.categories.count)
+        let prohibited = scoreProhibitedRules(input, fired: &fired, judged: &judged)
+        if let model, judged.contains(false), !input.description.isEmpty {
+            let verdicts = model.judge(input.description, scratch: &modelScratch)
+            for verdict in verdicts {
+                guard let c = matcher.categories.firstIndex(of: verdict.category), !judged[c], modelCategory[c] >= 0
+                else { continue }
+                let field = input.isRefund ? "refund reason" : "description"
+                let quoted = verdict.evidence.map { "\"\($0)\"" }.joined(separator: ", ")
+                let odds = Double(Int((Double(verdict.logOdds) * 100).rounded())) / 100
+                let bar = Double(Int((Double(verdict.threshold) * 100).rounded())) / 100
+                fired.fire("prohibited_\(verdict.category)_model", rules.prohibited.modelWeight,
+                    "the \(field) reads as \(verdict.category) to the text model (log-odds \(odds), review from "
+                        + "\(bar)); it weighs most: \(quoted)")
+            }
+        }
+        return prohibited
+    }
+
+    /// The word lists' rules; `judged[c]` is set for each category a rule fired for.
+    private mutating func scoreProhibitedRules(
+        _ input: RiskEngine.ScoringInput, fired: inout Fired, judged: inout [Bool]
+    ) -> Bool {
         var hits = scratch
         scratch = []
         defer {
@@ -265,11 +298,24 @@ struct EngineCore: ~Copyable {
         var prohibited = false
         for (c, e) in evidence.enumerated() {
             let category = matcher.categories[c]
+            if e.operator >= 0 || e.term >= 0 || e.comboWord >= 0 { judged[c] = true }
             if e.operator >= 0 {
                 let t = text(e.operator)
                 fired.fire("prohibited_\(category)_operator", p.weight,
                     "the \(t.field) names the \(category) operator \(t.written)")
                 prohibited = true
+            } else if e.term >= 0 && e.benign < 0 && e.comboContext < 0 && hits[e.term].field == 0, let model,
+                let doubt = model.doubts(category, in: input.description, scratch: &modelScratch), doubt.doubted
+            {
+                // A lone term (no context word near it, no operator) in a description the text model reads as
+                // ordinary: held for review, not blocked. Review is the floor: the model cannot approve a term.
+                let t = text(e.term)
+                let evidence = Double(Int((Double(doubt.evidence) * 100).rounded())) / 100
+                let bar = Double(Int((Double(doubt.bar) * 100).rounded())) / 100
+                fired.fire("prohibited_\(category)_model_doubt", max(p.modelWeight, rules.thresholds.review),
+                    "the \(t.field) contains the \(category) term \(t.written) with no \(category) context word near "
+                        + "it, and the text model reads the \(t.field) as ordinary (n-gram evidence \(evidence), below \(bar)): "
+                        + "held for review instead of blocked")
             } else if e.term >= 0 && (e.benign < 0 || e.comboContext >= 0) {
                 let t = text(e.term)
                 var detail = "the \(t.field) contains the \(category) term \(t.written)"

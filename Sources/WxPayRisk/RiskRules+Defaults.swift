@@ -32,6 +32,10 @@ extension RiskRules {
                         "dubo", "bocai", "duchang", "duqiu", "baijiale", "wangdu", "zhenren heguan", "laohuji",
                         "liuhecai", "shishicai", "tiyu touzhu", "zhajinhua", "longhudou", "toubao", "dianzi youyi", "yazhu",
                         "baijiale", "bairen niuniu", "suoha",
+                        // Third round (TUNE3): betting and lottery slang.
+                        "滚球", "让球盘", "亚盘", "串关", "洗码", "包赢", "倍投", "庄闲", "私彩", "彩金流水", "上分下分",
+                        "11选5", "free bet", "sweeps coins", "sweepstakes casino",
+                        "gunqiu", "yapan", "chuanguan", "ximai",
                     ],
                     operators: [
                         "皇冠体育", "新葡京", "银河娱乐", "开元棋牌", "亚博体育", "乐橙国际", "金沙娱乐", "博天堂",
@@ -48,6 +52,8 @@ extension RiskRules {
                         "sportybet", "pointsbet", "sbobet", "leovegas", "betonline", "betvictor", "betsson", "betclic",
                         "betking", "betpawa", "hollywoodbets", "betrivers", "bet-at-home", "interwetten", "tipico",
                         "mybookie", "betus", "stake casino",
+                        "博狗", "必发", "立博", "威廉希尔", "申博", "bbin", "pg电子", "vwin", "hard rock bet", "stake.us",
+                        "chumba", "pulsz", "bogou", "weilian xier",
                     ],
                     cues: [
                         "扑克", "德州", "荷官", "骰子", "棋牌", "牛牛", "斗地主", "捕鱼", "麻将", "快三",
@@ -59,15 +65,19 @@ extension RiskRules {
                         "crash game", "hold'em", "holdem", "mahjong", "pk10",
                         "dezhou", "qipai", "niuniu", "doudizhu", "buyu", "kuaisan", "taiyangcheng", "jinsha", "huangguan",
                         "weinisiren", "yabo", "lecheng", "yongli", "yulecheng", "tiyu", "jingcai", "puke",
+                        "双色球", "首存", "赔率", "足彩", "轮盘", "爆奖", "爆分", "外围",
+                        "aviator", "plinko", "scratch cards", "lotto", "powerball", "daily fantasy", "case opening",
+                        "accumulator",
                     ],
                     contexts: [
                         "充值", "上分", "下分", "提现", "真钱", "现金", "秒到账", "彩金", "代理", "注册送", "存款",
                         "出款", "筹码", "兑换现金", "房卡", "计划", "包中", "特码", "买分", "在线", "娱乐",
                         "会员", "买入", "现金局", "秒提",
                         "real money", "real cash", "cash game", "buy-in", "buy in", "deposit", "top-up", "top up",
-                        "recharge", "withdraw", "cash out", "credits", "chips", "bonus", "tokens", "account",
+                        "recharge", "withdraw", "cash out", "credits", "bonus", "tokens", "account",
                         "funding", "wallet", "online", "site", "tournament", "live table", "entry", "vip",
                         "返点", "跟投", "计划群", "视讯", "线上", "入金",
+                        "投注", "平台", "盘口", "跟单", "带单", "代购", "合买", "倍投", "包赔", "syndicate", "entry fee",
                         "chongzhi", "shangfen", "tixian", "xianjin", "zhenqian", "daili", "yule", "zaixian", "caijin", "daxiao",
                         "cunkuan", "huiyuan", "fanshui", "maifen",
                     ],
@@ -95,6 +105,7 @@ extension RiskRules {
                         "永续合约", "冷钱包", "热钱包", "钱包地址", "发币", "打新币", "数字资产交易",
                         "cardano", "monero", "metamask", "trust wallet", "ledger nano", "ledger live", "token sale",
                         "perpetual futures", "tron trx", "shitcoin", "bitcoin atm", "crypto signals",
+                        "cloud mining", "hashrate",
                     ],
                     operators: [
                         "币安", "欧易", "火币", "抹茶交易所", "binance", "okx", "okex", "huobi", "bybit", "kucoin",
@@ -111,6 +122,7 @@ extension RiskRules {
                         "avax", "chainlink",
                         "交易所", "铭文", "数字资产", "波场", "合约交易", "芝麻开门", "币价", "爆仓", "上币",
                         "kongtou", "heyue", "chengdui", "banzhuan", "bian", "ouyi", "qukuailian", "shuzi huobi",
+                        "跑分", "链游",
                     ],
                     contexts: [
                         "充值", "代买", "代购", "代充", "购买", "兑换", "出金", "入金", "提现", "交易", "收益", "分红",
@@ -121,6 +133,7 @@ extension RiskRules {
                         "futures", "rewards", "hosting", "recovery fee", "order", "otc", "exchange", "funding",
                         "copy trading", "yield", "mining pool", "mint", "recovery", "margin deposit",
                         "质押", "打新", "返佣", "上所", "补仓", "内幕", "带单", "代付", "注册",
+                        "押金", "打金", "铸造",
                         "chongzhi", "goumai", "duihuan", "chujin", "jiaoyi", "shouyi", "rengou", "yushou", "gendan", "shouu",
                         "zhaohui", "daimai", "taoli",
                     ],
@@ -139,10 +152,10 @@ extension RiskRules {
                     name: "adult",
                     terms: [
                         "色情", "约炮", "裸聊", "援交", "卖淫", "嫖娼", "一夜情", "黄片", "成人视频", "黄色网站", "三级片",
-                        "楼凤", "陪睡", "包夜", "露点", "脱衣舞", "无码", "裸体直播", "特殊服务",
+                        "楼凤", "陪睡", "包夜", "露点", "脱衣舞", "裸体直播", "特殊服务",
                         "*porn*", "porno", "pornography", "pornhub", "escort service", "camgirl", "sexcam", "nude chat",
-                        "hooker", "prostitute", "prostitution", "xxx", "hentai", "nudes", "milf", "sugar daddy",
-                        "hookup", "happy ending",
+                        "hooker", "prostitute", "prostitution", "xxx", "hentai", "nudes", "milf",
+                        "hookup",
                         "yuepao", "seqing", "luoliao", "piaochang", "yuanjiao", "maiyin", "huangpian", "sanjipian", "yiyeqing",
                         "peishui", "loudian", "teshu fuwu", "huangse wangzhan", "qingse", "loufeng", "baoye",
                         "草莓视频", "香蕉视频", "丝瓜视频", "芭乐视频", "秋葵视频", "向日葵视频", "榴莲视频",
@@ -151,6 +164,7 @@ extension RiskRules {
                         "bdsm", "camming", "sexting", "call girl", "brothel", "nuru", "hot singles", "cam girl",
                         "cam model", "erotic massage",
                         "fuliji", "dabaojian", "tongcheng yue", "qingqu zhibo", "chengren zhibo", "xiaohuangpian",
+                        "黄网", "偷拍", "一楼一凤", "huangwang", "toupai",
                     ],
                     operators: [
                         "onlyfans", "chaturbate", "stripchat", "xvideos", "xhamster", "brazzers", "fansly", "xnxx",
@@ -166,24 +180,27 @@ extension RiskRules {
                         "陪聊", "私房照", "里番", "桑拿", "会所", "女主播", "半套",
                         "chengren", "luoti", "xinggan", "fuli", "tuoyi", "jiqing", "waiwei", "shangmen", "xiaojie", "huangse",
                         "madou", "mitao", "teshu",
+                        // Common phrases that are adult only in context (a film called Happy Ending, a plush toy).
+                        "无码", "happy ending", "sugar daddy", "wuma",
                     ],
                     contexts: [
                         "直播", "直播间", "打赏", "刷礼物", "礼物", "主播", "私聊", "一对一", "视频", "聊天",
-                        "付费", "充值", "会员", "资源", "下载", "预约", "服务", "按摩", "上门", "全套",
+                        "付费", "充值", "会员", "资源", "下载", "预约", "按摩", "上门", "全套",
                         "模特",
                         "live", "stream", "live stream", "tips", "tip", "tokens", "private show", "show", "webcam",
                         "cam", "video", "videos", "chat", "membership", "premium", "subscription", "booking",
                         "meetup", "credits", "gift", "vip", "happy ending", "live room", "pass", "access",
                         "clips", "incall", "outcall", "private room", "cam show", "arrangement",
-                        "小说", "私房", "技师",
-                        "zhibo", "dashang", "fuwu", "shangmen", "shipin", "huiyuan", "anmo", "zhubo", "sishi", "yuyue", "xiazai",
+                        "小说", "私房", "技师", "photo pack", "photo set", "site",
+                        "zhibo", "dashang", "shangmen", "shipin", "huiyuan", "anmo", "zhubo", "sishi", "yuyue", "xiazai",
                     ],
                     benign: adultBenignContext,
                     exceptions: [
                         "成人教育", "成人高考", "成人英语", "成人纸尿裤", "成人疫苗", "福利院", "员工福利", "小姐姐",
                         "adult education", "sex education", "性教育", "感情色彩", "porn blocker", "porn filter",
                         "block porn", "anti-porn", "hookup kit", "hookup wire", "hookup cable", "jumper cables",
-                        "黄色连衣裙", "黄色t恤", "会所健身", "桑拿浴", "过滤色情", "拦截色情", "屏蔽色情", "色情过滤", "色情拦截", "adult swimming", "按摩椅",
+                        "黄色连衣裙", "黄色t恤", "会所健身", "桑拿浴", "防偷拍", "上门维修", "上门安装", "上门保洁", "上门回收",
+                        "上门服务家电", "上门家电", "上门取件", "过滤色情", "拦截色情", "屏蔽色情", "色情过滤", "色情拦截", "adult swimming", "按摩椅",
                     ]
                 ),
             ]
@@ -221,6 +238,7 @@ private let benignContext = [
     "themed", "theme", "cake", "poster",
     "security", "movie", "film", "dvd", "blu-ray", "catalogue", "decorations", "podcast", "newsletter", "hotel",
     "restaurant", "buffet", "酒店", "餐厅", "自助餐",
+    "charity", "gala", "piggy bank", "慈善",
 ]
 
 /// Benign-context words of the default adult category: education, news and filtering only. Books, films and

@@ -132,9 +132,14 @@ public struct RiskRules: Codable, Sendable, Equatable {
         /// What a benign-context word may subtract from a term hit's weight (0 ... 100; default 70). With the
         /// default weight of 100 a lone term next to `book` scores 30: below review.
         public var benignMaxReduction: Int
+        /// The weight of a text-model hit (`prohibited_<name>_model`, for the categories the shipped model knows:
+        /// gambling, crypto, adult) on a description in which the word lists found nothing of the category
+        /// (0 ... 100; default 40, review; 0 turns the model off). A model hit never blocks by itself.
+        public var modelWeight: Int
 
         public static let defaultComboWindow = 16
         public static let defaultBenignMaxReduction = 70
+        public static let defaultModelWeight = 40
 
         enum CodingKeys: String, CodingKey {
             case weight
@@ -142,18 +147,21 @@ public struct RiskRules: Codable, Sendable, Equatable {
             case categories
             case comboWindow = "combo_window"
             case benignMaxReduction = "benign_max_reduction"
+            case modelWeight = "model_weight"
         }
 
         /// Creates the prohibited-category rules.
         public init(
             weight: Int, latinWordBoundaryMaxLength: Int, categories: [ProhibitedCategory],
-            comboWindow: Int = defaultComboWindow, benignMaxReduction: Int = defaultBenignMaxReduction
+            comboWindow: Int = defaultComboWindow, benignMaxReduction: Int = defaultBenignMaxReduction,
+            modelWeight: Int = defaultModelWeight
         ) {
             self.weight = weight
             self.latinWordBoundaryMaxLength = latinWordBoundaryMaxLength
             self.categories = categories
             self.comboWindow = comboWindow
             self.benignMaxReduction = benignMaxReduction
+            self.modelWeight = modelWeight
         }
 
         public init(from decoder: any Decoder) throws {
@@ -164,7 +172,8 @@ public struct RiskRules: Codable, Sendable, Equatable {
                 categories: try c.decode([ProhibitedCategory].self, forKey: .categories),
                 comboWindow: try c.decodeIfPresent(Int.self, forKey: .comboWindow) ?? Self.defaultComboWindow,
                 benignMaxReduction: try c.decodeIfPresent(Int.self, forKey: .benignMaxReduction)
-                    ?? Self.defaultBenignMaxReduction)
+                    ?? Self.defaultBenignMaxReduction,
+                modelWeight: try c.decodeIfPresent(Int.self, forKey: .modelWeight) ?? Self.defaultModelWeight)
         }
     }
 
@@ -422,6 +431,7 @@ public struct RiskRules: Codable, Sendable, Equatable {
         try check((0...256).contains(prohibited.comboWindow), "prohibited.combo_window", "must be 0 ... 256")
         try check(
             (0...100).contains(prohibited.benignMaxReduction), "prohibited.benign_max_reduction", "must be 0 ... 100")
+        try check((0...100).contains(prohibited.modelWeight), "prohibited.model_weight", "must be 0 ... 100")
         var names = Set<String>()
         for (index, category) in prohibited.categories.enumerated() {
             let field = "prohibited.categories[\(index)]"
@@ -640,10 +650,12 @@ private struct RulesDocumentReader {
         let reductionField = o.take("benign_max_reduction")
         let reduction =
             reductionField.value == nil ? RiskRules.Prohibited.defaultBenignMaxReduction : try int(reductionField)
+        let modelField = o.take("model_weight")
+        let modelWeight = modelField.value == nil ? RiskRules.Prohibited.defaultModelWeight : try int(modelField)
         try o.finish()
         return .init(
             weight: weight, latinWordBoundaryMaxLength: boundary, categories: categories, comboWindow: window,
-            benignMaxReduction: reduction)
+            benignMaxReduction: reduction, modelWeight: modelWeight)
     }
 
     func limit(_ field: Field) throws(RiskRulesError) -> RiskRules.VelocityLimit {

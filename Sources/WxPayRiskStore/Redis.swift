@@ -38,7 +38,7 @@ final class HiredisLibrary: @unchecked Sendable {
             ? ["libhiredis.so.0.\(minor)"] : ["libhiredis.so.\(major).\(minor).0", "libhiredis.so.\(major).\(minor)"]
         var handle: UnsafeMutableRawPointer? = nil
         for name in names + ["libhiredis.\(major).\(minor).dylib"] {
-            handle = dlopen(name, RTLD_NOW | RTLD_LOCAL)
+            handle = dlopen(name, RTLD_LAZY | RTLD_LOCAL)
             if handle != nil { break }
         }
         guard let handle else {

@@ -55,7 +55,7 @@ final class SQLiteLibrary: @unchecked Sendable {
     private init() throws(RiskStoreError) {
         var handle: UnsafeMutableRawPointer? = nil
         for name in ["libsqlite3.so.0", "libsqlite3.so", "libsqlite3.dylib"] {
-            handle = dlopen(name, RTLD_NOW | RTLD_LOCAL)
+            handle = dlopen(name, RTLD_LAZY | RTLD_LOCAL)
             if handle != nil { break }
         }
         guard let handle else {

@@ -11,6 +11,8 @@ enum Route: String, CaseIterable, Sendable {
     case refundStatus = "refund-status"
     case riskBatch = "risk-batch"
     case mcp
+    /// `GET /pay/{intent_id}?t=TOKEN`: the hosted confirmation page (PayPageRoute.swift), not in the defaults.
+    case pay
     case healthz
     case metrics
 
@@ -21,15 +23,15 @@ enum Route: String, CaseIterable, Sendable {
     var path: String { "/" + rawValue }
 
     /// The method the route takes (`/mcp` also takes DELETE, which ends an MCP session).
-    var method: HTTPRequest.Method { self == .healthz || self == .metrics ? .get : .post }
+    var method: HTTPRequest.Method { self == .healthz || self == .metrics || self == .pay ? .get : .post }
 
     /// Every method the route takes.
-    var methods: [HTTPRequest.Method] { self == .mcp ? [.post, .delete] : [method] }
+    var methods: [HTTPRequest.Method] { self == .mcp ? [.post, .delete] : self == .pay ? [.get, .head, .post] : [method] }
 
     /// Whether the route needs `Authorization: Bearer <one of server_tokens>`.
     var isProtected: Bool {
         switch self {
-        case .webhook, .healthz, .metrics: return false
+        case .webhook, .healthz, .metrics, .pay: return false
         default: return true
         }
     }

@@ -51,6 +51,8 @@ final class WxPayServer: Sendable {
     private let enabled: Set<Route>
     /// The remote MCP endpoint, when `/mcp` is served.
     let mcp: MCPRoute?
+    /// The hosted payment page, when `pay` is served.
+    let payPage = PayPageRoute()
 
     /// - Throws: `USAGE` when `/mcp` is served and `WXPAY_MCP_TOOLS` / `WXPAY_MCP_DISABLE` name an unknown tool.
     init(settings: ServerSettings, environment: [String: String], logger: Logger) throws {
@@ -76,7 +78,7 @@ final class WxPayServer: Sendable {
         let started = ContinuousClock.now
         let requestID = WxPayServer.requestID(request.headers)
         let path = request.uri.path
-        let route = Route(rawValue: String(path.dropFirst())).flatMap { enabled.contains($0) ? $0 : nil }
+        let route = Route(path: path).flatMap { enabled.contains($0) ? $0 : nil }
         let routeName = route?.rawValue ?? "-"
         var response = await answer(request, route: route, requestID: requestID, started: started)
         response.headers[.init("X-Request-Id")!] = requestID
@@ -119,6 +121,10 @@ final class WxPayServer: Sendable {
             var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: ServerMetrics.exposition())))
             response.headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return response
+        case .pay:
+            guard acquire() else { return overloaded() }
+            defer { release() }
+            return await payPage.respond(request, server: self)
         default:
             break
         }

@@ -22,8 +22,10 @@ struct ServerCommand: AsyncParsableCommand {
                     /refund-status (each the function's own event JSON in, its output JSON out, the HTTP status from
                     the error code),
                     POST /risk-batch (NDJSON streamed in and out), POST /mcp (the payment tools over MCP Streamable
-                    HTTP, as wxpay-mcp serves them on stdio), GET /healthz, GET /metrics (Prometheus).
-                    Every route but webhook, healthz and metrics needs Authorization: Bearer <one of server_tokens
+                    HTTP, as wxpay-mcp serves them on stdio), GET /healthz, GET /metrics (Prometheus),
+                    GET /pay/{intent_id}?t=TOKEN (route `pay`: the hosted confirmation page; needs public_url and
+                    page_key in the secrets file; not in the defaults).
+                    Every route but webhook, pay, healthz and metrics needs Authorization: Bearer <one of server_tokens
                     in the secrets file>. Routes not named by --routes answer 404.
             ENV     Each option has a WXPAY_SERVER_* variable (the flag wins): WXPAY_SERVER_HOST, WXPAY_SERVER_PORT
                     (else PORT), WXPAY_SERVER_ROUTES, WXPAY_SERVER_MAX_BODY_BYTES, WXPAY_SERVER_MAX_HEADER_BYTES,

@@ -90,13 +90,14 @@ struct DetectionCorpusTests {
         }
     }
 
-    /// The targets of issue 13 item 3. NOT MET on the fresh held-out part: its base items use words the lists were not
-    /// written for. First measured after the first round of tuning (gambling 119/182, crypto 162/178, adult 157/164,
-    /// ordinary blocked 10/243); then, after the second round (open-ended words, brand lists from the market, the
-    /// TUNE2_* tuning items) and twice more after list words that joined harmless text were removed, gambling 123/182,
-    /// crypto 166/178, adult 161/164, ordinary blocked 12/243 each time (five aggregate looks in all). The shortfall
-    /// is a known issue, not tuned away: fixing it by adding the held-out part's words would turn it into a tuning
-    /// part. When the targets are met, drop `withKnownIssue` (it then fails).
+    /// The targets of issue 13 item 3, on the fresh held-out part (base items whose words the lists were not written
+    /// for). NOT MET for gambling and crypto recall and for ordinary items blocked. Looks in aggregate, never at items:
+    /// five before the text model (last: gambling 123/182, crypto 166/178, adult 161/164, ordinary blocked 12/243);
+    /// then three while the model was built (the first model: 140, 173, 163, blocked 12; after the TUNE3_* round with
+    /// a model that also flagged "Gym membership" and "Hotel booking": 162, 173, 162, blocked 6; the shipped model,
+    /// whose threshold and doubt bar were set on the original labelled corpus rather than on either of those
+    /// numbers: the floor below). The shortfall is a known issue, not tuned away: fixing it by adding the held-out
+    /// part's words would turn it into a tuning part. When the targets are met, drop `withKnownIssue` (it then fails).
     @Test("Held-out part: recall at least 95% per prohibited category, at most 1% of ordinary items blocked")
     func heldOut() throws {
         let t = Self.tally(try Self.score(split: "heldout"))
@@ -108,13 +109,13 @@ struct DetectionCorpusTests {
             #expect(t.ordinaryBlockedRate <= 0.01, "held-out ordinary items blocked: \(t)")
         }
         // What was measured is the floor: a change that lowers it is a regression.
-        #expect(t.detected["gambling", default: 0] >= 123, "\(t)")
-        #expect(t.detected["crypto", default: 0] >= 166, "\(t)")
-        #expect(t.detected["adult", default: 0] >= 161, "\(t)")
-        #expect(t.ordinaryBlocked <= 12, "\(t)")
+        #expect(t.detected["gambling", default: 0] >= 146, "\(t)")
+        #expect(t.detected["crypto", default: 0] >= 169, "\(t)")
+        #expect(t.detected["adult", default: 0] >= 162, "\(t)")
+        #expect(t.ordinaryBlocked <= 10, "\(t)")
     }
 
-    @Test("Tuning parts (tune and dev): the same targets (misses listed; recall a known issue with a floor)")
+    @Test("Tuning parts (tune and dev): recall at least 95% per prohibited category, at most 1% of ordinary items blocked")
     func tuning() throws {
         let items = try Self.score(split: "tune") + Self.score(split: "dev")
         let t = Self.tally(items)
@@ -125,19 +126,9 @@ struct DetectionCorpusTests {
         }
         let listing = misses.map { "\($0.id) [\($0.category)] \($0.description) -> \($0.action) \($0.rules)" }
             .joined(separator: "\n")
-        // Recall on the tuning parts fell under 95% when the TUNE2_* items (brands and slang from the market) joined
-        // them: their misses are words too ambiguous to list with the contexts a category shares (`ledger`, `ico`,
-        // `satoshi` + "buy"; `番号`, `同城约` + "会员"; `色播` inside 特色播客), or names the normalizer cannot
-        // read (`fun88`, `r18`: the digits 2, 6, 8, 9 are not letters). Measured: gambling 598/630, crypto 519/567,
-        // adult 486/519. A known issue with a floor, like the held-out part; no ordinary item may be blocked.
-        withKnownIssue("tuning targets not met since the TUNE2_* items (issue 13.3): \(t)") {
-            for category in ["gambling", "crypto", "adult"] {
-                #expect(t.recall(category) >= 0.95, "tuning recall of \(category): \(t)\n\(listing)")
-            }
+        for category in ["gambling", "crypto", "adult"] {
+            #expect(t.recall(category) >= 0.95, "tuning recall of \(category): \(t)\n\(listing)")
         }
-        #expect(t.detected["gambling", default: 0] >= 598, "\(t)\n\(listing)")
-        #expect(t.detected["crypto", default: 0] >= 519, "\(t)\n\(listing)")
-        #expect(t.detected["adult", default: 0] >= 486, "\(t)\n\(listing)")
         #expect(t.ordinaryBlockedRate <= 0.01, "tuning ordinary items blocked: \(t)\n\(listing)")
     }
 

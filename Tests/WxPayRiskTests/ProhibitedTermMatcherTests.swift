@@ -133,8 +133,11 @@ struct ProhibitedTermMatcherTests {
         let shape = engine.score(tx("o2", payer: "o2", description: "Betzone wallet deposit"))  // no list names it
         #expect(rules(shape) == ["prohibited_gambling_combo"])
         #expect(shape.reasons[0].detail.contains("\"bet\" (written \"Bet\")"))
+        // No list rule fires on them (the text model may still send one to review: "Sorbet deposit" has "bet").
         for ordinary in ["Better online course", "Alphabet blocks online shop", "Beta access credits", "Sorbet deposit"] {
-            #expect(engine.score(tx("o3", payer: ordinary, description: ordinary)).action == .approve, "\(ordinary)")
+            let decision = engine.score(tx("o3", payer: ordinary, description: ordinary))
+            #expect(decision.action != .block, "\(ordinary)")
+            #expect(rules(decision).allSatisfy { $0.hasSuffix("_model") }, "\(ordinary)")
         }
         #expect(rules(engine.score(tx("o4", payer: "o4", description: "Froggycoin presale"))) == ["prohibited_crypto_combo"])
         #expect(engine.score(tx("o5", payer: "o5", description: "Coin cell batteries, buy 10")).action == .approve)

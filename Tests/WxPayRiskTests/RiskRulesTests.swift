@@ -30,6 +30,18 @@ struct RiskRulesTests {
         try RiskRules.defaults.validate()
     }
 
+    @Test("docs/risk-rules.md's defaults, loaded as a rules file, are exactly the shipped defaults")
+    func documentedDefaults() throws {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)  // Tests/WxPayRiskTests/RiskRulesTests.swift
+        let doc = try TextModelTests.read((parts + ["docs", "risk-rules.md"]).joined(separator: "/"))
+        let afterHeading = try #require(doc.firstRange(of: "## The defaults")).upperBound
+        let open = try #require(doc[afterHeading...].firstRange(of: "```json\n"))
+        let close = try #require(doc[open.upperBound...].firstRange(of: "\n```"))
+        let rules = try RiskRules.load(environment: ["WXPAY_RISK_RULES": write(String(doc[open.upperBound..<close.lowerBound]))])
+        #expect(rules == .defaults)
+    }
+
     @Test("A rules file replaces the defaults entirely")
     func replaces() throws {
         let path = write(defaultsDocument(replacing: (#""review":40"#, #""review":30"#)))

@@ -25,7 +25,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FUNCTIONS = ["create-intent", "intent-status", "close-intent", "refund", "refund-status", "webhook", "risk-batch",
-             "pii-redact", "pii-restore"]
+             "pii-redact", "pii-restore", "download-certificates"]
 CONTRACT = {0, 1, 64, 65, 69, 75, 77, 78}
 TIMEOUT = 8.0
 MAX_LINE = 64 * 1024      # no answer line of a bad input is anywhere near this

@@ -4,7 +4,8 @@
 #   Tests/interop/run.sh                          # uses <package>/.build/debug/wxpay-emulator
 #   WXPAY_BIN_DIR=.build-x/debug Tests/interop/run.sh
 #
-# Builds nothing: build the emulator first (swift build --product wxpay-emulator).
+# Builds nothing: build the emulator and download-certificates first
+# (swift build --product wxpay-emulator; swift build --product download-certificates).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"

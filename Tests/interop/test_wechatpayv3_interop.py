@@ -221,6 +221,86 @@ def test_sdk_signature_errors_are_reported_as_401(setup):
     assert json.loads(message)["code"] == "SIGN_ERROR"
 
 
+def function_binary(name):
+    """A built function executable next to the emulator (WXPAY_BIN_DIR or .build/debug)."""
+    path = os.path.join(os.path.dirname(emulator_binary()), name)
+    if not os.access(path, os.X_OK):
+        pytest.fail(f"{name} is not built at {path} (swift build --product {name}, or set WXPAY_BIN_DIR)")
+    return path
+
+
+def test_download_certificates_writes_what_an_independent_client_decrypts(tmp_path):
+    """download-certificates against a rotating emulator: the serials and certificates it merges into the secrets
+    file are exactly those the SDK downloads and decrypts itself, and those Python `cryptography` decrypts from the
+    raw AEAD fields of the same endpoint."""
+    import base64
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    sink = NotificationSink()
+    emulator = Emulator("certificate", sink.url)
+    try:
+        old = emulator.control("GET", "/_emulator/platform-certificates")["signing_serial"]
+        new = emulator.control("POST", "/_emulator/platform-certificates", {"activate": False})["added"]
+        secrets = dict(emulator.secrets, api_base=emulator.base_url)
+        path = tmp_path / "secrets.json"
+        path.write_text(json.dumps(secrets))
+        os.chmod(path, 0o600)
+        run = subprocess.run([function_binary("download-certificates")], input=b"{}", capture_output=True,
+                             env={"PATH": "/usr/bin:/bin", "WXPAY_SECRETS_FILE": str(path)}, timeout=60)
+        assert run.returncode == 0, run
+        answer = json.loads(run.stdout)
+        assert answer["status"] == "updated" and answer["added"] == [new] and answer["signed_by"] == old, answer
+        written = json.loads(path.read_text())["wechatpay_certificates"]
+        assert set(written) == {old, new}
+        assert os.stat(path).st_mode & 0o777 == 0o600
+
+        def der(pem):
+            return x509.load_pem_x509_certificate(pem.encode()).public_bytes(Encoding.DER)
+
+        # The SDK: its own signed request, its own AES-GCM decryption.
+        cert_dir = tmp_path / "certs"
+        cert_dir.mkdir()
+        wxpay = sdk_client(emulator, "certificate", str(cert_dir))
+        wxpay._core._certificates.clear()
+        wxpay._core._update_certificates()
+        sdk = {format(c.serial_number, "X"): c.public_bytes(Encoding.DER) for c in wxpay._core._certificates}
+        assert sdk == {serial: der(pem) for serial, pem in written.items()}
+
+        # cryptography alone on the raw answer's encrypt_certificate fields.
+        code, message = wxpay._core.request("/v3/certificates")
+        assert code == 200
+        key = emulator.secrets["apiv3_key"].encode()
+        raw = {}
+        for item in json.loads(message)["data"]:
+            sealed = item["encrypt_certificate"]
+            assert sealed["algorithm"] == "AEAD_AES_256_GCM"
+            plain = AESGCM(key).decrypt(sealed["nonce"].encode(), base64.b64decode(sealed["ciphertext"]),
+                                        sealed["associated_data"].encode())
+            raw[item["serial_no"]] = x509.load_pem_x509_certificate(plain).public_bytes(Encoding.DER)
+        assert raw == sdk
+
+        # The negative control: a tampered list changes nothing, and the SDK's decryption refuses the tampered entry
+        # too (it skips what does not decrypt: the first entry, the oldest certificate).
+        before = path.read_bytes()
+        emulator.control("POST", "/_emulator/platform-certificates", {"activate": False})
+        emulator.control("POST", "/_emulator/faults", {"kind": "tampered-certificate", "path_prefix": "/v3/certificates"})
+        run = subprocess.run([function_binary("download-certificates")], input=b"{}", capture_output=True,
+                             env={"PATH": "/usr/bin:/bin", "WXPAY_SECRETS_FILE": str(path)}, timeout=60)
+        assert run.returncode == 77, run
+        assert json.loads(run.stdout)["error"]["code"] == "DECRYPTION_FAILED"
+        assert path.read_bytes() == before
+        emulator.control("POST", "/_emulator/faults", {"kind": "tampered-certificate", "path_prefix": "/v3/certificates"})
+        wxpay._core._update_certificates()
+        got = {format(c.serial_number, "X") for c in wxpay._core._certificates}
+        assert old not in got and new in got, got
+    finally:
+        emulator.close()
+        sink.close()
+
+
 # --- Bills: the SDK's trade_bill / fundflow_bill / download_bill against the emulator, and an independent parse of
 # the same file (gzip, hashlib, Decimal) compared with download-bill's NDJSON.
 

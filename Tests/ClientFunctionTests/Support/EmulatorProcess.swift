@@ -20,8 +20,8 @@ final class Emulator: @unchecked Sendable {
     /// Starts an emulator. `extra` are more `serve` options. Notifications go to port 9, where nothing listens (the
     /// functions under test do not need them), and are not retried. Every merchant API request is recorded as it
     /// arrives (``requests()``).
-    init(extra: [String] = []) throws {
-        process = try EmulatorProcess(notifyURL: "http://127.0.0.1:9/wxpay/notify",
+    init(extra: [String] = [], mode: String? = nil) throws {
+        process = try EmulatorProcess(mode: mode, notifyURL: "http://127.0.0.1:9/wxpay/notify",
                                       serveArguments: ["--notify-backoff", ""] + extra, requestLog: true)
         secrets = try process.secrets()
     }

@@ -10,10 +10,11 @@ leetspeak, emoji, full width, traditional characters, pinyin, mixed scripts). La
             tune and dev: the first base items, divided by a hash of the *group* (the base item), so all variants of one
             base item fall on the same side. dev was the first held-out part: it was scored once (aggregate counts
             only, no items seen), missed the targets, and from then on was used for tuning like tune.
-            tune also holds the TUNE2_* items (appended last, so the ids and splits of the others do not move).
+            tune also holds the TUNE2_*, TUNE3_* and COUNTERFACTUAL_* items (appended last, so the ids and splits of
+            the others do not move).
             heldout: the FRESH_* base items below, written after that and before any further rule change; it shares
             no base phrase with tune or dev and is never used for tuning (its misses are never listed).
-  evasion   plain | spacing | homoglyph (Cyrillic letters mixed into Latin script) | leet | emoji | fullwidth
+  evasion   counterfactual (ordinary: see COUNTERFACTUAL_*) | plain | spacing | homoglyph (Cyrillic letters mixed into Latin script) | leet | emoji | fullwidth
             (mixed case) | traditional | pinyin | benign_cover (a prohibited item dressed up as a book/course/news).
             Brand names and compositional items (a harmless word next to a context word) are base items, each with
             the same evasions.
@@ -369,6 +370,103 @@ TUNE2_ORDINARY = [
     "Matka kulfi dessert", "High roller bakery cake", "Stakeholder meeting online",
 ]
 
+# Third tuning round (TUNE3_*): written from the market's gambling, crypto and adult vocabulary after the text model
+# was added, without reading the held-out part: lottery and sports-betting slang, casino game names, agent and
+# rebate talk, more operator names; and ordinary near-misses for each. Appended after TUNE2 (ids do not move).
+TUNE3_GAMBLING_ZH = [
+    ("{滚球} 投注 充值", "gunqiu"), ("{让球盘} 下单", "rangqiu pan"), ("{亚盘} 水位 会员", "yapan"),
+    ("{串关} 彩金", "chuanguan"), ("{洗码} 返佣 代理", "ximai"), ("{上分} 下分 客服", "shangfen xiafen"),
+    ("{跟单} 导师 带单 彩票", "gendan"), ("{计划群} 包赢 会员", "jihua qun"), ("{双色球} 代购 合买", "shuangseqiu daigou"),
+    ("{11选5} 计划 会员", None), ("{快乐8} 倍投", "kuaile ba"), ("{时时彩} 杀号 软件", "shishicai"),
+    ("{庄闲} 和局 筹码", "zhuangxian"), ("{轮盘} 筹码 兑换", "lunpan"), ("{21点} 现金 桌", None),
+    ("{电子老虎} 彩金 爆奖", "dianzi laohu"), ("{捕鱼达人} 金币 上分", "buyu daren"), ("{棋牌室} 房卡 真钱", "qipaishi"),
+    ("{比分竞猜} 投注 平台", "bifen jingcai"), ("{包赔} 包赢 投注", "baopei"), ("{博狗} 会员 存款", "bogou"),
+    ("{必发} 交易所 入金", "bifa"), ("{立博} 投注 账户", "libo"), ("{威廉希尔} 账户 充值", "weilian xier"),
+    ("{申博} 太阳城 存款", "shenbo"), ("{云顶} 娱乐 会员 上分", "yunding"), ("{BBIN} 电子 充值", None),
+    ("{PG电子} 爆分", None), ("{开元} 棋牌 上分", "kaiyuan"), ("{赌场} 洗码 返水", "duchang"),
+    ("{赌博网站} 代理 招募", "dubo wangzhan"), ("{线上娱乐城} 首存 送", "xianshang yulecheng"),
+    ("{首存} 彩金 100% 送", "shoucun caijin"), ("{六合彩} 特码 资料", "liuhecai tema"), ("{外围} 赛事 下注", "waiwei"),
+    ("{足彩} 私彩 代购", "zucai"), ("{彩金} 流水 提现", "caijin liushui"), ("{赔率} 盘口 会员", "peilv pankou"),
+]
+TUNE3_GAMBLING_EN = [
+    "{moneyline} bet credits", "{over/under} wager deposit", "{parlay} boost deposit", "{spread betting} account top-up",
+    "{in-play betting} deposit", "{accumulator} free bet", "{first deposit bonus} casino", "{welcome bonus} 100% match deposit",
+    "{cashback on losses} casino vip", "{free bet} token deposit", "{aviator game} deposit", "{plinko} real money",
+    "{mines game} crypto casino", "{crash gambling} deposit", "{scratch cards} online real money", "{lotto} syndicate share",
+    "{powerball ticket} courier deposit", "{sweeps coins} package", "{skin betting} csgo deposit", "{case opening} site credits",
+    "{22bet} deposit", "{888sport} account deposit", "{w88} member deposit", "{188bet} top up", "{12bet} deposit",
+    "{vwin} account deposit", "{betmgm} casino deposit", "{caesars sportsbook} deposit", "{hard rock bet} funding",
+    "{bet365} account top-up", "{stake.us} gold coins", "{chumba casino} coins", "{pulsz} sweeps coins",
+    "{online casino} real money deposit", "{roulette} chips deposit", "{baccarat} live table deposit",
+    "{poker tournament} buy-in real money", "{daily fantasy} entry fee cash", "{esports betting} deposit",
+    "{betting exchange} funding", "{odds} boost vip", "{jackpot} slots deposit",
+]
+TUNE3_CRYPTO_ZH = [
+    ("{币圈} 带单 会员", "biquan"), ("{合约} 跟单 会员 USDT", "heyue gendan"), ("{U商} 出金 代付", None),
+    ("{承兑} USDT 收款", "chengdui"), ("{跑分} 平台 押金", "paofen"), ("{空投} 领取 手续费", "kongtou"),
+    ("{私募} 代币 认购", "simu daibi"), ("{交易所} 上币 费用", "jiaoyisuo shangbi"), ("{链游} 打金 充值", "lianyou"),
+    ("{NFT} 盲盒 铸造", None), ("{挖矿} 算力 租赁", "wakuang suanli"), ("{矿池} 收益 提现", "kuangchi"),
+    ("{狗狗币} 购买", "gougoubi"), ("{以太坊} 充值", "yitaifang"), ("{泰达币} 兑换 人民币", "taidabi"),
+    ("{稳定币} 兑换 出金", "wendingbi"), ("{火币} 账户 充值", "huobi"), ("{币安} 入金", "bian"),
+]
+TUNE3_CRYPTO_EN = [
+    "{usdt} otc purchase", "{btc} p2p buy", "{eth} gas fee top-up", "{solana} token purchase", "{memecoin} presale",
+    "{airdrop} claim fee", "{token presale} whitelist fee", "{crypto exchange} deposit", "{defi} yield farming deposit",
+    "{liquidity mining} deposit", "{cloud mining} contract", "{hashrate} rental", "{nft mint} fee", "{seed phrase} recovery",
+    "{binance} account funding", "{coinbase} deposit", "{okx} top up", "{bybit} margin deposit", "{kucoin} deposit",
+    "{stablecoin} swap", "{altcoin} signals vip", "{copy trading} crypto deposit",
+]
+TUNE3_ADULT_ZH = [
+    ("{约炮} 软件 会员", "yuepao"), ("{一夜情} 同城 会员", "yiyeqing"), ("{援交} 预约", "yuanjiao"),
+    ("{楼凤} 信息 会员", "loufeng"), ("{上门服务} 特殊 按摩", "shangmen fuwu"), ("{色情} 视频 会员", "seqing"),
+    ("{裸聊} 视频 付费", "luoliao"), ("{黄网} VIP", "huangwang"), ("{成人视频} 会员", "chengren shipin"),
+    ("{AV} 在线 观看 会员", None), ("{无码} 资源 下载", "wuma"), ("{自拍} 偷拍 资源", "toupai"),
+    ("{约妹} 外围 预约", "yuemei"), ("{情色} 小说 会员", "qingse"), ("{一楼一凤} 会员", "yilou yifeng"),
+]
+TUNE3_ADULT_EN = [
+    "{porn} site premium", "{xxx} video membership", "{escort} booking deposit", "{onlyfans} subscription",
+    "{fansly} tip", "{cam girl} private show tokens", "{sex chat} premium", "{nude} photo pack", "{hentai} premium",
+    "{erotic} video membership", "{strip club} vip pass", "{adult webcam} tokens", "{happy ending} massage booking",
+    "{hookup} app premium", "{sugar daddy} site membership", "{nsfw} content subscription", "{xvideos} premium",
+    "{pornhub} premium", "{chaturbate} tokens",
+]
+TUNE3_ORDINARY = [
+    "足球 比分 直播 App 会员", "体育 彩票 站 装修", "双色球 图案 T恤", "轮盘 抽奖 转盘 道具", "扑克 魔术 教学 课程",
+    "麻将 机 维修", "棋牌 桌 折叠", "捕鱼 玩具 儿童", "老虎 玩偶", "赛马 门票 香港", "赔率 计算 课程 数学",
+    "足球 竞猜 活动 奖品 公司年会", "彩票 店 收银 机", "开元 酒店 住宿", "云顶 山 门票", "太阳城 小区 物业费",
+    "交易所 研究 报告 图书", "区块链 技术 课程", "比特 小说 会员", "矿泉水 一箱", "挖掘机 配件", "以太网 交换机",
+    "稳定 电源 UPS", "空投 箱 户外", "合约 机 话费", "币 收藏 钱币 册", "NFT 艺术 讲座 门票",
+    "成人 高考 报名费", "成人 奶粉", "色彩 搭配 课程", "裸眼 3D 屏", "上门 服务 家电 维修", "按摩 椅",
+    "情侣 手表", "约会 餐厅 预订", "自拍 杆", "无码 键盘 测试 软件",
+    "Football scores app premium", "Lottery ticket printer paper", "Roulette wheel party game toy", "Poker chips for kids",
+    "Casino night charity gala ticket", "Odds and ends storage box", "Jackpot tomato seeds", "Bingo markers",
+    "Slot machine piggy bank", "Fantasy novel series", "Derby hat", "Betting on Yourself (self-help book)",
+    "Exchange rate API subscription", "Mining helmet", "Token Ring cable", "Ethernet cable 5m", "Stable table legs",
+    "Coin purse leather", "Airdrop speaker case", "Solana beach hotel booking", "Mint tea", "Seed starter kit",
+    "Adult coloring book", "Escort ferry service (boat)", "Strip lights LED", "Nude lipstick", "Hookup wire kit",
+    "Happy Ending (film) DVD", "Sugar daddy long legs (plush)", "Cam lock for drawers", "Sex education textbook",
+    "Private yoga session", "Massage gun", "Dating coach book", "Fans for server racks",
+]
+
+# Ordinary goods with the words that surround payments (COUNTERFACTUAL_*, tune part): 充值, 会员, deposit, booking,
+# membership, ... are as common around ordinary goods as around prohibited ones, but the other lists seldom show
+# them there, and a model trained on them alone learns "membership" or "deposit" as evidence (it sent "Gym
+# membership" to review). Each good is combined with a few of the phrases, deterministically.
+COUNTERFACTUAL_ZH_GOODS = ["健身房", "酒店", "咖啡", "瑜伽课", "游泳馆", "话费", "电费", "视频网站", "音乐", "外卖", "书店",
+                           "洗车", "牛奶", "机票", "加油卡", "图书馆", "停车", "水果", "英语课", "宠物店", "电影院", "网盘",
+                           "云服务器", "驾校", "花店"]
+COUNTERFACTUAL_ZH_PHRASES = ["会员 充值", "年卡", "在线 预约", "押金", "代理 加盟", "账户 充值", "积分 兑换", "VIP 会员",
+                             "充值 送 优惠", "提现 手续费", "在线 支付", "会员 存款", "私人 定制", "直播 打赏", "代购",
+                             "平台 入驻 押金", "上门 服务", "首充 优惠", "现金 券", "资源 下载 会员"]
+COUNTERFACTUAL_EN_GOODS = ["gym", "hotel", "coffee", "yoga class", "swimming pool", "phone bill", "electricity", "music",
+                           "food delivery", "bookstore", "car wash", "milk", "flight", "fuel card", "library", "parking",
+                           "fruit", "english class", "pet shop", "cinema", "cloud storage", "driving school", "florist",
+                           "arcade", "museum"]
+COUNTERFACTUAL_EN_PHRASES = ["membership", "deposit", "booking", "top-up", "account funding", "credits", "vip pass",
+                             "premium subscription", "gift card", "tips", "welcome bonus", "private session",
+                             "online payment", "cash voucher", "live stream tips", "withdrawal fee", "tokens",
+                             "access pass", "account deposit", "signup bonus"]
+
 HOMO = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і", "s": "ѕ"}
 LEET = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
 EMOJI = ["🎰", "💰", "🔥", "❤", "✨", "🎲"]
@@ -524,6 +622,28 @@ def main():
         variant = text.upper() if lang == "en" else text.replace(" ", "")
         if variant != text:
             add(group, "ordinary", lang, "plain", variant, "ordinary (near-miss), other spelling")
+    for category, zh, en in (("gambling", TUNE3_GAMBLING_ZH, TUNE3_GAMBLING_EN), ("crypto", TUNE3_CRYPTO_ZH, TUNE3_CRYPTO_EN),
+                             ("adult", TUNE3_ADULT_ZH, TUNE3_ADULT_EN)):
+        for n, (text, pinyin) in enumerate(zh):
+            prohibited_variants(f"tune3-{category}-zh-{n:02d}", category, "zh", text, pinyin, k)
+            k += 1
+        for n, text in enumerate(en):
+            prohibited_variants(f"tune3-{category}-en-{n:02d}", category, "en", text, None, k)
+            k += 1
+    for n, text in enumerate(TUNE3_ORDINARY):
+        group = f"tune3-ordinary-{n:02d}"
+        lang = "en" if all(ord(c) < 0x2E80 for c in text) else "zh"
+        add(group, "ordinary", lang, "plain", text, "ordinary (near-miss)")
+        variant = text.upper() if lang == "en" else text.replace(" ", "")
+        if variant != text:
+            add(group, "ordinary", lang, "plain", variant, "ordinary (near-miss), other spelling")
+    for lang, goods, phrases in (("zh", COUNTERFACTUAL_ZH_GOODS, COUNTERFACTUAL_ZH_PHRASES),
+                                 ("en", COUNTERFACTUAL_EN_GOODS, COUNTERFACTUAL_EN_PHRASES)):
+        for g, good in enumerate(goods):
+            for j in range(8):
+                phrase = phrases[(g * 3 + j * 7) % len(phrases)]
+                add(f"counterfactual-{lang}-{g:02d}", "ordinary", lang, "counterfactual", f"{good} {phrase}",
+                    "ordinary (a good with the words around payments)")
     seen = set()
     for n, (group, category, lang, evasion, text, why) in enumerate(items):
         if (group, text) in seen:

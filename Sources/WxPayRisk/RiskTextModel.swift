@@ -1,0 +1,241 @@
+// The text model: a character n-gram linear classifier per prohibited category, trained from the tuning part of the
+// labelled detection corpus (`wxpay-risk-model train`) and shipped as generated weights (RiskTextModel+Weights.swift).
+// It complements the word lists: a description the lists do not know but that reads like a category (new operator
+// names, slang around known stems) is sent to review, never blocked, and the reason quotes the pieces of text that
+// weighed most. Every decision stays explainable: a sum of weights of n-grams that can be pointed at in the text.
+
+/// A character n-gram linear model over normalized text: one weight per hashed n-gram (1 to 4 characters) and
+/// category, a bias and a threshold per category.
+public struct RiskTextModel: Sendable {
+    /// The categories the model scores, in weight-table order.
+    public let categories: [String]
+    /// Dense weights, `buckets` per category, in units of `scale[c]`.
+    let weights: [Int8]
+    /// What one unit of weight is worth, per category.
+    let scale: [Float]
+    /// The bias (log-odds before any n-gram), per category.
+    let bias: [Float]
+    /// The decision threshold on the log-odds, per category (chosen on the `dev` part; see the generator).
+    let threshold: [Float]
+    /// The doubt bar, per category, on the n-grams' evidence (the log-odds without the bias, so that a short text
+    /// is not doubted for being short): below it the text reads as ordinary to the model, and a lone list term of
+    /// the category in it is held for review instead of blocked (about 1% of `dev`'s items of the category score
+    /// lower).
+    let doubt: [Float]
+
+    /// The number of hash buckets per category.
+    public static let buckets = 1 << 16
+    /// The longest n-gram, in normalized characters.
+    public static let maxOrder = 4
+    /// Characters of text read at most: a description is short; a longer one is judged on its beginning.
+    public static let maxCharacters = 256
+
+    /// A model from its parts (the generated weights, or a model being trained).
+    init(categories: [String], weights: [Int8], scale: [Float], bias: [Float], threshold: [Float], doubt: [Float]) {
+        precondition(weights.count == categories.count * Self.buckets)
+        self.categories = categories
+        self.weights = weights
+        self.scale = scale
+        self.bias = bias
+        self.threshold = threshold
+        self.doubt = doubt
+    }
+
+    /// One normalized character and where it was written (a byte range of the text).
+    struct Character {
+        var value: UInt32
+        var start: Int32
+        var end: Int32
+    }
+
+    /// One n-gram of a text: its hash bucket and the byte range it was written in.
+    struct Gram {
+        var bucket: Int
+        var start: Int32
+        var end: Int32
+    }
+
+    /// The normalized characters of UTF-8 `bytes`, with 0 standing for a boundary (a line break, a sentence end):
+    /// the prohibited-term folding (width, case, leetspeak, homoglyphs, traditional characters; spaces, punctuation
+    /// and emoji dropped), except that a character no term uses is kept as itself rather than breaking the text.
+    static func characters(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [Character]) {
+        out.removeAll(keepingCapacity: true)
+        var i = 0
+        let n = bytes.count
+        while i < n && out.count < maxCharacters {
+            let start = i
+            let b0 = UInt32(bytes[i])
+            var v: UInt32
+            var width: Int
+            if b0 < 0x80 {
+                v = b0
+                width = 1
+            } else if b0 & 0xE0 == 0xC0, i + 1 < n {
+                v = (b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
+                width = 2
+            } else if b0 & 0xF0 == 0xE0, i + 2 < n {
+                v = (b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+                width = 3
+            } else if b0 & 0xF8 == 0xF0, i + 3 < n {
+                v = (b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6
+                    | UInt32(bytes[i + 3] & 0x3F)
+                width = 4
+            } else {
+                v = 0xFFFD
+                width = 1
+            }
+            i += width
+            switch TextNormalizer.fold(v) {
+            case .skip:
+                continue
+            case .char(let c, _):
+                v = c
+            case .breaker:
+                if v < 0x80 {
+                    if v >= 0x41 && v <= 0x5A { v |= 0x20 }
+                    let alnum = (v >= 0x30 && v <= 0x39) || (v >= 0x61 && v <= 0x7A)
+                    if !alnum { v = 0 }
+                } else if v == 0x3002 || v == 0xFF01 || v == 0xFF1F || v == 0x2028 || v == 0x2029 {
+                    v = 0
+                }
+            }
+            if v == 0 && (out.last?.value ?? 0) == 0 { continue }
+            out.append(Character(value: v, start: Int32(start), end: Int32(i)))
+        }
+    }
+
+    /// The hashed n-grams (orders 1 ... ``maxOrder``, none across a boundary) of normalized characters.
+    static func grams(_ chars: [Character], into out: inout [Gram]) {
+        out.removeAll(keepingCapacity: true)
+        for i in chars.indices where chars[i].value != 0 {
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for order in 1...maxOrder {
+                let j = i + order - 1
+                if j >= chars.count || chars[j].value == 0 { break }
+                h = (h ^ UInt64(chars[j].value)) &* 0x0000_0100_0000_01B3
+                let mixed = (h ^ UInt64(order) &* 0x9E37_79B9_7F4A_7C15) &* 0xBF58_476D_1CE4_E5B9
+                out.append(Gram(bucket: Int(truncatingIfNeeded: mixed >> 48), start: chars[i].start, end: chars[j].end))
+            }
+        }
+    }
+
+    /// The distinct buckets of a text's n-grams (what the model sums: presence, not counts).
+    static func distinctBuckets(_ grams: [Gram]) -> [Int] {
+        var seen = Set<Int>()
+        var out: [Int] = []
+        for g in grams where seen.insert(g.bucket).inserted { out.append(g.bucket) }
+        return out
+    }
+
+    /// The log-odds of category `c` for a text with these distinct buckets.
+    func logOdds(_ c: Int, buckets: [Int]) -> Float {
+        let base = c * Self.buckets
+        var sum: Int32 = 0
+        for b in buckets { sum += Int32(weights[base + b]) }
+        return bias[c] + Float(sum) * scale[c]
+    }
+
+    /// A category the text reads as: its name, log-odds, threshold and the n-grams that weighed most (as written).
+    public struct Verdict: Sendable, Equatable {
+        /// The category's name.
+        public var category: String
+        /// The model's log-odds for the category.
+        public var logOdds: Float
+        /// The log-odds from which the model flags the category.
+        public var threshold: Float
+        /// Up to three pieces of the text (as written) whose n-grams weighed most towards the category.
+        public var evidence: [String]
+    }
+
+    /// Scratch space for ``judge(_:scratch:)``, kept between calls (no allocation once grown).
+    public struct Scratch {
+        var chars: [Character] = []
+        var grams: [Gram] = []
+        var distinct: [Int] = []
+        var seen: [UInt64] = []
+        /// Creates empty scratch space.
+        public init() {}
+    }
+
+    /// Reads UTF-8 `bytes` into `scratch`: its n-grams, and the first n-gram of each distinct bucket (presence:
+    /// a bucket counts once however often it occurs).
+    func read(_ bytes: UnsafeBufferPointer<UInt8>, scratch: inout Scratch) {
+        Self.characters(bytes, into: &scratch.chars)
+        Self.grams(scratch.chars, into: &scratch.grams)
+        if scratch.seen.isEmpty { scratch.seen = [UInt64](repeating: 0, count: Self.buckets / 64) }
+        scratch.distinct.removeAll(keepingCapacity: true)
+        for (k, g) in scratch.grams.enumerated() {
+            let bit: UInt64 = 1 << UInt64(g.bucket & 63)
+            if scratch.seen[g.bucket >> 6] & bit == 0 {
+                scratch.seen[g.bucket >> 6] |= bit
+                scratch.distinct.append(k)
+            }
+        }
+        for k in scratch.distinct { scratch.seen[scratch.grams[k].bucket >> 6] = 0 }
+    }
+
+    /// The log-odds of category `c` for the text last read into `scratch`.
+    func logOdds(_ c: Int, scratch: Scratch) -> Float {
+        let base = c * Self.buckets
+        var sum: Int32 = 0
+        for k in scratch.distinct { sum += Int32(weights[base + scratch.grams[k].bucket]) }
+        return bias[c] + Float(sum) * scale[c]
+    }
+
+    /// Whether UTF-8 `bytes` read as ordinary for `category` (the n-grams' evidence below its doubt bar), with the
+    /// evidence and the bar; nil for a category the model does not know.
+    public func doubts(
+        _ category: String, in bytes: UnsafeBufferPointer<UInt8>, scratch: inout Scratch
+    ) -> (doubted: Bool, evidence: Float, bar: Float)? {
+        guard let c = categories.firstIndex(of: category) else { return nil }
+        read(bytes, scratch: &scratch)
+        let evidence = logOdds(c, scratch: scratch) - bias[c]
+        return (evidence < doubt[c], evidence, doubt[c])
+    }
+
+    /// The categories whose log-odds reach their threshold for UTF-8 `bytes` (empty: none).
+    public func judge(_ bytes: UnsafeBufferPointer<UInt8>, scratch: inout Scratch) -> [Verdict] {
+        read(bytes, scratch: &scratch)
+        if scratch.grams.isEmpty { return [] }
+        var verdicts: [Verdict] = []
+        for c in categories.indices {
+            let base = c * Self.buckets
+            let odds = logOdds(c, scratch: scratch)
+            if odds < threshold[c] { continue }
+            var best: [(weight: Int8, gram: Int)] = []
+            for k in scratch.distinct where weights[base + scratch.grams[k].bucket] > 0 {
+                best.append((weights[base + scratch.grams[k].bucket], k))
+            }
+            best.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.gram < $1.gram }
+            var evidence: [String] = []
+            var used: [(Int32, Int32)] = []
+            for (_, k) in best {
+                let g = scratch.grams[k]
+                // A piece inside (or around) one already quoted adds nothing.
+                if used.contains(where: { $0.0 < g.end && g.start < $0.1 }) { continue }
+                used.append((g.start, g.end))
+                evidence.append(
+                    String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(g.start)..<Int(g.end)]), as: UTF8.self))
+                if evidence.count == 3 { break }
+            }
+            verdicts.append(Verdict(category: categories[c], logOdds: odds, threshold: threshold[c], evidence: evidence))
+        }
+        return verdicts
+    }
+
+    /// The shipped model (RiskTextModel+Weights.swift), expanded to its dense table on first use.
+    public static let shipped: RiskTextModel = {
+        let categories = ShippedRiskTextModel.categories
+        var weights = [Int8](repeating: 0, count: categories.count * buckets)
+        for packed in ShippedRiskTextModel.entries {
+            // category << 24 | bucket << 8 | weight (two's complement byte)
+            let c = Int(packed >> 24)
+            let bucket = Int(packed >> 8 & 0xFFFF)
+            weights[c * buckets + bucket] = Int8(bitPattern: UInt8(packed & 0xFF))
+        }
+        return RiskTextModel(
+            categories: categories, weights: weights, scale: ShippedRiskTextModel.scale,
+            bias: ShippedRiskTextModel.bias, threshold: ShippedRiskTextModel.threshold,
+            doubt: ShippedRiskTextModel.doubt)
+    }()
+}

@@ -1,0 +1,214 @@
+// Training of the text model (`wxpay-risk-model train`): one-vs-rest logistic regression over hashed character
+// n-grams, by plain stochastic gradient descent in a fixed order, so the same corpus always gives the same weights.
+// Weights are learned on the `tune` part only; each category's threshold is chosen on the `dev` part; the
+// `heldout` part is never read.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Trains a ``RiskTextModel`` from labelled descriptions and writes it as Swift source.
+public enum RiskTextModelTrainer {
+    /// One labelled description.
+    public struct Example: Sendable {
+        /// The text.
+        public var text: String
+        /// Its category: one of the model's categories, or anything else (ordinary).
+        public var category: String
+        /// `tune` (learn weights) or `dev` (choose thresholds); other parts are ignored.
+        public var split: String
+
+        /// Creates an example.
+        public init(text: String, category: String, split: String) {
+            self.text = text
+            self.category = category
+            self.split = split
+        }
+    }
+
+    /// The training settings.
+    public struct Settings: Sendable {
+        /// Passes over the tuning part.
+        public var epochs = 40
+        /// The learning rate.
+        public var learningRate: Float = 0.2
+        /// L2 regularization per step.
+        public var l2: Float = 1e-4
+        /// The largest share of `dev` ordinary items a category's threshold may flag.
+        public var maxOrdinaryFlagged: Double = 0.02
+        /// The share of `dev` items of a category allowed under its doubt bar.
+        public var doubtQuantile: Double = 0.01
+        /// The lowest threshold (log-odds) a category may get, whatever `dev` allows: 2 is odds of about 7 to 1.
+        public var minThreshold: Float = 2
+        /// The highest doubt bar (n-gram evidence) a category may get: the n-grams must point away from it.
+        public var maxDoubt: Float = -2
+        /// Creates the default settings.
+        public init() {}
+    }
+
+    /// What training produced, with the `dev` figures that chose the thresholds.
+    public struct Outcome: Sendable {
+        /// The trained model (quantized weights: what is shipped).
+        public var model: RiskTextModel
+        /// Per category: `dev` items of the category flagged / all, and `dev` ordinary items flagged / all.
+        public var dev: [(category: String, flagged: Int, items: Int, ordinaryFlagged: Int, ordinary: Int)]
+        /// Non-zero weights kept.
+        public var entries: Int
+    }
+
+    /// Parses the labelled corpus: NDJSON objects with `description`, `category` and `split`.
+    public static func examples(fromNDJSON text: String) throws -> [Example] {
+        var out: [Example] = []
+        for line in text.split(separator: "\n") where !line.allSatisfy({ $0 == " " }) {
+            let value = try JSONParser.parse(String(line))
+            guard case .object(let fields) = value else { throw TrainingError("a corpus line is not an object") }
+            func string(_ key: String) throws -> String {
+                guard let v = fields.first(where: { $0.key == key })?.value, case .string(let s) = v else {
+                    throw TrainingError("a corpus line lacks the string \(key)")
+                }
+                return s
+            }
+            out.append(Example(text: try string("description"), category: try string("category"),
+                               split: try string("split")))
+        }
+        return out
+    }
+
+    /// A training input that cannot be used.
+    public struct TrainingError: Error, CustomStringConvertible {
+        /// What is wrong.
+        public var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// The distinct n-gram buckets of a text.
+    static func features(_ text: String) -> [Int] {
+        var chars: [RiskTextModel.Character] = []
+        var grams: [RiskTextModel.Gram] = []
+        var utf8 = Array(text.utf8)
+        utf8.withUnsafeMutableBufferPointer { RiskTextModel.characters(UnsafeBufferPointer($0), into: &chars) }
+        RiskTextModel.grams(chars, into: &grams)
+        return RiskTextModel.distinctBuckets(grams)
+    }
+
+    /// Trains one model for `categories` from `examples`.
+    public static func train(
+        _ examples: [Example], categories: [String], settings: Settings = Settings()
+    ) -> Outcome {
+        let tune = examples.filter { $0.split == "tune" }
+        let dev = examples.filter { $0.split == "dev" }
+        let tuneFeatures = tune.map { features($0.text) }
+        let devFeatures = dev.map { features($0.text) }
+        let buckets = RiskTextModel.buckets
+
+        // A fixed permutation per epoch (a linear congruential generator): reproducible.
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: state >> 33)
+        }
+        var order = Array(tune.indices)
+
+        var quantized = [Int8](repeating: 0, count: categories.count * buckets)
+        var scales: [Float] = []
+        var biases: [Float] = []
+        for (c, category) in categories.enumerated() {
+            var w = [Float](repeating: 0, count: buckets)
+            var bias: Float = 0
+            for _ in 0..<settings.epochs {
+                for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, next() % (i + 1)) }
+                for i in order {
+                    let x = tuneFeatures[i]
+                    let y: Float = tune[i].category == category ? 1 : 0
+                    var z = bias
+                    for b in x { z += w[b] }
+                    let p = 1 / (1 + exp(-z))
+                    let g = (p - y) * settings.learningRate
+                    bias -= g
+                    for b in x { w[b] -= g + settings.l2 * w[b] }
+                }
+            }
+            let largest = w.reduce(0) { max($0, abs($1)) }
+            let scale = largest > 0 ? largest / 127 : 1
+            for b in 0..<buckets {
+                let q = (w[b] / scale).rounded()
+                quantized[c * buckets + b] = Int8(max(-127, min(127, q)))
+            }
+            scales.append(scale)
+            biases.append(bias)
+        }
+        var model = RiskTextModel(
+            categories: categories, weights: quantized, scale: scales, bias: biases,
+            threshold: [Float](repeating: 0, count: categories.count),
+            doubt: [Float](repeating: -.infinity, count: categories.count))
+
+        // Thresholds on dev: the lowest log-odds that flags at most maxOrdinaryFlagged of dev's ordinary items.
+        var thresholds: [Float] = []
+        var doubts: [Float] = []
+        var devFigures: [(category: String, flagged: Int, items: Int, ordinaryFlagged: Int, ordinary: Int)] = []
+        let ordinaryIndices = dev.indices.filter { !categories.contains(dev[$0].category) }
+        for (c, category) in categories.enumerated() {
+            let ordinaryScores = ordinaryIndices.map { model.logOdds(c, buckets: devFeatures[$0]) }.sorted(by: >)
+            let allowed = Int(Double(ordinaryScores.count) * settings.maxOrdinaryFlagged)
+            // Strictly above the (allowed + 1)-th highest ordinary score, and never below minThreshold.
+            let bar = allowed < ordinaryScores.count ? ordinaryScores[allowed] : -Float.infinity
+            let threshold = max(bar + 1e-3, settings.minThreshold)
+            thresholds.append(threshold)
+            let own = dev.indices.filter { dev[$0].category == category }
+            // The doubt bar, on the evidence (log-odds without the bias): at most doubtQuantile of dev's items of the
+            // category score below it.
+            let ownScores = own.map { model.logOdds(c, buckets: devFeatures[$0]) - biases[c] }.sorted()
+            let below = Int(Double(ownScores.count) * settings.doubtQuantile)
+            doubts.append(ownScores.isEmpty ? -.infinity : min(ownScores[below] - 1e-3, settings.maxDoubt))
+            devFigures.append((
+                category,
+                own.filter { model.logOdds(c, buckets: devFeatures[$0]) >= threshold }.count, own.count,
+                ordinaryScores.filter { $0 >= threshold }.count, ordinaryScores.count))
+        }
+        model = RiskTextModel(
+            categories: categories, weights: quantized, scale: scales, bias: biases, threshold: thresholds,
+            doubt: doubts)
+        return Outcome(model: model, dev: devFigures, entries: quantized.filter { $0 != 0 }.count)
+    }
+
+    /// The model as the Swift source of `RiskTextModel+Weights.swift`.
+    public static func source(of model: RiskTextModel, header: String) -> String {
+        func float(_ f: Float) -> String { "Float(bitPattern: 0x\(String(f.bitPattern, radix: 16)))" }
+        var lines = [
+            "// GENERATED by `wxpay-risk-model train` (scripts/train-risk-model.sh): do not edit.",
+        ]
+        lines += header.split(separator: "\n", omittingEmptySubsequences: false).map { "// " + $0 }
+        lines += [
+            "",
+            "/// The shipped text model's parameters (see ``RiskTextModel``).",
+            "enum ShippedRiskTextModel {",
+            "    static let categories = [\(model.categories.map { "\"\($0)\"" }.joined(separator: ", "))]",
+            "    static let scale: [Float] = [\(model.scale.map(float).joined(separator: ", "))]",
+            "    static let bias: [Float] = [\(model.bias.map(float).joined(separator: ", "))]",
+            "    static let threshold: [Float] = [\(model.threshold.map(float).joined(separator: ", "))]",
+            "    static let doubt: [Float] = [\(model.doubt.map(float).joined(separator: ", "))]",
+            "    /// Non-zero weights: `category << 24 | bucket << 8 | weight` (the weight as a two's complement byte).",
+            "    static let entries: [UInt32] = [",
+        ]
+        var row: [String] = []
+        for c in model.categories.indices {
+            for b in 0..<RiskTextModel.buckets {
+                let w = model.weights[c * RiskTextModel.buckets + b]
+                if w == 0 { continue }
+                let packed = UInt32(c) << 24 | UInt32(b) << 8 | UInt32(UInt8(bitPattern: w))
+                row.append("0x" + String(packed, radix: 16, uppercase: true))
+                if row.count == 8 {
+                    lines.append("        " + row.joined(separator: ", ") + ",")
+                    row = []
+                }
+            }
+        }
+        if !row.isEmpty { lines.append("        " + row.joined(separator: ", ") + ",") }
+        lines += ["    ]", "}", ""]
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,121 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Testing
+@testable import WxPayRisk
+
+/// The prohibited-category text model (RiskTextModel): what it adds to the word lists, what it may never do, and that
+/// the shipped weights are exactly what the trainer makes from the corpus's tuning parts.
+@Suite("Text model (character n-grams, trained on the tuning parts)")
+struct TextModelTests {
+    static let weightsPath: String = {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)  // Tests/WxPayRiskTests/TextModelTests.swift
+        return (parts + ["Sources", "WxPayRisk", "RiskTextModel+Weights.swift"]).joined(separator: "/")
+    }()
+
+    static func read(_ path: String) throws -> String {
+        guard let file = fopen(path, "r") else { throw CorpusTests.CorpusError(message: "cannot open \(path)") }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, file)
+            if n == 0 { break }
+            bytes += buffer[0..<n]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    @Test("The shipped weights are what `wxpay-risk-model train` makes from the corpus (retrain: scripts/train-risk-model.sh)")
+    func shippedWeightsAreReproducible() throws {
+        let corpus = try CorpusTests.readCorpus(named: "detection-corpus.ndjson")
+        let examples = try RiskTextModelTrainer.examples(fromNDJSON: corpus)
+        var settings = RiskTextModelTrainer.Settings()
+        settings.epochs = 80
+        let outcome = RiskTextModelTrainer.train(examples, categories: ["gambling", "crypto", "adult"], settings: settings)
+        let shipped = RiskTextModel.shipped
+        #expect(outcome.model.categories == shipped.categories)
+        #expect(outcome.model.bias == shipped.bias)
+        #expect(outcome.model.threshold == shipped.threshold)
+        #expect(outcome.model.doubt == shipped.doubt)
+        #expect(outcome.model.weights == shipped.weights, "stale: run scripts/train-risk-model.sh")
+        // The generated file's header records the same dev figures.
+        let source = try Self.read(Self.weightsPath)
+        for d in outcome.dev {
+            #expect(source.contains("//   \(d.category): \(d.flagged)/\(d.items); ordinary \(d.ordinaryFlagged)/\(d.ordinary)"))
+        }
+    }
+
+    @Test("Training never reads the held-out part: changing every held-out item changes no weight")
+    func heldOutIsNeverRead() throws {
+        let corpus = try CorpusTests.readCorpus(named: "detection-corpus.ndjson")
+        var examples = try RiskTextModelTrainer.examples(fromNDJSON: corpus)
+        #expect(examples.contains { $0.split == "heldout" })
+        var settings = RiskTextModelTrainer.Settings()
+        settings.epochs = 3
+        let before = RiskTextModelTrainer.train(examples, categories: ["gambling", "crypto", "adult"], settings: settings)
+        for i in examples.indices where examples[i].split == "heldout" {
+            examples[i].text = "赌博 casino bitcoin porn " + examples[i].text
+            examples[i].category = "ordinary"
+        }
+        let after = RiskTextModelTrainer.train(examples, categories: ["gambling", "crypto", "adult"], settings: settings)
+        #expect(before.model.weights == after.model.weights)
+        #expect(before.model.threshold == after.model.threshold && before.model.doubt == after.model.doubt)
+    }
+
+    @Test("A description the lists miss but that reads like gambling goes to review, quoting what weighed most")
+    func modelHitReviews() {
+        let decision = RiskEngine().score(tx("m1", description: "老虎 会员 上分"))
+        #expect(decision.action == .review)
+        #expect(rules(decision) == ["prohibited_gambling_model"])
+        let detail = decision.reasons.first?.detail ?? ""
+        #expect(detail.contains("text model") && detail.contains("\"上分\""), "\(detail)")
+    }
+
+    @Test("The model never blocks and never lowers a list hit; model_weight 0 turns it off")
+    func modelBounds() throws {
+        let engine = RiskEngine()
+        // A list hit with context still blocks, whatever the model says.
+        #expect(engine.score(tx("b1", payer: "o1", description: "casino deposit")).action == .block)
+        // Benign context is the lists' judgement and stands (approve), the model is not asked.
+        let book = engine.score(tx("b2", payer: "o2", description: "A book about Bitcoin"))
+        #expect(book.action == .approve)
+        #expect(rules(book) == ["prohibited_crypto_benign_context"])
+        // Ordinary text: nothing.
+        #expect(engine.score(tx("b3", payer: "o3", description: "苹果 手机 壳")).action == .approve)
+        var rules = RiskRules.defaults
+        rules.prohibited.modelWeight = 0
+        let off = RiskEngine(rules: rules).score(tx("b4", description: "老虎 会员 上分"))
+        #expect(off.action == .approve && off.reasons.isEmpty)
+    }
+
+    @Test("A lone list term in text the model reads as ordinary is held for review, never approved")
+    func doubtHoldsForReview() {
+        let engine = RiskEngine()
+        let spinner = engine.score(tx("d1", payer: "o1", description: "roulette wheel garden spinner decoration"))
+        #expect(spinner.action == .review)
+        #expect(rules(spinner) == ["prohibited_gambling_model_doubt"])
+        #expect(spinner.reasons.first?.detail.contains("\"roulette\"") == true)
+        // A context word near the term: the lists decide, and block.
+        let deposit = engine.score(tx("d2", payer: "o2", description: "roulette wheel garden spinner decoration deposit"))
+        #expect(deposit.action == .block)
+        // An operator is never doubted.
+        #expect(engine.score(tx("d3", payer: "o3", description: "PokerStars garden spinner decoration")).action == .block)
+        // With the model off the lone term blocks, as the lists say.
+        var rules = RiskRules.defaults
+        rules.prohibited.modelWeight = 0
+        let off = RiskEngine(rules: rules).score(tx("d4", description: "roulette wheel garden spinner decoration"))
+        #expect(off.action == .block)
+    }
+
+    @Test("Rules files: model_weight is read, range-checked and defaults to 40")
+    func ruleField() throws {
+        #expect(RiskRules.defaults.prohibited.modelWeight == 40)
+        var rules = RiskRules.defaults
+        rules.prohibited.modelWeight = 101
+        #expect(throws: RiskRulesError.self) { try rules.validate() }
+    }
+}
