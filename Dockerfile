@@ -19,7 +19,7 @@ FROM ${SWIFT_IMAGE} AS build
 ARG FUNCTION
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libssl-dev libcurl4-openssl-dev libsqlite3-dev libhiredis-dev libqrencode-dev ca-certificates binutils patchelf zip \
+      libssl-dev libcurl4-openssl-dev libsqlite3-dev libhiredis-dev libqrencode-dev zlib1g-dev ca-certificates binutils patchelf zip \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

@@ -1,6 +1,6 @@
 # wxpay-agent-kit: the two commands a new user needs are `make demo` and `make test`.
 SHELL := /bin/bash
-APT_PACKAGES := libssl-dev libcurl4-openssl-dev libsqlite3-dev libhiredis-dev redis-server libqrencode-dev zbar-tools \
+APT_PACKAGES := libssl-dev libcurl4-openssl-dev libsqlite3-dev libhiredis-dev redis-server libqrencode-dev zlib1g-dev zbar-tools \
                 librsvg2-bin jq curl python3 python3-pip wrk chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

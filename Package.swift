@@ -20,7 +20,9 @@
 //   WxPayNotifications, WxPayOperations, WebhookFunction and risk-batch use it.
 //   wxpay-server -> PayPage (the hosted payment page: templates by swift-mustache, which no other target links).
 //   WxPayCertificates (download-certificates: platform certificates into the secrets file) -> WxPayCore, WxPayCrypto
-// Only WxPayCrypto, WxPayHTTP, WxPayQR and WxPayRiskStore touch C libraries. The emulator and wxpay-server
+//   download-bill -> WxPayBills (bill parsing, reconciliation; KitCore, WxPayTime), WxPayCore, WxPayZlib -> CWxZlib
+//   (dlopen, not linked); reconcile -> WxPayBills, FunctionKit. The emulator writes its bills with WxPayZlib too.
+// Only WxPayCrypto, WxPayHTTP, WxPayQR, WxPayRiskStore and WxPayZlib touch C libraries. The emulator and wxpay-server
 // (Hummingbird) are the only targets that link SwiftNIO, and no function binary depends on them. The project's own
 // targets build with warnings as errors.
 import PackageDescription
@@ -60,6 +62,8 @@ let package = Package(
         .executable(name: "pii-restore", targets: ["pii-restore"]),
         .executable(name: "wxpay-emulator", targets: ["wxpay-emulator"]),
         .executable(name: "wxpay-mcp", targets: ["wxpay-mcp"]),
+        .executable(name: "download-bill", targets: ["download-bill"]),
+        .executable(name: "reconcile", targets: ["reconcile"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -188,6 +192,25 @@ let package = Package(
         function("pii-redact", ["WxPayPrivacy"]),
         function("pii-restore", ["WxPayPrivacy"]),
 
+        // MARK: Bills: download-bill (trade and fund-flow bills, verified, as NDJSON) and reconcile (bill vs events).
+        // zlib is wrapped once (CWxZlib, headers only; WxPayZlib loads libz.so.1 with dlopen on first use).
+        .systemLibrary(name: "CWxZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "WxPayZlib", dependencies: ["CWxZlib"], swiftSettings: swiftSettings),
+        .target(name: "WxPayBills", dependencies: ["KitCore", "WxPayTime"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "download-bill",
+            dependencies: ["FunctionKit", "KitCore", "WxPayBills", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayZlib",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "reconcile",
+            dependencies: ["FunctionKit", "KitCore", "WxPayBills",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Platform certificates: download-certificates (GET /v3/certificates into the secrets file; issue 17)
         .target(name: "WxPayCertificates",
                 dependencies: ["KitCore", "WxPayCore", "WxPayCrypto", "WxPayHTTP",
@@ -251,7 +274,7 @@ let package = Package(
         .target(
             name: "WxPayEmulator",
             dependencies: [
-                "KitCore", "WxPayCore",
+                "KitCore", "WxPayCore", "WxPayZlib",
                 "WxPaySandbox",
                 "WxPayCrypto",
                 "WxPayHTTP",
@@ -367,7 +390,7 @@ let package = Package(
             name: "FunctionTests",
             dependencies: [
                 "KitCore", "WxPayTestSupport", "FunctionKit", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPaySandbox",
-                "WxPayPrivacy", "WxPayOperations", "WxPayRisk", "WxPayRiskStore",
+                "WxPayPrivacy", "WxPayOperations", "WxPayRisk", "WxPayRiskStore", "WxPayBills", "WxPayZlib",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

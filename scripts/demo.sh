@@ -2,7 +2,7 @@
 # make demo: the whole payment story against the local emulator, each step's JSON shown.
 #   create an intent (from a recorded tool call) -> pay it in the emulator -> the emulator POSTs the signed,
 #   encrypted notification to POST /webhook of wxpay-server -> poll status -> partial refund with a reason
-#   summarized from a conversation -> score a batch with risk-batch.
+#   summarized from a conversation -> score a batch with risk-batch -> reconcile today's bill against the events.
 # Ports: EMU_PORT (default 8780) and FRONT_PORT (default 8781). A default port that another program holds is
 # replaced by the next free one; a port you set yourself must be free, or the demo stops and says so.
 # DEMO_DIR (default .demo) receives the key set, logs, events and the risk store (risk.db, WXPAY_RISK_STORE).
@@ -130,4 +130,13 @@ step "9. Fraud shield: risk-batch over a small stream (one answer per line, in o
 "$BIN/risk-batch" < scripts/demo/batch.ndjson 2>"$DEMO/risk-summary.json" | jq -c .
 jq -c . "$DEMO/risk-summary.json" 2>/dev/null || cat "$DEMO/risk-summary.json"
 
-step "Done. Files in $DEMO/: secrets.json (test keys), events.ndjson, risk.db (the risk store), emulator/front/function logs."
+step "10. Reconcile today's bill against the events (download-bill | reconcile)"
+# The bill's day is the payment's China-time date, from the emulator's books (not the clock: the demo may run across
+# midnight in China). download-bill checks the file's SHA-1 before printing a row; reconcile exits 1 on a difference.
+BILL_DATE=$(curl -s "127.0.0.1:$EMU_PORT/_emulator/orders/$INTENT" | jq -r '.success_time[0:10]')
+"$BIN/download-bill" --bill-date "$BILL_DATE" 2>>"$DEMO/functions.log" | tee "$DEMO/bill.ndjson" \
+    | "$BIN/reconcile" --events "$WXPAY_EVENTS_FILE" | tee "$DEMO/reconcile.ndjson" | jq -c .
+jq -c 'select(.summary == null) | {record, out_trade_no, out_refund_no, order_amount, refund_amount, fee}' "$DEMO/bill.ndjson"
+tail -n 1 "$DEMO/reconcile.ndjson" | jq -e .summary.clean >/dev/null && echo "reconciled: clean"
+
+step "Done. Files in $DEMO/: secrets.json (test keys), events.ndjson, risk.db (the risk store), bill.ndjson, reconcile.ndjson, emulator/front/function logs."

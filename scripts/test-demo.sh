@@ -67,6 +67,8 @@ grep -q 'confirmation page: http://127.0.0.1:[0-9]*/pay/ai[0-9a-f]*-1?t=[A-Za-z0
     && ok "the demo printed its intent's confirmation page, which answered 200" \
     || fail "the demo printed no working confirmation page URL"
 grep -q '== Done.' "$work/demo.out" && ok "the demo printed its last step" || fail "the demo did not reach its last step"
+grep -q 'reconciled: clean' "$work/demo.out" && [ "$(tail -n 1 "$work/demo/reconcile.ndjson" | jq -r .summary.matched)" = 2 ] \
+    && ok "today's bill reconciled clean against the events (payment and refund matched)" || fail "the bill did not reconcile clean"
 
 # 2. A requested port that is taken: a plain message, exit non-zero, nothing started.
 if EMU_PORT=8780 DEMO_DIR="$work/demo2" bash scripts/demo.sh >"$work/busy.out" 2>"$work/busy.err"; then

@@ -75,6 +75,7 @@ public final class Emulator: Sendable {
     /// The router: WeChat Pay's merchant API under `/v3/` and the control API under `/_emulator/`.
     public func router() -> Router<EmulatorContext> {
         let router = Router(context: EmulatorContext.self)
+        BillRoutes(emulator: self).register(on: router)
         MerchantRoutes(emulator: self).register(on: router)
         PartnerRoutes(emulator: self).register(on: router)
         ControlRoutes(emulator: self).register(on: router)

@@ -31,6 +31,9 @@ public struct FaultRule: Sendable, Equatable {
         /// made-up one): a replay inside the 300 s window, or a proxy that mixed up answers. A close's answer has no
         /// body: the signed 204 of another close.
         case otherOrder = "other-order"
+        /// Bills (BillRoutes.swift): the bill query answers a wrong `hash_value`, or the file download serves one
+        /// changed byte; either way the file's SHA-1 does not match.
+        case billHashMismatch = "bill-hash-mismatch"
         /// `GET /v3/certificates` only: a correctly signed list whose first `encrypt_certificate.ciphertext` has one
         /// byte changed (PlatformKeyring.swift), so it does not decrypt.
         case tamperedCertificate = "tampered-certificate"
@@ -40,7 +43,7 @@ public struct FaultRule: Sendable, Equatable {
         /// `delay`, `frequency-limited` (always before) and `bad-signature` (always after) ignore it.
         public var hasTiming: Bool {
             switch self {
-            case .delay, .frequencyLimited, .badSignature, .tamperedCertificate: false
+            case .delay, .frequencyLimited, .badSignature, .billHashMismatch, .tamperedCertificate: false
             default: true
             }
         }

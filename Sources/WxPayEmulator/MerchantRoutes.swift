@@ -26,6 +26,8 @@ struct MerchantCall: Sendable {
     var request: Request
     var body: [UInt8]
     var context: EmulatorContext
+    /// The fault this call took, for operations that break their own answer (`bill-hash-mismatch`).
+    var fault: FaultRule? = nil
 
     /// The body as JSON.
     /// - Throws: 400 `PARAM_ERROR` when it is not JSON.
@@ -150,7 +152,7 @@ struct MerchantRoutes: Sendable {
                 _ = try emulator.authenticator.verify(
                     method: request.method.rawValue, target: request.head.path ?? path, body: bytes,
                     authorization: request.headers[.authorization], now: System.unixTime())
-                answer = try await body(MerchantCall(request: request, body: bytes, context: context))
+                answer = try await body(MerchantCall(request: request, body: bytes, context: context, fault: fault))
             } catch {
                 answer = APIAnswer(error)
             }

@@ -299,3 +299,112 @@ def test_download_certificates_writes_what_an_independent_client_decrypts(tmp_pa
     finally:
         emulator.close()
         sink.close()
+
+
+# --- Bills: the SDK's trade_bill / fundflow_bill / download_bill against the emulator, and an independent parse of
+# the same file (gzip, hashlib, Decimal) compared with download-bill's NDJSON.
+
+def _binary(name):
+    bin_dir = os.environ.get("WXPAY_BIN_DIR") or os.path.dirname(emulator_binary())
+    path = os.path.join(bin_dir, name)
+    if not os.access(path, os.X_OK):
+        pytest.fail(f"{name} is not built at {path} (swift build --product {name})")
+    return path
+
+
+def _fen(text):
+    """Yuan text as fen, exactly (Decimal, not float); fees carry 5 decimals."""
+    from decimal import Decimal
+    value = Decimal(text) * 100
+    assert value == value.to_integral_value(), text
+    return int(value)
+
+
+def _parse_bill(raw):
+    """An independent reading of WeChat Pay's bill format: header, backtick-prefixed rows, summary header, summary."""
+    text = raw.decode("utf-8-sig")
+    lines = [line for line in text.replace("\r\n", "\n").split("\n") if line]
+    header = lines[0].split(",")
+    rows, i = [], 1
+    while lines[i].startswith("`"):
+        values = lines[i][1:].split(",`")
+        assert len(values) == len(header), lines[i]
+        rows.append(dict(zip(header, values)))
+        i += 1
+    summary = dict(zip(lines[i].split(","), lines[i + 1][1:].split(",`")))
+    assert i + 2 == len(lines)
+    return rows, summary
+
+
+def test_bills_through_the_sdk_and_download_bill(setup, tmp_path):
+    import gzip
+    import hashlib
+    _, emulator, sink, wxpay = setup
+    numbers = []
+    for amount in (1999, 500):
+        no = "PY" + uuid.uuid4().hex[:20]
+        assert wxpay.pay(description="账单, interop", out_trade_no=no, amount={"total": amount})[0] == 200
+        emulator.control("POST", f"/_emulator/orders/{no}/pay", {"openid": "oInteropPayer"})
+        numbers.append(no)
+    code, message = wxpay.refund(out_refund_no="RF" + numbers[0], amount={"refund": 300, "total": 1999, "currency": "CNY"},
+                                 out_trade_no=numbers[0], reason="interop bill")
+    assert code == 200, message
+    deadline = time.time() + 10
+    while json.loads(wxpay.query_refund(out_refund_no="RF" + numbers[0])[1])["status"] != "SUCCESS":
+        assert time.time() < deadline
+        time.sleep(0.1)
+    day = emulator.control("GET", f"/_emulator/orders/{numbers[0]}")["success_time"][:10]
+
+    # The SDK verifies the query's signed answer; download_bill skips verification (the file is not signed).
+    code, message = wxpay.trade_bill(bill_date=day, bill_type="ALL", tar_type="GZIP")
+    assert code == 200, message
+    answer = json.loads(message)
+    assert answer["hash_type"] == "SHA1"
+    code, packed = wxpay.download_bill(answer["download_url"])
+    assert code == 200
+    raw = gzip.decompress(packed)
+    assert hashlib.sha1(raw).hexdigest() == answer["hash_value"], "the hash is over the decompressed bytes"
+    rows, summary = _parse_bill(raw)
+    assert len(rows) == 3 and int(summary["总交易单数"]) == 3
+    assert {r["商户订单号"] for r in rows} == set(numbers)
+
+    # download-bill on the same day, through the same emulator.
+    secrets = dict(emulator.secrets, api_base=emulator.base_url)
+    secrets_path = tmp_path / "secrets.json"
+    secrets_path.write_text(json.dumps(secrets))
+    run = subprocess.run([_binary("download-bill"), "--bill-date", day], capture_output=True, timeout=60,
+                         env={"WXPAY_SECRETS_FILE": str(secrets_path), "PATH": os.environ.get("PATH", "")})
+    assert run.returncode == 0, run.stdout + run.stderr
+    out = [json.loads(line) for line in run.stdout.decode().splitlines()]
+    ours, total = out[:-1], out[-1]["summary"]
+    assert len(ours) == len(rows)
+    key = lambda r: (r.get("out_refund_no") or "", r["out_trade_no"])
+    theirs = sorted(rows, key=lambda r: (r["商户退款单号"] if r["商户退款单号"] != "0" else "", r["商户订单号"]))
+    for mine, row in zip(sorted(ours, key=key), theirs):
+        assert mine["out_trade_no"] == row["商户订单号"]
+        assert mine["transaction_id"] == row["微信订单号"]
+        assert mine["record"] == ("refund" if row["交易状态"] == "REFUND" else "payment")
+        assert mine["order_amount"] == _fen(row["订单金额"])
+        assert mine["settlement_amount"] == _fen(row["应结订单金额"])
+        assert mine["refund_amount"] == _fen(row["退款金额"])
+        assert mine["refund_requested_amount"] == _fen(row["申请退款金额"])
+        assert mine["fee"] == _fen(row["手续费"])
+        assert mine["attach"] == (row["商户数据包"] or None)
+        assert mine["description"] == row["商品名称"] == "账单, interop"
+        assert (mine["refund_id"] or "0") == row["微信退款单号"]
+    assert total["hash_value"] == hashlib.sha1(raw).hexdigest() and total["rows"] == 3
+    assert total["order_total"] == _fen(summary["订单总金额"]) == 2499
+    assert total["refund_total"] == _fen(summary["退款总金额"]) == 300
+    assert total["fee_total"] == _fen(summary["手续费总金额"])
+    assert total["settlement_total"] == _fen(summary["应结订单总金额"])
+
+    # The fund-flow bill through the SDK: the same hash rule, and the SDK's own query path.
+    code, message = wxpay.fundflow_bill(bill_date=day, account_type="BASIC", tar_type="GZIP")
+    assert code == 200, message
+    answer = json.loads(message)
+    code, packed = wxpay.download_bill(answer["download_url"])
+    raw = gzip.decompress(packed)
+    assert hashlib.sha1(raw).hexdigest() == answer["hash_value"]
+    flows, flow_summary = _parse_bill(raw)
+    assert int(flow_summary["资金流水总笔数"]) == len(flows) == 5
+    assert _fen(flow_summary["收入金额"]) == 2499

@@ -53,6 +53,7 @@ PASS_THROUGH = {
     "answer.status": "HTTPResponse.Status(code:): an HTTP status, not an error code",
     "answer.statusCode": "HTTPResponse.Status(code:) of an MCP transport answer: an HTTP status, not an error code",
     'answer.body?["code"]?.stringValue': "the emulator's request log records the WeChat-style code it answered",
+    "outcome.code": "the emulator's request log records the WeChat-style code of a bill download's error answer",
 }
 TYPE_ANNOTATION = re.compile(r"\bcode:\s*(?:String|StaticString|Code|CURLcode|Int|Int32|Int64|\[)")
 DYNAMIC_CODE = re.compile(r"\bcode:\s*([^\s\",)][^,)\n]*)")

@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 FUNCTIONS = ["create-intent", "intent-status", "close-intent", "refund", "refund-status", "webhook", "risk-batch",
-             "download-certificates"]
+             "download-bill", "reconcile", "download-certificates"]
 TOOLS = {
     "create-intent": "create_payment_intent",
     "intent-status": "get_payment_status",
@@ -34,6 +34,7 @@ ENVELOPE_SAMPLES = {
     "refund": ["direct.json", "http.json", "apigateway.json", "toolcall.json"],
     "refund-status": ["direct.json", "http.json", "apigateway.json", "toolcall.json"],
     "webhook": ["http.json", "apigateway.json"],
+    "download-bill": ["direct.json", "fundflow.json", "http.json"],
     "download-certificates": ["direct.json", "bootstrap.json", "http.json"],
 }
 
