@@ -196,12 +196,14 @@ struct EngineCore: ~Copyable {
     private mutating func scoreProhibited(_ input: RiskEngine.ScoringInput, fired: inout Fired) -> Bool {
         var judged = [Bool](repeating: false, count: matcher.categories.count)
         let prohibited = scoreProhibitedRules(input, fired: &fired, judged: &judged)
-        if let model, judged.contains(false), !input.description.isEmpty {
+        // Payments' descriptions only: a refund reason is a short summary of a conversation ("Changed my mind"),
+        // text the model was not trained on; the lists screen it.
+        if let model, !input.isRefund, judged.contains(false), !input.description.isEmpty {
             let verdicts = model.judge(input.description, scratch: &modelScratch)
             for verdict in verdicts {
                 guard let c = matcher.categories.firstIndex(of: verdict.category), !judged[c], modelCategory[c] >= 0
                 else { continue }
-                let field = input.isRefund ? "refund reason" : "description"
+                let field = "description"
                 let quoted = verdict.evidence.map { "\"\($0)\"" }.joined(separator: ", ")
                 let odds = Double(Int((Double(verdict.logOdds) * 100).rounded())) / 100
                 let bar = Double(Int((Double(verdict.threshold) * 100).rounded())) / 100
@@ -304,7 +306,8 @@ struct EngineCore: ~Copyable {
                 fired.fire("prohibited_\(category)_operator", p.weight,
                     "the \(t.field) names the \(category) operator \(t.written)")
                 prohibited = true
-            } else if e.term >= 0 && e.benign < 0 && e.comboContext < 0 && hits[e.term].field == 0, let model,
+            } else if e.term >= 0 && e.benign < 0 && e.comboContext < 0 && hits[e.term].field == 0, !input.isRefund,
+                let model,
                 let doubt = model.doubts(category, in: input.description, scratch: &modelScratch), doubt.doubted
             {
                 // A lone term (no context word near it, no operator) in a description the text model reads as

@@ -11,6 +11,8 @@ public struct RiskTextModel: Sendable {
     public let categories: [String]
     /// Dense weights, `buckets` per category, in units of `scale[c]`.
     let weights: [Int8]
+    /// The same weights bucket-major, four slots a bucket (`bucket * 4 + category`): one load per n-gram.
+    let interleaved: [Int8]
     /// What one unit of weight is worth, per category.
     let scale: [Float]
     /// The bias (log-odds before any n-gram), per category.
@@ -33,8 +35,14 @@ public struct RiskTextModel: Sendable {
     /// A model from its parts (the generated weights, or a model being trained).
     init(categories: [String], weights: [Int8], scale: [Float], bias: [Float], threshold: [Float], doubt: [Float]) {
         precondition(weights.count == categories.count * Self.buckets)
+        precondition(categories.count <= 4)
         self.categories = categories
         self.weights = weights
+        var interleaved = [Int8](repeating: 0, count: Self.buckets * 4)
+        for c in categories.indices {
+            for b in 0..<Self.buckets { interleaved[b * 4 + c] = weights[c * Self.buckets + b] }
+        }
+        self.interleaved = interleaved
         self.scale = scale
         self.bias = bias
         self.threshold = threshold
@@ -61,44 +69,10 @@ public struct RiskTextModel: Sendable {
     static func characters(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [Character]) {
         out.removeAll(keepingCapacity: true)
         var i = 0
-        let n = bytes.count
-        while i < n && out.count < maxCharacters {
+        while out.count < maxCharacters, let (value, width) = decode(bytes, at: i) {
             let start = i
-            let b0 = UInt32(bytes[i])
-            var v: UInt32
-            var width: Int
-            if b0 < 0x80 {
-                v = b0
-                width = 1
-            } else if b0 & 0xE0 == 0xC0, i + 1 < n {
-                v = (b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
-                width = 2
-            } else if b0 & 0xF0 == 0xE0, i + 2 < n {
-                v = (b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
-                width = 3
-            } else if b0 & 0xF8 == 0xF0, i + 3 < n {
-                v = (b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6
-                    | UInt32(bytes[i + 3] & 0x3F)
-                width = 4
-            } else {
-                v = 0xFFFD
-                width = 1
-            }
             i += width
-            switch TextNormalizer.fold(v) {
-            case .skip:
-                continue
-            case .char(let c, _):
-                v = c
-            case .breaker:
-                if v < 0x80 {
-                    if v >= 0x41 && v <= 0x5A { v |= 0x20 }
-                    let alnum = (v >= 0x30 && v <= 0x39) || (v >= 0x61 && v <= 0x7A)
-                    if !alnum { v = 0 }
-                } else if v == 0x3002 || v == 0xFF01 || v == 0xFF1F || v == 0x2028 || v == 0x2029 {
-                    v = 0
-                }
-            }
+            guard let v = normalized(value) else { continue }
             if v == 0 && (out.last?.value ?? 0) == 0 { continue }
             out.append(Character(value: v, start: Int32(start), end: Int32(i)))
         }
@@ -153,8 +127,126 @@ public struct RiskTextModel: Sendable {
         var grams: [Gram] = []
         var distinct: [Int] = []
         var seen: [UInt64] = []
+        let fast = FastScratch()
         /// Creates empty scratch space.
         public init() {}
+    }
+
+    /// The fast path's memory: a bitmap of the buckets seen in the current text and the list of words to clear.
+    final class FastScratch {
+        let seen = UnsafeMutablePointer<UInt64>.allocate(capacity: RiskTextModel.buckets / 64)
+        let touched = UnsafeMutablePointer<Int>.allocate(capacity: RiskTextModel.maxCharacters * RiskTextModel.maxOrder)
+        init() { seen.initialize(repeating: 0, count: RiskTextModel.buckets / 64) }
+        deinit {
+            seen.deallocate()
+            touched.deallocate()
+        }
+    }
+
+    /// The sum of weights per category (slot `c`) over the distinct buckets of UTF-8 `bytes`: one pass, no
+    /// allocation. The same characters, n-grams and buckets as ``characters(_:into:)`` and ``grams(_:into:)``.
+    func sums(_ bytes: UnsafeBufferPointer<UInt8>, scratch: FastScratch) -> SIMD4<Int32> {
+        var total = SIMD4<Int32>()
+        let seen = scratch.seen
+        let touched = scratch.touched
+        var touchedCount = 0
+        // The last three characters (w1 the latest) and how many characters since the last boundary.
+        var w1: UInt32 = 0, w2: UInt32 = 0, w3: UInt32 = 0
+        var run = 0
+        var count = 0
+        var last: UInt32 = 0
+        interleaved.withUnsafeBufferPointer { table in
+            var i = 0
+            let n = bytes.count
+            while i < n && count < Self.maxCharacters {
+                guard let (value, width) = Self.decode(bytes, at: i) else { break }
+                i += width
+                guard let v = Self.normalized(value) else { continue }
+                if v == 0 && last == 0 { continue }
+                last = v
+                count += 1
+                if v == 0 {
+                    run = 0
+                    continue
+                }
+                run += 1
+                // The n-grams ending here, from the longest start: FNV over the characters in order, mixed with
+                // the order (as `grams`, which hashes each start forward).
+                let window = (w3, w2, w1, v)
+                let longest = min(run, Self.maxOrder)
+                for order in 1...longest {
+                    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+                    for k in (Self.maxOrder - order)..<Self.maxOrder {
+                        let c: UInt32
+                        switch k {
+                        case 0: c = window.0
+                        case 1: c = window.1
+                        case 2: c = window.2
+                        default: c = window.3
+                        }
+                        h = (h ^ UInt64(c)) &* 0x0000_0100_0000_01B3
+                    }
+                    let mixed = (h ^ UInt64(order) &* 0x9E37_79B9_7F4A_7C15) &* 0xBF58_476D_1CE4_E5B9
+                    let bucket = Int(truncatingIfNeeded: mixed >> 48)
+                    let word = bucket >> 6
+                    let bit: UInt64 = 1 << UInt64(bucket & 63)
+                    if seen[word] & bit != 0 { continue }
+                    if seen[word] == 0 {
+                        touched[touchedCount] = word
+                        touchedCount += 1
+                    }
+                    seen[word] |= bit
+                    let base = bucket &* 4
+                    total &+= SIMD4(Int32(table[base]), Int32(table[base + 1]), Int32(table[base + 2]),
+                                    Int32(table[base + 3]))
+                }
+                w3 = w2
+                w2 = w1
+                w1 = v
+            }
+        }
+        for k in 0..<touchedCount { seen[touched[k]] = 0 }
+        return total
+    }
+
+    /// The scalar at byte `i` of UTF-8 `bytes` and its width (an invalid or cut sequence: U+FFFD, width 1); nil at
+    /// the end.
+    @inline(__always)
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int)? {
+        let n = bytes.count
+        if i >= n { return nil }
+        let b0 = UInt32(bytes[i])
+        if b0 < 0x80 { return (b0, 1) }
+        if b0 & 0xE0 == 0xC0, i + 1 < n { return ((b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F), 2) }
+        if b0 & 0xF0 == 0xE0, i + 2 < n {
+            return ((b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F), 3)
+        }
+        if b0 & 0xF8 == 0xF0, i + 3 < n {
+            return ((b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6
+                | UInt32(bytes[i + 3] & 0x3F), 4)
+        }
+        return (0xFFFD, 1)
+    }
+
+    /// What scalar `value` becomes: a normalized character, 0 for a boundary, nil when dropped.
+    @inline(__always)
+    static func normalized(_ value: UInt32) -> UInt32? {
+        var v = value
+        switch TextNormalizer.fold(v) {
+        case .skip:
+            return nil
+        case .char(let c, _):
+            v = c
+        case .breaker:
+            if v < 0x80 {
+                if v >= 0x41 && v <= 0x5A { v |= 0x20 }
+                let alnum = (v >= 0x30 && v <= 0x39) || (v >= 0x61 && v <= 0x7A)
+                if !alnum { v = 0 }
+            } else if v == 0x3002 || v == 0xFF01 || v == 0xFF1F || v == 0x2028 || v == 0x2029 {
+                v = 0
+            }
+        }
+        return v
     }
 
     /// Reads UTF-8 `bytes` into `scratch`: its n-grams, and the first n-gram of each distinct bucket (presence:
@@ -188,13 +280,17 @@ public struct RiskTextModel: Sendable {
         _ category: String, in bytes: UnsafeBufferPointer<UInt8>, scratch: inout Scratch
     ) -> (doubted: Bool, evidence: Float, bar: Float)? {
         guard let c = categories.firstIndex(of: category) else { return nil }
-        read(bytes, scratch: &scratch)
-        let evidence = logOdds(c, scratch: scratch) - bias[c]
+        let evidence = Float(sums(bytes, scratch: scratch.fast)[c]) * scale[c]
         return (evidence < doubt[c], evidence, doubt[c])
     }
 
     /// The categories whose log-odds reach their threshold for UTF-8 `bytes` (empty: none).
     public func judge(_ bytes: UnsafeBufferPointer<UInt8>, scratch: inout Scratch) -> [Verdict] {
+        // The fast path decides; the evidence of a hit (rare) is gathered by the slow one.
+        let fast = sums(bytes, scratch: scratch.fast)
+        var any = false
+        for c in categories.indices where bias[c] + Float(fast[c]) * scale[c] >= threshold[c] { any = true }
+        if !any { return [] }
         read(bytes, scratch: &scratch)
         if scratch.grams.isEmpty { return [] }
         var verdicts: [Verdict] = []

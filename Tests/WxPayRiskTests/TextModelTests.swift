@@ -49,6 +49,31 @@ struct TextModelTests {
         }
     }
 
+    @Test("The one-pass sums agree with the n-gram list on every tuning description and on hostile text")
+    func fastPathAgrees() throws {
+        let corpus = try CorpusTests.readCorpus(named: "detection-corpus.ndjson")
+        var texts = try RiskTextModelTrainer.examples(fromNDJSON: corpus).filter { $0.split != "heldout" }.map(\.text)
+        texts += ["", " ", "\u{0}", "a", "赌", "\u{FFFD}\u{FFFD}", String(repeating: "赌博 casino ", count: 100),
+                  "line\nbreak。sentence！end？", "\u{1F3B0}\u{200B}b.e.t", String(repeating: "x", count: 5000)]
+        let model = RiskTextModel.shipped
+        var scratch = RiskTextModel.Scratch()
+        for text in texts {
+            var bytes = Array(text.utf8)
+            bytes.withUnsafeMutableBufferPointer { buffer in
+                let b = UnsafeBufferPointer(buffer)
+                let fast = model.sums(b, scratch: scratch.fast)
+                model.read(b, scratch: &scratch)
+                for c in model.categories.indices {
+                    var slow: Int32 = 0
+                    for k in scratch.distinct {
+                        slow += Int32(model.weights[c * RiskTextModel.buckets + scratch.grams[k].bucket])
+                    }
+                    #expect(fast[c] == slow, "\(text)")
+                }
+            }
+        }
+    }
+
     @Test("Training never reads the held-out part: changing every held-out item changes no weight")
     func heldOutIsNeverRead() throws {
         let corpus = try CorpusTests.readCorpus(named: "detection-corpus.ndjson")
