@@ -20,7 +20,7 @@ cd "$ROOT"
 command -v redis-server >/dev/null || { echo "redis-server is not installed (make deps)" >&2; exit 1; }
 # The release flags of infra/build.sh: the binary measured is the one shipped.
 FLAGS=(--static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --gc-sections
-       -Xlinker --icf=all)
+       -Xlinker --icf=all -Xlinker --no-export-dynamic)
 echo "building webhook (release, as infra/build.sh) in $SCRATCH, wxpay-simulate (debug: it only prints the events)" >&2
 swift build -c release --scratch-path "$SCRATCH" "${FLAGS[@]}" --product webhook >&2
 swift build -c release --scratch-path "$SCRATCH" "${FLAGS[@]}" --product risk-batch >&2
