@@ -39,6 +39,15 @@ public enum NotificationRisk {
                 ip: resource["scene_info"]?["payer_client_ip"]?.stringValue ?? "", order: event.outTradeNo)
             decision = history.amend(decision, input, rules: rules)
         }
-        return try? JSONCoding.value(from: JSONCoding.encode(decision))
+        return json(decision)
+    }
+
+    /// The decision as the JSON its Codable encoding gives (`{"score","action","reasons":[{"rule","detail"}]}`),
+    /// built directly: no encode and parse on the webhook's path.
+    public static func json(_ decision: RiskDecision) -> JSONValue {
+        .object([
+            "score": .int(Int64(decision.score)), "action": .string(decision.action.rawValue),
+            "reasons": .array(decision.reasons.map { .object(["rule": .string($0.rule), "detail": .string($0.detail)]) }),
+        ])
     }
 }
