@@ -28,7 +28,8 @@ public enum NotificationRisk {
             createdAt: resource["success_time"]?.stringValue ?? ChinaTime.format(unix: now),
             type: isRefund ? .refund : .payment, deviceId: resource["scene_info"]?["device_id"]?.stringValue,
             attach: attachText)
-        var decision = RiskEngine(rules: rules).score(transaction)
+        // One transaction: tables sized for one key each (they would grow if needed), not the stream's 4096.
+        var decision = RiskEngine(rules: rules, expectedKeys: 1).score(transaction)
         if let history {
             // A refund's own id is its refund number (the `refund` function records the same one).
             let id = isRefund ? resource["out_refund_no"]?.stringValue ?? resource["refund_id"]?.stringValue ?? event.id

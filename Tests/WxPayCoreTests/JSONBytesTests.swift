@@ -46,7 +46,7 @@ struct JSONBytesTests {
         switch (ours, theirs) {
         case (let a?, let b?):
             #expect(a == b, "\(label): values differ")
-            #expect(try JSONWriter.bytes(a) == foundationBytes(a), "\(label): written bytes differ")
+            #expect((try? JSONWriter.bytes(a)) == foundationBytes(a), "\(label): written bytes differ")
         case (nil, let b?):
             // The two documented differences: trailing commas, and nesting deeper than JSONCoding.maxDepth.
             let known = hasTrailingComma(bytes) || !JSONDepth.isWithin(JSONCoding.maxDepth, bytes)
