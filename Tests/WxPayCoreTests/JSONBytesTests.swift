@@ -108,8 +108,8 @@ struct JSONBytesTests {
     func writerAgrees() throws {
         var controls = ""
         for scalar in 0..<0x20 { controls.unicodeScalars.append(Unicode.Scalar(UInt8(scalar))) }
-        let doubles: [Double] = [0.1, 1e20, 1e-7, 1.5, -0.0, 0, 100, 1e16, 1e15, 123456789012345678, 5e-324,
-                                 1.7976931348623157e308, 0.000001, 1e21, 1e22, 3.0e-5, 2.5, 1.0 / 3, 9007199254740993,
+        let doubles: [Double] = [0.1, 1e20, 1e-7, 1.5, -0.0, 0, 100, 1e16, 1e15, 1.2345678901234568e17, .leastNonzeroMagnitude,
+                                 1.7976931348623157e308, 0.000001, 1e21, 1e22, 3.0e-5, 2.5, 1.0 / 3, 9007199254740992,
                                  -1e300, 4.35, 1999.99]
         let values: [JSONValue] = [
             .string(controls), .string("a\"b\\c/d\u{7F}é\u{2028}😀 中文"), .string("e\u{301}"),
