@@ -9,8 +9,9 @@
 // - the reader gives the same value: the first of duplicate members wins, a leading byte order mark is skipped,
 //   a number is `.int` when it is an integer (also `1.0`, `1e2`) that fits in Int64 and `.double` otherwise,
 //   numbers out of Double's range, invalid UTF-8, raw control characters and unpaired surrogates are refused.
-//   Unlike JSONDecoder it is strict RFC 8259 about trailing commas (`[1,]` is refused) and it refuses nesting
-//   deeper than ``JSONCoding/maxDepth`` itself.
+//   Unlike JSONDecoder it is strict RFC 8259 about trailing commas (`[1,]` is refused), it reads UTF-8 only
+//   (JSONDecoder also guessed UTF-16/32 from NUL bytes) and refuses invalid UTF-8 anywhere (JSONDecoder let it pass
+//   in a later duplicate member, which it skipped), and it refuses nesting deeper than ``JSONCoding/maxDepth`` itself.
 
 /// Why JSON text could not be read: what and the byte offset.
 public struct JSONReadError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -426,15 +427,15 @@ public enum JSONWriter {
         if n == 0 { out.append(0x30); return }
         if n < 0 { out.append(0x2D) }
         var magnitude = n.magnitude
-        var digits: (UInt64, UInt64) = (0, 0)  // scratch for up to 20 digits, written backwards
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch for the 19 or 20 digits, backwards
         var count = 0
         withUnsafeMutableBytes(of: &digits) { raw in
             while magnitude > 0 {
-                raw[15 - count] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
+                raw[23 - count] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
                 magnitude /= 10
                 count += 1
             }
-            out.append(contentsOf: raw[(16 - count)..<16])
+            out.append(contentsOf: raw[(24 - count)..<24])
         }
     }
 

@@ -48,8 +48,10 @@ struct JSONBytesTests {
             #expect(a == b, "\(label): values differ")
             #expect((try? JSONWriter.bytes(a)) == foundationBytes(a), "\(label): written bytes differ")
         case (nil, let b?):
-            // The two documented differences: trailing commas, and nesting deeper than JSONCoding.maxDepth.
-            let known = hasTrailingComma(bytes) || !JSONDepth.isWithin(JSONCoding.maxDepth, bytes)
+            // The documented differences: trailing commas, nesting deeper than JSONCoding.maxDepth, and text that is
+            // not UTF-8 (JSONDecoder guesses UTF-16/32 from NUL bytes, and skips a later duplicate member unchecked).
+            let notUTF8 = bytes.contains(0) || String(validating: bytes, as: UTF8.self) == nil
+            let known = hasTrailingComma(bytes) || !JSONDepth.isWithin(JSONCoding.maxDepth, bytes) || notUTF8
             #expect(known, "\(label): Foundation reads it as \(b), the reader refuses it")
         case (let a?, nil):
             Issue.record("\(label): the reader takes \(a), Foundation refuses it")
@@ -113,7 +115,7 @@ struct JSONBytesTests {
                                  -1e300, 4.35, 1999.99]
         let values: [JSONValue] = [
             .string(controls), .string("a\"b\\c/d\u{7F}é\u{2028}😀 中文"), .string("e\u{301}"),
-            .object(["b": 1, "a": 2, "B": 3, "a10": 4, "a9": 5, "é": 6, "e\u{301}": 7, "f": 8, "": 9, "ｚ": 10, "😀": 11]),
+            .object(["b": 1, "a": 2, "B": 3, "a10": 4, "a9": 5, "é": 6, "f": 8, "": 9, "ｚ": 10, "😀": 11]),
             .array(doubles.map(JSONValue.double)), .array([.int(.min), .int(.max), .int(0), .int(-1), .int(10)]),
             .array([.null, .bool(true), .bool(false), .object([:]), .array([])]),
             ["nested": ["deeper": [1, "two", ["three": nil]]]],
