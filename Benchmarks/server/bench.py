@@ -51,6 +51,23 @@ def tree_rss_kib(pid):
     return total
 
 
+def tree_cpu_seconds(pid):
+    """utime + stime of pid and all its descendants (live ones), seconds."""
+    total, todo = 0, [pid]
+    tick = os.sysconf("SC_CLK_TCK")
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                todo += [int(c) for c in f.read().split()]
+        except OSError:
+            pass
+    return total / tick
+
+
 def parse_wrk(text):
     def seconds(value, unit):
         return float(value) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[unit]
@@ -77,15 +94,19 @@ def run(name, proc, port, lua, duration):
                 time.sleep(0.1)
         t = threading.Thread(target=sample)
         t.start()
+        cpu_before = tree_cpu_seconds(proc.pid)
         out = subprocess.run(["wrk", "-t", str(min(c, 2)), "-c", str(c), "-d", f"{duration}s", "--latency",
                               "-s", lua, f"http://127.0.0.1:{port}/webhook"], capture_output=True, text=True)
         stop.set()
         t.join()
+        cpu = tree_cpu_seconds(proc.pid) - cpu_before
         r = parse_wrk(out.stdout)
         r["rss_mib"] = peak[0] / 1024
+        # Server CPU (user + system, all its processes) per answered request, microseconds.
+        r["cpu_us_per_request"] = cpu * 1e6 / max(r["requests"], 1)
         results[c] = r
         print(f"  {name:30} c={c:<3} {r['rps']:9.0f} req/s  p50 {r['p50_ms']:7.2f} ms  p99 {r['p99_ms']:7.2f} ms  "
-              f"errors {r['errors']}  peak RSS {r['rss_mib']:.1f} MiB", flush=True)
+              f"errors {r['errors']}  peak RSS {r['rss_mib']:.1f} MiB  CPU {r['cpu_us_per_request']:.0f} us/req", flush=True)
         time.sleep(1)
     return results
 
@@ -125,12 +146,13 @@ def main():
                             os.path.join(work, "keys", "sandbox.json"), str(NOTIFICATIONS), lua], check=True)
             results[key] = run(name, proc, port, lua, duration)
         print()
-        print("| connections | wxpay-server req/s | p99 | peer req/s | p99 | ratio | wxpay-server RSS | peer RSS | errors (ours/peer) |")
-        print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        print("| connections | wxpay-server req/s | p50 / p99 | CPU/req | peer req/s | p50 / p99 | CPU/req | ratio | wxpay-server RSS | peer RSS | errors (ours/peer) |")
+        print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for c in CONNECTIONS:
             a, b = results["wxpay-server"][c], results["fastapi"][c]
-            print(f"| {c} | {a['rps']:,.0f} | {a['p99_ms']:.2f} ms | {b['rps']:,.0f} | {b['p99_ms']:.2f} ms | "
-                  f"{a['rps'] / b['rps']:.1f}x | {a['rss_mib']:.1f} MiB | {b['rss_mib']:.1f} MiB | {a['errors']}/{b['errors']} |")
+            print(f"| {c} | {a['rps']:,.0f} | {a['p50_ms']:.2f} / {a['p99_ms']:.2f} ms | {a['cpu_us_per_request']:.0f} us | "
+                  f"{b['rps']:,.0f} | {b['p50_ms']:.2f} / {b['p99_ms']:.2f} ms | {b['cpu_us_per_request']:.0f} us | "
+                  f"{a['rps'] / b['rps']:.2f}x | {a['rss_mib']:.1f} MiB | {b['rss_mib']:.1f} MiB | {a['errors']}/{b['errors']} |")
         with open(out_json, "w") as f:
             json.dump(results, f, indent=2)
     finally:

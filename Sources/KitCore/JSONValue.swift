@@ -89,6 +89,9 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
 public enum JSONCoding {
     /// Encodes `value` to compact JSON bytes.
     public static func encode(_ value: some Encodable) throws -> [UInt8] {
+        // JSON values (envelopes, answers, events, log lines) skip Codable: JSONWriter writes the same bytes.
+        if let json = value as? JSONValue { return try bytes(json) }
+        if let members = value as? [String: JSONValue] { return try bytes(.object(members)) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Array(try encoder.encode(value))
@@ -108,6 +111,7 @@ public enum JSONCoding {
     /// - Throws: `DecodingError.dataCorrupted` when the bytes nest deeper than ``maxDepth``, or Foundation's
     ///   decoding errors.
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: some Sequence<UInt8>) throws -> T {
+        if T.self == JSONValue.self { return try value(from: bytes) as! T }
         let data = Data(bytes)
         if !JSONDepth.isWithin(maxDepth, data) {
             throw DecodingError.dataCorrupted(
@@ -116,9 +120,25 @@ public enum JSONCoding {
         return try JSONDecoder().decode(T.self, from: data)
     }
 
-    /// Decodes `bytes` as a free-form JSON value.
+    /// Decodes `bytes` as a free-form JSON value (``JSONReader``: no Codable on the way).
+    /// - Throws: `DecodingError.dataCorrupted` naming what is wrong and where, as for typed values.
     public static func value(from bytes: some Sequence<UInt8>) throws -> JSONValue {
-        try decode(JSONValue.self, from: bytes)
+        do throws(JSONReadError) {
+            return try JSONReader.parse(bytes)
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: error.description))
+        }
+    }
+
+    /// The compact JSON bytes of a JSON value (``JSONWriter``).
+    /// - Throws: `EncodingError.invalidValue` for NaN or an infinity, as JSONEncoder.
+    private static func bytes(_ value: JSONValue) throws -> [UInt8] {
+        do throws(JSONWriter.NonFiniteNumber) {
+            return try JSONWriter.bytes(value)
+        } catch {
+            throw EncodingError.invalidValue(value, .init(codingPath: [],
+                                                          debugDescription: "JSON has no NaN or infinite numbers"))
+        }
     }
 }
 

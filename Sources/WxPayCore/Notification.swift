@@ -95,16 +95,11 @@ public enum NotificationProcessor {
         throws(WxPayError) -> PaymentEvent
     {
         guard body.count <= maxBodyBytes else { throw .tooLarge(limit: maxBodyBytes) }
-        let envelope: NotificationBody
-        do {
-            envelope = try JSONCoding.decode(NotificationBody.self, from: body)
-        } catch is DecodingError {
-            // Distinguish "not JSON at all" from "JSON of the wrong shape" before touching signatures.
-            if (try? JSONCoding.value(from: body)) == nil { throw .notJSON("the notification body does not parse") }
-            envelope = NotificationBody()
-        } catch {
+        // "Not JSON at all" is told from "JSON of the wrong shape" before touching signatures.
+        guard let parsed = try? JSONCoding.value(from: body) else {
             throw .notJSON("the notification body does not parse")
         }
+        let envelope = NotificationBody(parsed) ?? NotificationBody()
         // Authenticate before trusting any field of the body.
         try SignatureVerifier.verify(SignedHeaders(lookup: header), body: body, secrets: secrets, now: now)
 
@@ -146,9 +141,10 @@ public enum NotificationProcessor {
     }
 }
 
-/// The notification body as WeChat Pay sends it.
-private struct NotificationBody: Decodable {
-    struct Resource: Decodable {
+/// The notification body as WeChat Pay sends it: every field optional, and a field of the wrong type (not a string,
+/// `resource` not an object) makes the whole body shapeless, as the Decodable struct it was did.
+private struct NotificationBody {
+    struct Resource {
         var original_type: String?
         var algorithm: String?
         var ciphertext: String?
@@ -161,6 +157,37 @@ private struct NotificationBody: Decodable {
     var event_type: String?
     var summary: String?
     var resource: Resource?
+
+    init() {}
+
+    /// The body read from its JSON value, or nil when a field has the wrong type.
+    init?(_ value: JSONValue) {
+        guard let o = value.objectValue else { return nil }
+        /// A string field: absent or null is nil; any other type fails the body.
+        func text(_ members: [String: JSONValue], _ key: String) -> String?? {
+            switch members[key] {
+            case nil, .null?: return .some(nil)
+            case .string(let s)?: return .some(s)
+            default: return nil
+            }
+        }
+        guard let id = text(o, "id"), let createTime = text(o, "create_time"),
+              let resourceType = text(o, "resource_type"), let eventType = text(o, "event_type"),
+              let summary = text(o, "summary")
+        else { return nil }
+        (self.id, create_time, resource_type, event_type, self.summary) = (id, createTime, resourceType, eventType, summary)
+        switch o["resource"] {
+        case nil, .null?: resource = nil
+        case .object(let r)?:
+            guard let originalType = text(r, "original_type"), let algorithm = text(r, "algorithm"),
+                  let ciphertext = text(r, "ciphertext"), let associatedData = text(r, "associated_data"),
+                  let nonce = text(r, "nonce")
+            else { return nil }
+            resource = Resource(original_type: originalType, algorithm: algorithm, ciphertext: ciphertext,
+                                associated_data: associatedData, nonce: nonce)
+        default: return nil
+        }
+    }
 }
 
 /// The `attach` string carried from the order to its notification, as compact JSON of at most 128 bytes

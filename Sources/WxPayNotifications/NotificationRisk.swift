@@ -28,7 +28,8 @@ public enum NotificationRisk {
             createdAt: resource["success_time"]?.stringValue ?? ChinaTime.format(unix: now),
             type: isRefund ? .refund : .payment, deviceId: resource["scene_info"]?["device_id"]?.stringValue,
             attach: attachText)
-        var decision = RiskEngine(rules: rules).score(transaction)
+        // One transaction: tables sized for one key each (they would grow if needed), not the stream's 4096.
+        var decision = RiskEngine(rules: rules, expectedKeys: 1).score(transaction)
         if let history {
             // A refund's own id is its refund number (the `refund` function records the same one).
             let id = isRefund ? resource["out_refund_no"]?.stringValue ?? resource["refund_id"]?.stringValue ?? event.id
@@ -39,6 +40,15 @@ public enum NotificationRisk {
                 ip: resource["scene_info"]?["payer_client_ip"]?.stringValue ?? "", order: event.outTradeNo)
             decision = history.amend(decision, input, rules: rules)
         }
-        return try? JSONCoding.value(from: JSONCoding.encode(decision))
+        return json(decision)
+    }
+
+    /// The decision as the JSON its Codable encoding gives (`{"score","action","reasons":[{"rule","detail"}]}`),
+    /// built directly: no encode and parse on the webhook's path.
+    public static func json(_ decision: RiskDecision) -> JSONValue {
+        .object([
+            "score": .int(Int64(decision.score)), "action": .string(decision.action.rawValue),
+            "reasons": .array(decision.reasons.map { .object(["rule": .string($0.rule), "detail": .string($0.detail)]) }),
+        ])
     }
 }

@@ -80,7 +80,7 @@ struct KeyTable: ~Copyable {
     let ttl: Int64
     /// Events per slot (1 ... 64).
     let width: Int
-    private var index = KeyIndex()
+    private var index: KeyIndex
     private(set) var count = 0
     private var slots: PlainTable<Slot>
     private var events: PlainTable<Event>
@@ -92,11 +92,12 @@ struct KeyTable: ~Copyable {
     /// Slots allocated up front; tables grow by doubling up to `capacity`.
     static let initialSlots = 4096
 
-    init(capacity: Int, ttl: Int64, width: Int) {
+    init(capacity: Int, ttl: Int64, width: Int, initial: Int = initialSlots) {
         self.capacity = capacity
         self.ttl = ttl
         self.width = width
-        let initial = min(capacity, Self.initialSlots)
+        let initial = max(1, min(capacity, initial))
+        index = KeyIndex(expected: min(initial, 512))
         slots = PlainTable(capacity: initial)
         events = PlainTable(capacity: initial * width)
     }
@@ -222,9 +223,12 @@ struct KeyIndex {
     private var mask: Int
     private var count = 0
 
-    init() {
-        entries = [Entry](repeating: Entry(key: 0, value: 0), count: 1024)
-        mask = 1023
+    /// An index with room for `expected` keys before it first grows (at least 16 entries; 1024 by default).
+    init(expected: Int = 512) {
+        var size = 16
+        while size < expected * 2 { size *= 2 }
+        entries = [Entry](repeating: Entry(key: 0, value: 0), count: size)
+        mask = size - 1
     }
 
     @inline(__always)

@@ -15,13 +15,18 @@ public final class RiskEngine {
     private var core: EngineCore
 
     /// Creates an engine with empty state.
-    /// - Parameter rules: The rules; ``RiskRules/defaults`` unless given. The default prohibited terms' matcher is
-    ///   shared process-wide; other terms are compiled here.
-    public init(rules: RiskRules = .defaults) {
+    /// - Parameters:
+    ///   - rules: The rules; ``RiskRules/defaults`` unless given. The default prohibited terms' matcher is shared
+    ///     process-wide; other terms are compiled here.
+    ///   - expectedKeys: How many payers, devices and IPs to make room for up front (the tables grow by doubling up
+    ///     to `rules.state.maxTrackedKeys` either way, so this changes no score). A stream of many transactions
+    ///     keeps the default; an engine that scores one event (the webhook) passes 1 and allocates kilobytes
+    ///     instead of megabytes.
+    public init(rules: RiskRules = .defaults, expectedKeys: Int = 4096) {
         self.rules = rules
         let matcher = ProhibitedTermMatcher(rules: rules)
         self.matcher = matcher
-        core = EngineCore(rules: rules, matcher: matcher)
+        core = EngineCore(rules: rules, matcher: matcher, expectedKeys: expectedKeys)
     }
 
     /// How many payers, devices and IPs the engine is tracking now (each at most `rules.state.maxTrackedKeys`).
@@ -103,19 +108,21 @@ struct EngineCore: ~Copyable {
     private let modelCategory: [Int]
     private var modelScratch = RiskTextModel.Scratch()
 
-    init(rules: RiskRules, matcher: ProhibitedTermMatcher) {
+    init(rules: RiskRules, matcher: ProhibitedTermMatcher, expectedKeys: Int) {
         self.rules = rules
         self.matcher = matcher
         let model = rules.prohibited.modelWeight > 0 ? RiskTextModel.shipped : nil
         self.model = model
         modelCategory = matcher.categories.map { name in model?.categories.firstIndex(of: name) ?? -1 }
         let capacity = rules.state.maxTrackedKeys
+        let initial = min(max(expectedKeys, 1), capacity)
         let ttl = Int64(rules.state.historyTTLSeconds)
         let v = rules.velocity
-        payers = KeyTable(capacity: capacity, ttl: ttl, width: v.payer.maxCount)
-        devices = KeyTable(capacity: capacity, ttl: ttl, width: max(v.device.maxCount, v.device.maxDistinctPayers))
-        ips = KeyTable(capacity: capacity, ttl: ttl, width: max(v.ip.maxCount, v.ip.maxDistinctPayers))
-        payerRecords = PlainTable(capacity: min(capacity, KeyTable.initialSlots))
+        payers = KeyTable(capacity: capacity, ttl: ttl, width: v.payer.maxCount, initial: initial)
+        devices = KeyTable(capacity: capacity, ttl: ttl, width: max(v.device.maxCount, v.device.maxDistinctPayers),
+                           initial: initial)
+        ips = KeyTable(capacity: capacity, ttl: ttl, width: max(v.ip.maxCount, v.ip.maxDistinctPayers), initial: initial)
+        payerRecords = PlainTable(capacity: initial)
     }
 
     /// The rules fired so far for one transaction and the sum of their weights.

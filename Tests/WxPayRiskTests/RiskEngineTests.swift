@@ -218,3 +218,30 @@ struct KeyIndexTests {
         #expect(index.find(0xdead_0000) == nil)
     }
 }
+
+@Suite("Engine table sizing")
+struct EngineSizingTests {
+    @Test("An engine that starts with room for one key scores a stream exactly as the default one (tables grow)")
+    func expectedKeysChangesNoScore() {
+        let small = RiskEngine(expectedKeys: 1)
+        let large = RiskEngine()
+        var rng = SystemRandomNumberGenerator()
+        for i in 0..<3000 {
+            let second = 10 + i / 20
+            let tx = RiskTransaction(
+                id: "t\(i)", amount: [100, 5000, 99_999, 2_000_000][Int.random(in: 0...3, using: &rng)],
+                description: ["咖啡", "refund please", "充值", "会员"][i % 4],
+                userOpenid: "payer\(Int.random(in: 0..<700, using: &rng))",
+                createdAt: "2026-11-23T18:\(10 + second / 60):\(String(format2: second % 60))+08:00",
+                type: i % 9 == 0 ? .refund : .payment, clientIp: "10.0.0.\(Int.random(in: 0..<30, using: &rng))",
+                deviceId: "dev\(Int.random(in: 0..<40, using: &rng))")
+            #expect(small.score(tx) == large.score(tx), "transaction \(i)")
+        }
+        #expect(small.trackedKeys == large.trackedKeys)
+        #expect(small.trackedKeys.payers > 100)
+    }
+}
+
+private extension String {
+    init(format2 value: Int) { self = value < 10 ? "0\(value)" : "\(value)" }
+}
