@@ -102,18 +102,18 @@ struct EngineCore: ~Copyable {
     private var latestTime: Int64 = 0
     /// The words found in the transaction being scored, kept between calls for its capacity.
     private var scratch: [WordHit] = []
-    /// The text model (nil when `prohibited.model_weight` is 0), and for each of the matcher's categories its index
-    /// in the model (-1: the model does not know the category).
-    private let model: RiskTextModel?
+    /// The text model when `prohibited.model_weight` is above 0 (``RiskTextModel/shipped``, expanded on first use:
+    /// a `webhook` scoring a notification, which has no description, never pays for it), and for each of the
+    /// matcher's categories its index in the model (-1: the model does not know the category).
+    private let modelEnabled: Bool
     private let modelCategory: [Int]
     private var modelScratch = RiskTextModel.Scratch()
 
     init(rules: RiskRules, matcher: ProhibitedTermMatcher, expectedKeys: Int) {
         self.rules = rules
         self.matcher = matcher
-        let model = rules.prohibited.modelWeight > 0 ? RiskTextModel.shipped : nil
-        self.model = model
-        modelCategory = matcher.categories.map { name in model?.categories.firstIndex(of: name) ?? -1 }
+        modelEnabled = rules.prohibited.modelWeight > 0
+        modelCategory = matcher.categories.map { name in ShippedRiskTextModel.categories.firstIndex(of: name) ?? -1 }
         let capacity = rules.state.maxTrackedKeys
         let initial = min(max(expectedKeys, 1), capacity)
         let ttl = Int64(rules.state.historyTTLSeconds)
@@ -205,8 +205,8 @@ struct EngineCore: ~Copyable {
         let prohibited = scoreProhibitedRules(input, fired: &fired, judged: &judged)
         // Payments' descriptions only: a refund reason is a short summary of a conversation ("Changed my mind"),
         // text the model was not trained on; the lists screen it.
-        if let model, !input.isRefund, judged.contains(false), !input.description.isEmpty {
-            let verdicts = model.judge(input.description, scratch: &modelScratch)
+        if modelEnabled, !input.isRefund, judged.contains(false), !input.description.isEmpty {
+            let verdicts = RiskTextModel.shipped.judge(input.description, scratch: &modelScratch)
             for verdict in verdicts {
                 guard let c = matcher.categories.firstIndex(of: verdict.category), !judged[c], modelCategory[c] >= 0
                 else { continue }
@@ -314,8 +314,9 @@ struct EngineCore: ~Copyable {
                     "the \(t.field) names the \(category) operator \(t.written)")
                 prohibited = true
             } else if e.term >= 0 && e.benign < 0 && e.comboContext < 0 && hits[e.term].field == 0, !input.isRefund,
-                let model,
-                let doubt = model.doubts(category, in: input.description, scratch: &modelScratch), doubt.doubted
+                modelEnabled,
+                let doubt = RiskTextModel.shipped.doubts(category, in: input.description, scratch: &modelScratch),
+                doubt.doubted
             {
                 // A lone term (no context word near it, no operator) in a description the text model reads as
                 // ordinary: held for review, not blocked. Review is the floor: the model cannot approve a term.

@@ -9,10 +9,22 @@
 public struct RiskTextModel: Sendable {
     /// The categories the model scores, in weight-table order.
     public let categories: [String]
-    /// Dense weights, `buckets` per category, in units of `scale[c]`.
-    let weights: [Int8]
-    /// The same weights bucket-major, four slots a bucket (`bucket * 4 + category`): one load per n-gram.
+    /// Dense weights in units of `scale[c]`, bucket-major, four slots a bucket (`bucket * 4 + category`): one load
+    /// per n-gram.
     let interleaved: [Int8]
+
+    /// The weights category-major (`category * buckets + bucket`), for the trainer and the tests.
+    var weights: [Int8] {
+        var out = [Int8](repeating: 0, count: categories.count * Self.buckets)
+        for c in categories.indices {
+            for b in 0..<Self.buckets { out[c * Self.buckets + b] = interleaved[b * 4 + c] }
+        }
+        return out
+    }
+
+    /// The weight of `bucket` for category `c`.
+    @inline(__always)
+    func weight(_ c: Int, _ bucket: Int) -> Int8 { interleaved[bucket &* 4 &+ c] }
     /// What one unit of weight is worth, per category.
     let scale: [Float]
     /// The bias (log-odds before any n-gram), per category.
@@ -35,13 +47,19 @@ public struct RiskTextModel: Sendable {
     /// A model from its parts (the generated weights, or a model being trained).
     init(categories: [String], weights: [Int8], scale: [Float], bias: [Float], threshold: [Float], doubt: [Float]) {
         precondition(weights.count == categories.count * Self.buckets)
-        precondition(categories.count <= 4)
-        self.categories = categories
-        self.weights = weights
         var interleaved = [Int8](repeating: 0, count: Self.buckets * 4)
         for c in categories.indices {
             for b in 0..<Self.buckets { interleaved[b * 4 + c] = weights[c * Self.buckets + b] }
         }
+        self.init(categories: categories, interleaved: interleaved, scale: scale, bias: bias, threshold: threshold,
+                  doubt: doubt)
+    }
+
+    /// A model from its bucket-major weights.
+    init(categories: [String], interleaved: [Int8], scale: [Float], bias: [Float], threshold: [Float],
+         doubt: [Float]) {
+        precondition(categories.count <= 4 && interleaved.count == Self.buckets * 4)
+        self.categories = categories
         self.interleaved = interleaved
         self.scale = scale
         self.bias = bias
@@ -103,9 +121,8 @@ public struct RiskTextModel: Sendable {
 
     /// The log-odds of category `c` for a text with these distinct buckets.
     func logOdds(_ c: Int, buckets: [Int]) -> Float {
-        let base = c * Self.buckets
         var sum: Int32 = 0
-        for b in buckets { sum += Int32(weights[base + b]) }
+        for b in buckets { sum += Int32(weight(c, b)) }
         return bias[c] + Float(sum) * scale[c]
     }
 
@@ -268,9 +285,8 @@ public struct RiskTextModel: Sendable {
 
     /// The log-odds of category `c` for the text last read into `scratch`.
     func logOdds(_ c: Int, scratch: Scratch) -> Float {
-        let base = c * Self.buckets
         var sum: Int32 = 0
-        for k in scratch.distinct { sum += Int32(weights[base + scratch.grams[k].bucket]) }
+        for k in scratch.distinct { sum += Int32(weight(c, scratch.grams[k].bucket)) }
         return bias[c] + Float(sum) * scale[c]
     }
 
@@ -295,12 +311,11 @@ public struct RiskTextModel: Sendable {
         if scratch.grams.isEmpty { return [] }
         var verdicts: [Verdict] = []
         for c in categories.indices {
-            let base = c * Self.buckets
             let odds = logOdds(c, scratch: scratch)
             if odds < threshold[c] { continue }
             var best: [(weight: Int8, gram: Int)] = []
-            for k in scratch.distinct where weights[base + scratch.grams[k].bucket] > 0 {
-                best.append((weights[base + scratch.grams[k].bucket], k))
+            for k in scratch.distinct where weight(c, scratch.grams[k].bucket) > 0 {
+                best.append((weight(c, scratch.grams[k].bucket), k))
             }
             best.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.gram < $1.gram }
             var evidence: [String] = []
@@ -322,15 +337,17 @@ public struct RiskTextModel: Sendable {
     /// The shipped model (RiskTextModel+Weights.swift), expanded to its dense table on first use.
     public static let shipped: RiskTextModel = {
         let categories = ShippedRiskTextModel.categories
-        var weights = [Int8](repeating: 0, count: categories.count * buckets)
-        for packed in ShippedRiskTextModel.entries {
-            // category << 24 | bucket << 8 | weight (two's complement byte)
-            let c = Int(packed >> 24)
-            let bucket = Int(packed >> 8 & 0xFFFF)
-            weights[c * buckets + bucket] = Int8(bitPattern: UInt8(packed & 0xFF))
+        var interleaved = [Int8](repeating: 0, count: buckets * 4)
+        interleaved.withUnsafeMutableBufferPointer { table in
+            for packed in ShippedRiskTextModel.entries {
+                // category << 24 | bucket << 8 | weight (two's complement byte)
+                let c = Int(packed >> 24)
+                let bucket = Int(packed >> 8 & 0xFFFF)
+                table[bucket &* 4 &+ c] = Int8(bitPattern: UInt8(packed & 0xFF))
+            }
         }
         return RiskTextModel(
-            categories: categories, weights: weights, scale: ShippedRiskTextModel.scale,
+            categories: categories, interleaved: interleaved, scale: ShippedRiskTextModel.scale,
             bias: ShippedRiskTextModel.bias, threshold: ShippedRiskTextModel.threshold,
             doubt: ShippedRiskTextModel.doubt)
     }()

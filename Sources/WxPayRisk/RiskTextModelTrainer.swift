@@ -195,9 +195,10 @@ public enum RiskTextModelTrainer {
             "    static let entries: [UInt32] = [",
         ]
         var row: [String] = []
+        let weights = model.weights
         for c in model.categories.indices {
             for b in 0..<RiskTextModel.buckets {
-                let w = model.weights[c * RiskTextModel.buckets + b]
+                let w = weights[c * RiskTextModel.buckets + b]
                 if w == 0 { continue }
                 let packed = UInt32(c) << 24 | UInt32(b) << 8 | UInt32(UInt8(bitPattern: w))
                 row.append("0x" + String(packed, radix: 16, uppercase: true))

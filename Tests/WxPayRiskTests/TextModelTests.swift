@@ -66,7 +66,7 @@ struct TextModelTests {
                 for c in model.categories.indices {
                     var slow: Int32 = 0
                     for k in scratch.distinct {
-                        slow += Int32(model.weights[c * RiskTextModel.buckets + scratch.grams[k].bucket])
+                        slow += Int32(model.weight(c, scratch.grams[k].bucket))
                     }
                     #expect(fast[c] == slow, "\(text)")
                 }
