@@ -329,7 +329,7 @@ let package = Package(
             name: "wxpay-fuzz",
             dependencies: [
                 "FunctionKit", "KitCore", "WxPayCore", "WxPayCrypto", "WxPayHTTP", "WxPayNotifications", "WxPayOperations",
-                "WxPayPrivacy", "WxPayRisk", "WxPaySandbox", .product(name: "Logging", package: "swift-log"),
+                "WxPayPrivacy", "WxPayRisk", "WxPaySandbox", "WxPayBills", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Fuzz/Targets",

@@ -181,4 +181,19 @@ write("http-request", "POST / HTTP/1.1\r\nContent-Length: -9223372036854775808\r
 write("http-request", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
 write("http-request", "GET /healthz?x=1 HTTP/1.0\r\n folded: x\r\n\r\n")
 write("http-request", "P\x00ST / HTTP/1.1\r\n\r\n")
+# bill: the first byte chooses the kind (high bit: fund-flow) and the chunk size; the rest is the bill file
+TRADE_HEADER = ("\ufeff交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,"
+                "货币种类,应结订单金额,代金券金额,退款申请时间,退款成功时间,微信退款单号,商户退款单号,退款金额,充值券退款金额,"
+                "退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注\r\n")
+TRADE_ROW = ("`2026-11-30 20:53:36,`wx0000000000000001,`1900000109,`0,`,`4200000000202611300000000001,`order-1,"
+             "`oUser,`JSAPI,`REFUND,`CFT,`CNY,`0.00,`0.00,`2026-11-30 20:53:36,`2026-11-30 20:53:40,"
+             "`50300000000000000000000000001,`rf-1,`0.01,`0.00,`ORIGINAL,`SUCCESS,`Tea, green,`{\"a\":1,\"b\":2},"
+             "`0.00000,`0.60%,`0.00,`0.01,`\r\n")
+TRADE_SUMMARY = ("总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额\r\n"
+                 "`1,`0.00,`0.01,`0.00,`-0.02000,`0.00,`0.01\r\n")
+write("bill", bytes([7]) + (TRADE_HEADER + TRADE_ROW + TRADE_SUMMARY).encode())
+write("bill", bytes([60]) + (TRADE_HEADER + TRADE_ROW.replace("`REFUND,", "`SUCCESS,") + TRADE_SUMMARY).encode())
+write("bill", bytes([1]))
+write("bill", bytes([3]) + "交易时间,商户订单号\n`a,`b\n".encode())
+write("bill", bytes([0x85]) + "记账时间,微信支付业务单号,资金流水单号\n`2026-11-30 20:53:36,`4200,`1\n".encode())
 print("seeds written to", os.path.relpath(OUT, ROOT))

@@ -24,6 +24,7 @@ enum Registry {
         RiskTargets.ndjson, RiskTargets.array,
         AnswerTargets.wechatAnswer,
         HeaderTargets.forwardSignature, HeaderTargets.authorization, HeaderTargets.requestHead,
+        BillTargets.bill,
     ]
 
     static func target(named name: String) -> FuzzTarget? { all.first { $0.name == name } }
