@@ -201,6 +201,23 @@ public final class Reconciler {
         }
         func opt(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
         func opt(_ n: Int64?) -> JSONValue { n.map { .int($0) } ?? .null }
+        /// Compares one record found in both the bill and the events: emits its status and amount mismatches and
+        /// counts it matched when there are none.
+        func compare(_ base: [String: JSONValue], eventID: String, statusDiffers: Bool, billStatus: String,
+                     eventStatus: String, billAmount: Int64?, eventAmount: Int64?) {
+            var ok = true
+            if statusDiffers {
+                ok = false
+                emit("status_mismatch", base.merging(["event_id": .string(eventID), "bill_status": .string(billStatus),
+                                                      "event_status": .string(eventStatus)]) { $1 })
+            }
+            if eventAmount != billAmount {
+                ok = false
+                emit("amount_mismatch", base.merging(["event_id": .string(eventID), "bill_amount": opt(billAmount),
+                                                      "event_amount": opt(eventAmount)]) { $1 })
+            }
+            if ok { matched += 1 }
+        }
 
         if checkPayments {
             for no in paymentOrder {
@@ -212,18 +229,8 @@ public final class Reconciler {
                                                         "bill_status": .string(row.status)]) { $1 })
                     continue
                 }
-                var ok = true
-                if event.status != row.status {
-                    ok = false
-                    emit("status_mismatch", base.merging(["event_id": .string(event.id), "bill_status": .string(row.status),
-                                                          "event_status": .string(event.status)]) { $1 })
-                }
-                if event.amount != row.amount {
-                    ok = false
-                    emit("amount_mismatch", base.merging(["event_id": .string(event.id), "bill_amount": opt(row.amount),
-                                                          "event_amount": opt(event.amount)]) { $1 })
-                }
-                if ok { matched += 1 }
+                compare(base, eventID: event.id, statusDiffers: event.status != row.status, billStatus: row.status,
+                        eventStatus: event.status, billAmount: row.amount, eventAmount: event.amount)
             }
             for no in paymentEventOrder {
                 guard let event = paymentEvents[no], payments[no] == nil, event.status == "SUCCESS",
@@ -249,20 +256,10 @@ public final class Reconciler {
                     }
                     continue
                 }
-                var ok = true
-                let eventState = Reconciler.refundState(event.status)
                 // The bill is a snapshot: PROCESSING there and final in the notification is the normal order.
-                if billState != "PROCESSING", billState != eventState {
-                    ok = false
-                    emit("status_mismatch", base.merging(["event_id": .string(event.id), "bill_status": .string(row.status),
-                                                          "event_status": .string(event.status)]) { $1 })
-                }
-                if event.amount != row.amount {
-                    ok = false
-                    emit("amount_mismatch", base.merging(["event_id": .string(event.id), "bill_amount": opt(row.amount),
-                                                          "event_amount": opt(event.amount)]) { $1 })
-                }
-                if ok { matched += 1 }
+                let statusDiffers = billState != "PROCESSING" && billState != Reconciler.refundState(event.status)
+                compare(base, eventID: event.id, statusDiffers: statusDiffers, billStatus: row.status,
+                        eventStatus: event.status, billAmount: row.amount, eventAmount: event.amount)
             }
             for no in refundEventOrder {
                 guard let event = refundEvents[no], refunds[no] == nil,

@@ -17,7 +17,11 @@ struct CorpusTests {
     static func readCorpus(named name: String = "corpus.ndjson") throws -> String {
         var parts = corpusPath.split(separator: "/", omittingEmptySubsequences: false)
         parts[parts.count - 1] = Substring(name)
-        let path = parts.joined(separator: "/")
+        return try readFile(parts.joined(separator: "/"))
+    }
+
+    /// The whole text of the file at `path`.
+    static func readFile(_ path: String) throws -> String {
         guard let file = fopen(path, "r") else { throw CorpusError(message: "cannot open \(path)") }
         defer { fclose(file) }
         var bytes: [UInt8] = []

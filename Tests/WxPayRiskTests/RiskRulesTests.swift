@@ -34,7 +34,7 @@ struct RiskRulesTests {
     func documentedDefaults() throws {
         var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
         parts.removeLast(3)  // Tests/WxPayRiskTests/RiskRulesTests.swift
-        let doc = try TextModelTests.read((parts + ["docs", "risk-rules.md"]).joined(separator: "/"))
+        let doc = try CorpusTests.readFile((parts + ["docs", "risk-rules.md"]).joined(separator: "/"))
         let afterHeading = try #require(doc.firstRange(of: "## The defaults")).upperBound
         let open = try #require(doc[afterHeading...].firstRange(of: "```json\n"))
         let close = try #require(doc[open.upperBound...].firstRange(of: "\n```"))

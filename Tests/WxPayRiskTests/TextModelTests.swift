@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Testing
 @testable import WxPayRisk
 
@@ -15,19 +10,6 @@ struct TextModelTests {
         parts.removeLast(3)  // Tests/WxPayRiskTests/TextModelTests.swift
         return (parts + ["Sources", "WxPayRisk", "RiskTextModel+Weights.swift"]).joined(separator: "/")
     }()
-
-    static func read(_ path: String) throws -> String {
-        guard let file = fopen(path, "r") else { throw CorpusTests.CorpusError(message: "cannot open \(path)") }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, file)
-            if n == 0 { break }
-            bytes += buffer[0..<n]
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
 
     @Test("The shipped weights are what `wxpay-risk-model train` makes from the corpus (retrain: scripts/train-risk-model.sh)")
     func shippedWeightsAreReproducible() throws {
@@ -43,7 +25,7 @@ struct TextModelTests {
         #expect(outcome.model.doubt == shipped.doubt)
         #expect(outcome.model.weights == shipped.weights, "stale: run scripts/train-risk-model.sh")
         // The generated file's header records the same dev figures.
-        let source = try Self.read(Self.weightsPath)
+        let source = try CorpusTests.readFile(Self.weightsPath)
         for d in outcome.dev {
             #expect(source.contains("//   \(d.category): \(d.flagged)/\(d.items); ordinary \(d.ordinaryFlagged)/\(d.ordinary)"))
         }
