@@ -31,6 +31,11 @@ final class SQLiteLibrary: @unchecked Sendable {
     typealias ProgressCallback = @convention(c) (UnsafeMutableRawPointer?) -> Int32
     typealias ProgressHandler = @convention(c) (OpaquePointer?, Int32, ProgressCallback?, UnsafeMutableRawPointer?)
         -> Void
+    typealias WALCallback = @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, UnsafePointer<CChar>?, Int32)
+        -> Int32
+    typealias WALHook = @convention(c) (OpaquePointer?, WALCallback?, UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer?
+    typealias WALCheckpoint = @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, Int32, UnsafeMutablePointer<Int32>?,
+                                              UnsafeMutablePointer<Int32>?) -> Int32
 
     let open: Open
     let close: Close
@@ -46,6 +51,8 @@ final class SQLiteLibrary: @unchecked Sendable {
     let errorMessage: ErrorMessage
     let busyHandler: BusyHandler
     let progressHandler: ProgressHandler
+    let walHook: WALHook
+    let walCheckpoint: WALCheckpoint
 
     /// The process-wide library, loaded once (Swift globals initialise once, thread-safely).
     static let shared: Result<SQLiteLibrary, RiskStoreError> = {
@@ -55,7 +62,7 @@ final class SQLiteLibrary: @unchecked Sendable {
     private init() throws(RiskStoreError) {
         var handle: UnsafeMutableRawPointer? = nil
         for name in ["libsqlite3.so.0", "libsqlite3.so", "libsqlite3.dylib"] {
-            handle = dlopen(name, RTLD_LAZY | RTLD_LOCAL)
+            handle = dlopen(name, Self.openFlags)
             if handle != nil { break }
         }
         guard let handle else {
@@ -79,6 +86,23 @@ final class SQLiteLibrary: @unchecked Sendable {
         errorMessage = try symbol("sqlite3_errmsg", as: ErrorMessage.self)
         busyHandler = try symbol("sqlite3_busy_handler", as: BusyHandler.self)
         progressHandler = try symbol("sqlite3_progress_handler", as: ProgressHandler.self)
+        walHook = try symbol("sqlite3_wal_hook", as: WALHook.self)
+        walCheckpoint = try symbol("sqlite3_wal_checkpoint_v2", as: WALCheckpoint.self)
+    }
+
+    /// `dlopen` flags. Debian links libsqlite3 `BIND_NOW` and its internal calls go through ~1,600 symbol
+    /// relocations, every one bound while loading; searched in the process's global scope first (the executable,
+    /// libcrypto, libstdc++ ...) they cost ~1.6 M instructions, about half of what the store adds to a `webhook`
+    /// process. `RTLD_DEEPBIND` puts the library's own scope (itself, libm, libc) first, where each is found at once.
+    /// Not under a sanitizer (any of them exports `__sanitizer_set_report_path`), whose runtime must interpose
+    /// malloc for every library and refuses deep binding.
+    static var openFlags: Int32 {
+        #if os(Linux)
+        if dlsym(nil, "__sanitizer_set_report_path") == nil {
+            return RTLD_LAZY | RTLD_LOCAL | RTLD_DEEPBIND
+        }
+        #endif
+        return RTLD_LAZY | RTLD_LOCAL
     }
 }
 
@@ -90,6 +114,9 @@ public final class SQLiteDatabase {
     private var db: OpaquePointer?
     /// Monotonic seconds after which waiting and running stop.
     public var deadline: Double = .greatestFiniteMagnitude
+    /// Frames in the write-ahead log after this connection's last commit (SQLite's automatic checkpoints are off:
+    /// the owner checkpoints, see ``checkpoint(truncating:)``).
+    public private(set) var walFrames: Int32 = 0
 
     /// Opens (creating if needed) the database file at `path`.
     public init(path: String) throws(RiskStoreError) {
@@ -118,9 +145,30 @@ public final class SQLiteDatabase {
             let database = Unmanaged<SQLiteDatabase>.fromOpaque(context).takeUnretainedValue()
             return monotonicSeconds() > database.deadline ? 1 : 0
         }, context)
+        _ = lib.walHook(handle, { context, _, _, frames in
+            guard let context else { return 0 }
+            Unmanaged<SQLiteDatabase>.fromOpaque(context).takeUnretainedValue().walFrames = frames
+            return 0
+        }, context)
     }
 
     deinit { _ = lib.close(db) }
+
+    /// Copies the write-ahead log into the database file without waiting for any other connection (whatever the
+    /// deadline). `truncating`: and empties the log file, which only succeeds when no other connection is reading
+    /// it. Returns whether the whole log was copied (and, if asked, emptied); on `false` a later call tries again.
+    @discardableResult
+    public func checkpoint(truncating: Bool) -> Bool {
+        let saved = deadline
+        deadline = 0
+        defer { deadline = saved }
+        var log: Int32 = -1
+        var copied: Int32 = -1
+        let mode = truncating ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE
+        let rc = lib.walCheckpoint(db, "main", mode, &log, &copied)
+        if rc == SQLITE_OK && log == copied { walFrames = log < 0 ? 0 : log }
+        return rc == SQLITE_OK && log == copied
+    }
 
     /// Runs one or more statements that return no rows of interest.
     public func execute(_ sql: String) throws(RiskStoreError) {

@@ -95,7 +95,22 @@ struct RiskStoreProcessTests {
                                          store: store)
             let againDetail = again.risk["reasons"]?.arrayValue?.first { $0["rule"] == "velocity_payer_count" }?["detail"]
             #expect(againDetail?.stringValue?.hasPrefix("30 payments") == true, "\(name): \(again.risk)")
+            if name == "sqlite" { try Self.expectBoundedWAL(store) }
         }
+    }
+
+    /// After the 61 processes above (each leaves its frames in the log and exits without a checkpoint, as a function
+    /// does), the write-ahead log holds at most ~64 pages: the first connection of every later process reads the
+    /// whole log to rebuild its index, so an unbounded log (SQLite's default: 1,000 pages, 4 MB) costs every
+    /// notification milliseconds. Each process writes at least three pages, so without the bound the log would hold
+    /// ~180 frames here.
+    static func expectBoundedWAL(_ store: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let wal = String(store.dropFirst("sqlite:".count)) + "-wal"
+        let size = try #require(try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int,
+                                "no \(wal): the processes closed the database", sourceLocation: sourceLocation)
+        let frame = 24 + 4096
+        #expect(size > 32, "an empty log: nothing was written", sourceLocation: sourceLocation)
+        #expect(size <= 32 + 96 * frame, "the log holds \((size - 32) / frame) frames", sourceLocation: sourceLocation)
     }
 
     @Test("a refund minutes after the payment, in another webhook process, fires refund_soon_after_payment")
