@@ -123,7 +123,7 @@ extension RiskRules {
                         "better", "between", "beta*", "betty", "bethany", "bethlehem", "bethesda", "betray*", "betel",
                         "betwixt", "bettina", "bethel",
                         // Fourth round (TUNE4): ordinary phrases of the same shape (places, goods, contracts, tickets).
-                        "德州扒鸡", "德州扑克筹码套装", "betsey", "time slot", "time slots", "parking slot",
+                        "德州扒鸡", "betsey", "time slot", "time slots", "parking slot",
                         "expansion slot", "pcie slot", "card slot", "sim slot", "car dealer", "auto dealer",
                         "dealership", "央视体育", "体育中心", "体育场", "体育课", "体育中考", "judi dench",
                         "golf handicap", "handicap parking", "handicap accessible", "盘口路", "银商pos",
