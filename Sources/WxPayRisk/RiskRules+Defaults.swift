@@ -22,7 +22,7 @@ extension RiskRules {
                 ProhibitedCategory(
                     name: "gambling",
                     terms: [
-                        "赌博", "博彩", "下注", "押注", "赌场", "赌球", "赌钱", "网赌", "赌资", "赌盘", "菠菜",
+                        "赌博", "博彩", "下注", "押注", "赌场", "赌球", "赌钱", "网赌", "赌资", "赌盘",
                         "六合彩", "时时彩", "百家乐", "老虎机", "德州扑克", "真人荷官", "体育投注", "返水", "电子游艺",
                         "百人牛牛", "炸金花", "龙虎斗", "骰宝", "梭哈", "押大小", "大小单双",
                         "幸运飞艇", "分分彩", "红包扫雷", "拉霸", "真人视讯", "电竞竞猜", "彩票代购",
@@ -36,6 +36,17 @@ extension RiskRules {
                         "滚球", "让球盘", "亚盘", "串关", "洗码", "包赢", "倍投", "庄闲", "私彩", "彩金流水", "上分下分",
                         "11选5", "free bet", "sweeps coins", "sweepstakes casino",
                         "gunqiu", "yapan", "chuanguan", "ximai",
+                        // Fourth round (TUNE4): slang, evasive spellings and names from the market.
+                        "网上赌", "赌厅", "赌台", "赌船", "赌马", "赌狗", "叠码仔", "泥码", "打码量", "上下分",
+                        "负盈利", "一码中特", "哈希竞猜", "哈希彩", "尾数竞猜", "二八杠", "推筒子", "扎金花", "大小球",
+                        "欧赔", "亚洲盘", "电竞投注", "du博", "d博", "堵博", "du场", "du球", "bc盘", "bc平台", "博彩网",
+                        "私人彩票", "牛牛红包", "sabong", "togel", "jueteng", "judi online", "situs judi", "slot gacor",
+                        "sicbo", "sic bo", "andar bahar", "moneyline", "asian handicap", "fixed matches",
+                        "provably fair", "fish table", "no deposit bonus", "rakeback", "pay per head", "bookie",
+                        "cazino", "kasino", "sportbook", "sweet bonanza", "gates of olympus", "mega moolah",
+                        "book of dead", "wagering requirement", "赌bo", "bo彩", "博cai", "网du", "赌chang", "下zhu",
+                        "xia注", "跑狗图", "pk拾", "fruit machine", "pokies", "damaliang", "shangxiafen", "diemazai",
+                        "fuyingli", "haxi jingcai", "haxicai", "erbagang", "tuitongzi", "daxiaoqiu", "shisanshui",
                     ],
                     operators: [
                         "皇冠体育", "新葡京", "银河娱乐", "开元棋牌", "亚博体育", "乐橙国际", "金沙娱乐", "博天堂",
@@ -54,6 +65,16 @@ extension RiskRules {
                         "mybookie", "betus", "stake casino",
                         "博狗", "必发", "立博", "威廉希尔", "申博", "bbin", "pg电子", "vwin", "hard rock bet", "stake.us",
                         "chumba", "pulsz", "bogou", "weilian xier",
+                        // Fourth round (TUNE4): operators, studios, wallets and sites from the market.
+                        "平博", "金宝博", "明升体育", "利记体育", "易胜博", "伟德体育", "韦德国际", "竞博电竞",
+                        "雷竞技", "凯发娱乐", "必威体育", "亿博体育", "鸿运国际", "dg真人", "og真人", "ag真人",
+                        "mg电子", "pt电子", "jdb电子", "ky棋牌", "乐游棋牌", "雷火电竞", "im体育", "欧博真人",
+                        "winamax", "betsafe", "casumo", "rizk", "vulkan vegas", "sportpesa", "odibets", "pin-up casino",
+                        "reddy anna", "bitcasino", "sportsbet.io", "thunderpick", "gg.bet", "duelbits", "gamdom",
+                        "csgoempire", "csgoroll", "hellcase", "rainbet", "shuffle.com", "wpt global", "prizepicks",
+                        "mcluck", "wow vegas", "pragmatic play", "evolution gaming", "pg soft", "spribe",
+                        "hacksaw gaming", "nolimit city", "microgaming", "playtech", "netent", "jackpot city",
+                        "mr green", "stake.bet", "ibcbet", "letou", "pingbo", "jinbaobo", "yishengbo", "leijingji",
                     ],
                     cues: [
                         "扑克", "德州", "荷官", "骰子", "棋牌", "牛牛", "斗地主", "捕鱼", "麻将", "快三",
@@ -68,6 +89,17 @@ extension RiskRules {
                         "双色球", "首存", "赔率", "足彩", "轮盘", "爆奖", "爆分", "外围",
                         "aviator", "plinko", "scratch cards", "lotto", "powerball", "daily fantasy", "case opening",
                         "accumulator",
+                        // Fourth round (TUNE4): words that are prohibited only next to a context word.
+                        "德扑", "十三水", "抢庄", "斗牛", "跑得快", "血战麻将", "鱼虾蟹", "番摊", "押宝", "二十一点",
+                        "俄罗斯轮盘", "刮刮乐", "刮刮卡", "体彩", "福彩", "六合", "澳门彩", "香港彩", "新澳门", "赛狗",
+                        "赛马", "斗鸡", "竞彩", "盘口", "让球", "让分", "网投", "银商", "借码", "救援金", "反水",
+                        "杀码", "电玩城", "水果机", "红单", "国际娱乐", "新濠", "美高梅", "金沙城", "银河国际",
+                        "红包接龙", "金币回收", "棋牌游戏", "菠菜", "judi", "pachinko", "tipster", "handicap",
+                        "over under", "over/under", "in-play", "point spread", "reload bonus", "bonus buy",
+                        "crazy time", "dragon tiger", "fan tan", "pai gow", "wagering", "hash game", "numbers game",
+                        "cricket id", "betting id", "fish arcade", "wsop", "acr poker", "duma", "depu", "pankou",
+                        "rangqiu", "北单", "任九", "胜负彩", "大乐透", "七星彩", "快乐十分", "pc蛋蛋", "幸运农场",
+                        "马会", "跑胡子", "红中麻将", "开云", "乐鱼", "乐投", "lottery", "wagers", "punter", "punters",
                     ],
                     contexts: [
                         "充值", "上分", "下分", "提现", "真钱", "现金", "秒到账", "彩金", "代理", "注册送", "存款",
@@ -80,6 +112,9 @@ extension RiskRules {
                         "投注", "平台", "盘口", "跟单", "带单", "代购", "合买", "倍投", "包赔", "syndicate", "entry fee",
                         "chongzhi", "shangfen", "tixian", "xianjin", "zhenqian", "daili", "yule", "zaixian", "caijin", "daxiao",
                         "cunkuan", "huiyuan", "fanshui", "maifen",
+                        // Fourth round (TUNE4).
+                        "提款", "打码", "流水", "佣金", "返佣", "金币", "cash in", "cash-in", "agent", "引流",
+                        "chukuan", "tikuan",
                     ],
                     benign: benignContext,
                     exceptions: ["扑克脸", "扑克牌魔术", "魔术扑克", "大小姐", "体育新闻", "体育馆", "体育用品", "下注释",
@@ -87,6 +122,11 @@ extension RiskRules {
                         // `bet*` starts these words, which have nothing to do with bets.
                         "better", "between", "beta*", "betty", "bethany", "bethlehem", "bethesda", "betray*", "betel",
                         "betwixt", "bettina", "bethel",
+                        // Fourth round (TUNE4): ordinary phrases of the same shape (places, goods, contracts, tickets).
+                        "德州扒鸡", "betsey", "time slot", "time slots", "parking slot",
+                        "expansion slot", "pcie slot", "card slot", "sim slot", "car dealer", "auto dealer",
+                        "dealership", "央视体育", "体育中心", "体育场", "体育课", "体育中考", "judi dench",
+                        "golf handicap", "handicap parking", "handicap accessible", "盘口路", "银商pos",
                     ]
                 ),
                 ProhibitedCategory(
@@ -97,7 +137,7 @@ extension RiskRules {
                         "助记词", "收u", "u商", "炒币",
                         "zhujici", "tibi", "bibi jiaoyi", "chaiquanbi", "ruibobi", "wendingbi", "shuzi huobi jiaoyi",
                         "usdt", "usdc", "btc", "eth", "xrp", "bitcoin", "ethereum", "dogecoin", "litecoin",
-                        "cryptocurrency", "crypto coin", "crypto exchange", "memecoin", "altcoin", "shiba inu",
+                        "cryptocurrency", "crypto coin", "crypto exchange", "memecoin", "altcoin",
                         "mining rig", "seed phrase", "yield farming", "stablecoin",
                         "xunibi", "bitebi", "wakuang", "taidabi", "gougoubi", "laitebi", "yitaifang", "yitaibi",
                         "biquan", "kuangji", "jiami huobi", "xuni huobi",
@@ -106,14 +146,21 @@ extension RiskRules {
                         "cardano", "monero", "metamask", "trust wallet", "ledger nano", "ledger live", "token sale",
                         "perpetual futures", "tron trx", "shitcoin", "bitcoin atm", "crypto signals",
                         "cloud mining", "hashrate",
+                        // Fourth round (TUNE4): slang, evasive spellings and names from the market.
+                        "山寨币", "主流币", "数字币", "加密资产", "meme币", "sol链", "私募代币", "空气币", "跨链桥",
+                        "wallet drainer", "pump and dump", "rug pull", "wbtc", "weth", "busd", "fdusd", "arbitrum",
+                        "raydium", "pump.fun", "phantom wallet", "asic miner", "antminer", "toncoin", "notcoin",
+                        "shanzhaibi", "zhuliubi", "shuzibi",
                     ],
                     operators: [
                         "币安", "欧易", "火币", "抹茶交易所", "binance", "okx", "okex", "huobi", "bybit", "kucoin",
                         "kraken", "bitget", "coinbase", "gate.io", "mexc", "bitfinex", "bitmex", "deribit", "tether",
-                        "bitstamp", "crypto.com", "pancakeswap", "uniswap",
+                        "bitstamp", "pancakeswap", "uniswap",
                         "库币", "币赢", "bitmart", "bingx", "phemex",
                         "poloniex", "bithumb", "upbit", "gemini exchange", "bitflyer", "coincheck", "imtoken",
                         "tokenpocket", "pionex", "htx", "sushiswap",
+                        // Fourth round (TUNE4): operators, studios, wallets and sites from the market.
+                        "派网", "tp钱包", "比特派", "opensea", "crypto.com app", "coinw", "lbank", "bitrue", "whitebit",
                     ],
                     cues: [
                         "空投", "合约", "区块链", "承兑", "搬砖", "数字货币", "矿池", "链上", "质押",
@@ -123,6 +170,11 @@ extension RiskRules {
                         "交易所", "铭文", "数字资产", "波场", "合约交易", "芝麻开门", "币价", "爆仓", "上币",
                         "kongtou", "heyue", "chengdui", "banzhuan", "bian", "ouyi", "qukuailian", "shuzi huobi",
                         "跑分", "链游",
+                        // Fourth round (TUNE4): words that are prohibited only next to a context word.
+                        "大饼", "二饼", "姨太", "虚拟资产", "代币", "私钥", "出u", "换u", "喊单", "土狗", "量化机器人",
+                        "搬砖机器人", "算力", "公链", "打新", "shiba inu", "sats", "dai", "sui", "aptos", "launchpad",
+                        "ido", "ieo", "bored ape", "trading bot", "arbitrage bot", "private key", "gpu mining",
+                        "crypto.com", "闪兑", "跨链", "u币", "hot wallet", "flash loan", "liquidity pool", "yield farm",
                     ],
                     contexts: [
                         "充值", "代买", "代购", "代充", "购买", "兑换", "出金", "入金", "提现", "交易", "收益", "分红",
@@ -136,6 +188,9 @@ extension RiskRules {
                         "押金", "打金", "铸造",
                         "chongzhi", "goumai", "duihuan", "chujin", "jiaoyi", "shouyi", "rengou", "yushou", "gendan", "shouu",
                         "zhaohui", "daimai", "taoli",
+                        // Fourth round (TUNE4).
+                        "日收益", "私募", "份额", "能量租赁", "现货", "lightning", "collateral", "hosting fee",
+                        "shoukuan", "daifu",
                     ],
                     benign: benignContext,
                     exceptions: [
@@ -146,6 +201,11 @@ extension RiskRules {
                         "证券交易所", "期货交易所", "黄金交易所", "产权交易所", "数据交易所", "商品交易所", "排放权交易所",
                         "coin cell", "coin battery", "coin laundry", "chainlink fence", "chain link fence",
                         "coin sorter", "challenge coin", "token ring", "股票合约", "期货合约",
+                        // Fourth round (TUNE4): ordinary phrases of the same shape (places, goods, contracts, tickets).
+                        "eth zurich", "eth zürich", "tomato staking", "plant staking", "staking kit", "arcade token",
+                        "subway token", "game token", "租赁合约", "合约套餐", "合约期", "劳动合约", "购房合约",
+                        "房屋合约", "质押贷款", "股权质押", "房产质押", "crypto.com arena", "承兑汇票", "银行承兑",
+                        "商业承兑",
                     ]
                 ),
                 ProhibitedCategory(
@@ -165,6 +225,12 @@ extension RiskRules {
                         "cam model", "erotic massage",
                         "fuliji", "dabaojian", "tongcheng yue", "qingqu zhibo", "chengren zhibo", "xiaohuangpian",
                         "黄网", "偷拍", "一楼一凤", "huangwang", "toupai",
+                        // Fourth round (TUNE4): slang, evasive spellings and names from the market.
+                        "莞式", "果聊", "luo聊", "成人网站", "成人影片", "国产自拍", "出台", "gfe", "jav", "deepnude",
+                        "phone sex", "casual encounters", "sugar dating", "stripper", "camsite", "cam site", "live sex",
+                        "guanshi", "guoliao", "约p", "约啪", "做爱", "性交", "口交", "成人片", "a片", "毛片", "h漫",
+                        "h片", "肉番", "黄图", "色图", "涩图", "嫖客", "站街女", "包养", "裸照", "性爱", "blowjob",
+                        "handjob", "gangbang", "sex tape", "escort agency", "rub and tug", "booty call", "yuepa",
                     ],
                     operators: [
                         "onlyfans", "chaturbate", "stripchat", "xvideos", "xhamster", "brazzers", "fansly", "xnxx",
@@ -172,27 +238,36 @@ extension RiskRules {
                         "果冻传媒", "天美传媒", "madou chuanmei", "caoliu",
                         "manyvids", "clips4sale", "myfreecams", "jerkmate", "flirt4free",
                         "justforfans", "fancentro", "pornpics", "spankbang", "eporner",
+                        // Fourth round (TUNE4): operators, studios, wallets and sites from the market.
+                        "微密圈", "fanvue", "loyalfans", "streamate", "imlive", "xlovecam", "seeking arrangement",
+                        "ashley madison", "adult friend finder", "onlyfans leaks",
                     ],
                     cues: [
                         "成人", "性感", "情色", "裸体", "福利", "私密", "脱衣", "激情", "小姐", "上门", "全套", "外围",
-                        "adult", "sexy", "nude", "naked", "sex", "strip", "erotic", "nsfw", "av", "webcam", "escort",
+                        "adult", "sexy", "nude", "naked", "sex", "strip", "erotic", "nsfw", "av", "escort",
                         "massage", "fetish", "lap dance", "body rub", "sugar baby",
                         "陪聊", "私房照", "里番", "桑拿", "会所", "女主播", "半套",
                         "chengren", "luoti", "xinggan", "fuli", "tuoyi", "jiqing", "waiwei", "shangmen", "xiaojie", "huangse",
                         "madou", "mitao", "teshu",
                         // Common phrases that are adult only in context (a film called Happy Ending, a plush toy).
                         "无码", "happy ending", "sugar daddy", "wuma",
+                        // Fourth round (TUNE4): words that are prohibited only next to a context word.
+                        "空降", "学生妹", "嫩模", "商务模特", "推油", "打飞机", "色色", "涩涩", "私房写真", "擦边",
+                        "擦边球", "夜场", "tantric", "lewd", "explicit", "uncensored", "dirty talk", "gentlemen's club",
+                        "sensual", "spicy content",
                     ],
                     contexts: [
                         "直播", "直播间", "打赏", "刷礼物", "礼物", "主播", "私聊", "一对一", "视频", "聊天",
-                        "付费", "充值", "会员", "资源", "下载", "预约", "按摩", "上门", "全套",
+                        "付费", "充值", "会员", "资源", "下载", "按摩", "上门", "全套",
                         "模特",
                         "live", "stream", "live stream", "tips", "tip", "tokens", "private show", "show", "webcam",
-                        "cam", "video", "videos", "chat", "membership", "premium", "subscription", "booking",
+                        "cam", "video", "videos", "chat", "membership", "premium", "subscription",
                         "meetup", "credits", "gift", "vip", "happy ending", "live room", "pass", "access",
                         "clips", "incall", "outcall", "private room", "cam show", "arrangement",
                         "小说", "私房", "技师", "photo pack", "photo set", "site",
                         "zhibo", "dashang", "shangmen", "shipin", "huiyuan", "anmo", "zhubo", "sishi", "yuyue", "xiazai",
+                        // Fourth round (TUNE4).
+                        "过夜", "陪玩", "套图", "写真", "extras", "bundle", "guoye", "overnight", "pics",
                     ],
                     benign: adultBenignContext,
                     exceptions: [
@@ -201,6 +276,9 @@ extension RiskRules {
                         "block porn", "anti-porn", "hookup kit", "hookup wire", "hookup cable", "jumper cables",
                         "黄色连衣裙", "黄色t恤", "会所健身", "桑拿浴", "防偷拍", "上门维修", "上门安装", "上门保洁", "上门回收",
                         "上门服务家电", "上门家电", "上门取件", "过滤色情", "拦截色情", "屏蔽色情", "色情过滤", "色情拦截", "adult swimming", "按摩椅",
+                        // Fourth round (TUNE4): ordinary phrases of the same shape (places, goods, contracts, tickets).
+                        "福利彩票", "成人口罩", "成人奶粉", "成人票", "成人门票", "adult ticket", "adult tickets",
+                        "adult admission", "adult fare", "comic strip",
                     ]
                 ),
             ]
@@ -239,6 +317,8 @@ private let benignContext = [
     "security", "movie", "film", "dvd", "blu-ray", "catalogue", "decorations", "podcast", "newsletter", "hotel",
     "restaurant", "buffet", "酒店", "餐厅", "自助餐",
     "charity", "gala", "piggy bank", "慈善",
+    // Fourth round (TUNE4): counselling, money boxes and novelty goods.
+    "成瘾", "心理咨询", "存钱罐", "造型", "coasters", "cufflinks",
 ]
 
 /// Benign-context words of the default adult category: education, news and filtering only. Books, films and

@@ -10,8 +10,8 @@ leetspeak, emoji, full width, traditional characters, pinyin, mixed scripts). La
             tune and dev: the first base items, divided by a hash of the *group* (the base item), so all variants of one
             base item fall on the same side. dev was the first held-out part: it was scored once (aggregate counts
             only, no items seen), missed the targets, and from then on was used for tuning like tune.
-            tune also holds the TUNE2_*, TUNE3_* and COUNTERFACTUAL_* items (appended last, so the ids and splits of
-            the others do not move).
+            tune also holds the TUNE2_*, TUNE3_*, COUNTERFACTUAL_* and TUNE4_* items (appended last, in that order, so
+            the ids and splits of the others do not move).
             heldout: the FRESH_* base items below, written after that and before any further rule change; it shares
             no base phrase with tune or dev and is never used for tuning (its misses are never listed).
   evasion   counterfactual (ordinary: see COUNTERFACTUAL_*) | plain | spacing | homoglyph (Cyrillic letters mixed into Latin script) | leet | emoji | fullwidth
@@ -467,6 +467,235 @@ COUNTERFACTUAL_EN_PHRASES = ["membership", "deposit", "booking", "top-up", "acco
                              "online payment", "cash voucher", "live stream tips", "withdrawal fee", "tokens",
                              "access pass", "account deposit", "signup bonus"]
 
+# Fourth tuning round (TUNE4_*): written from the market's vocabulary without reading the held-out part, for
+# generalization rather than for any one word: operator names of Asian and global bookmakers and casino sites,
+# private-lottery and plan-group slang, card and fishing apps that cash out, sports-betting slang (滚球, 让球, 大小球,
+# handicap, accumulator), agent and rebate talk (返水, 洗码, 流水, 上分下分), casino game names, crypto-casino
+# hybrids, live-stream tipping for bets, evasive spellings (菠菜, BC, du场); more crypto and adult vocabulary; and
+# ordinary near-misses that carry prohibited-looking words in legitimate contexts (books, courses, news, security
+# software, toys, playing cards and mahjong sets, sports, game consoles, finance, lingerie, pharmacy, massage,
+# weddings, poker-themed decor, food and places named like operators). Appended after COUNTERFACTUAL (ids do not move).
+TUNE4_GAMBLING_ZH = [
+    ("{菠菜} 平台 上分", "bocai shangfen"), ("{BC} 平台 代理 返水", None), ("{du场} 上分 客服", None),
+    ("{博彩网站} 首充 优惠", "bocai wangzhan"), ("{私彩} 代购 包中", "sicai daigou"), ("{代购彩票} 网上 平台 充值", "daigou caipiao"),
+    ("{包赢计划} 会员费", "baoying jihua"), ("{带红单} 导师 会员", "dai hongdan"), ("{棋牌游戏} 金币 可提现", "qipai youxi"),
+    ("{真金棋牌} 充值", "zhenjin qipai"), ("{让球} 串关 投注", "rangqiu"), ("{大小球} 盘口 下单", "daxiaoqiu"),
+    ("{盘口} 水位 代理", "pankou shuiwei"), ("{2串1} 足球 投注", None), ("{亚洲盘} 会员 存款", "yazhou pan"),
+    ("{欧赔} 下单 平台", "oupei"), ("{电竞下注} 英雄联盟 比赛", "dianjing xiazhu"), ("{电竞投注} 平台 充值", "dianjing touzhu"),
+    ("{返水} 洗码 代理 招商", "fanshui ximai"), ("{洗码} 返点 1.2%", "ximai fandian"), ("{流水} 打码 提款", "liushui dama"),
+    ("{打码量} 达标 提款", "damaliang"), ("{上下分} 银商 微信", "shangxiafen yinshang"), ("{银商} 收分 上分", "yinshang"),
+    ("{金币回收} 棋牌 游戏", "jinbi huishou"), ("{捕鱼} 金币 回收 提现", "buyu jinbi"), ("{电玩城} 金币 兑换 现金", "dianwancheng"),
+    ("{水果机} 上分", "shuiguoji shangfen"), ("{拉霸机} 彩金", "labaji"), ("{麻将胡了} 电子 充值", "majiang hule"),
+    ("{赏金船长} 爆分 上分", "shangjin chuanzhang"), ("{JDB} 捕鱼 电子 充值", None), ("{MG电子} 老虎机 存款", None),
+    ("{PT电子} 娱乐 存款", None), ("{DG真人} 视讯 上分", None), ("{OG真人} 视讯 存款", None),
+    ("{欧博} 真人 上分", "oubo zhenren"), ("{沙龙} 真人 视讯 存款", "shalong zhenren"), ("{真人视讯} 上分", "zhenren shixun"),
+    ("{荷官} 发牌 真人 娱乐 存款", "heguan fapai"), ("{赌台} 限红 会员", "dutai xianhong"), ("{洗码费} 结算", "ximafei"),
+    ("{泥码} 兑换 现金码", None), ("{叠码仔} 佣金", "diemazai"), ("{赌厅} 借码 充值", "duting jiema"),
+    ("{借码} 回码 利息", "jiema huima"), ("{赌船} 船票 筹码", "duchuan"), ("{缅甸赌场} 代理", "miandian duchang"),
+    ("{柬埔寨博彩} 线上 代理", "jianpuzhai bocai"), ("{菲律宾网投} 公司 充值", "feilvbin wangtou"),
+    ("{网投} 平台 出款", "wangtou chukuan"), ("{网上赌} 平台 提款", "wangshang du"), ("{线上赌场} 首存 优惠", "xianshang duchang"),
+    ("{在线博彩} 注册 送 88", "zaixian bocai"), ("{体彩} 私人 代购 返点", "ticai siren daigou"),
+    ("{福彩} 网上 代购 合买 平台", "fucai wangshang daigou"), ("{六合} 特码 包中 资料", "liuhe tema"),
+    ("{香港彩} 特码 下单", "xianggang cai"), ("{澳门彩} 开奖 跟投", "aomen cai"), ("{新澳门} 六合 资料 会员", "xin aomen liuhe"),
+    ("{一码中特} 资料 付费", "yima zhongte"), ("{杀码} 计划 软件 会员", "shama jihua"), ("{挂机} 投注 软件 彩票", "guaji touzhu"),
+    ("{赛车} pk10 计划 跟投", "saiche jihua"), ("{幸运28} 上分", None), ("{哈希竞猜} USDT 下单", "haxi jingcai"),
+    ("{哈希彩} 转账 即 开奖", "haxicai"), ("{USDT博彩} 平台 充值", None), ("{区块链竞猜} 游戏 下单", "qukuailian jingcai"),
+    ("{尾数竞猜} 转账 USDT", "weishu jingcai"), ("{牛牛红包} 群 押金", "niuniu hongbao"), ("{红包接龙} 群 押金", "hongbao jielong"),
+    ("{抢庄} 牛牛 房卡", "qiangzhuang niuniu"), ("{推筒子} 真钱 房卡", "tuitongzi"), ("{二八杠} 现金局", "erbagang"),
+    ("{十三水} 真钱局", "shisanshui"), ("{跑得快} 现金局 提现", "paodekuai xianjin"), ("{血战麻将} 现金 提现", "xuezhan majiang"),
+    ("{麻将} 真钱局 微信 结算", "majiang zhenqian"), ("{斗牛} 房卡 上下分", "douniu fangka"), ("{扎金花} 现金局", "zhajinhua xianjin"),
+    ("{德扑} 俱乐部 上分", "depu julebu"), ("{德州} 俱乐部 带入 结算", "dezhou julebu"), ("{微扑克} 俱乐部 代理", "wei puke"),
+    ("{WPK} 俱乐部 上分", None), ("{扑克} 联盟 俱乐部 上分", "puke lianmeng"), ("{大发快三} 计划", "dafa kuaisan"),
+    ("{彩票平台} 注册 送 彩金", "caipiao pingtai"), ("{彩票网} 充值 秒到", "caipiao wang"), ("{购彩} 平台 返点 代理", "goucai"),
+    ("{彩票} 导师 带单 包中", "caipiao daoshi"), ("{足球} 下注 平台 会员", "zuqiu xiazhu"), ("{足球盘口} 代理", "zuqiu pankou"),
+    ("{篮球} 让分 投注", "lanqiu rangfen"), ("{NBA竞猜} 下单 平台", None), ("{世界杯竞猜} 平台 充值", "shijiebei jingcai"),
+    ("{欧洲杯} 投注 返水", "ouzhoubei touzhu"), ("{赛马投注} 外围", "saima touzhu"), ("{赛狗} 下单 充值", "saigou"),
+    ("{斗鸡} 押注 直播", "douji"), ("{赌马} 账户", "duma"), ("{赌狗} 上岸 计划", "dugou"),
+    ("{回血} 上岸 导师 计划", "huixue shangan"), ("{上岸} 包赢 导师", "shangan baoying"), ("{稳赚} 投注 计划", "wenzhuan touzhu"),
+    ("{必中} 计划 会员", "bizhong jihua"), ("{直播} 打赏 带单 下注", "zhibo dashang daidan"), ("{主播} 带玩 百家乐 打赏", "zhubo daiwan"),
+    ("{直播间} 竞猜 下单 刷礼物", "zhibojian jingcai"), ("{菠菜} 推广 引流", "bocai tuiguang"), ("{bc} 推广 代理 佣金", None),
+    ("{bc盘} 出款", None), ("{du博} 网站 充值", None), ("{賭場} 籌碼 兌換", None), ("{d博} 平台 上分", None),
+    ("{堵博} 平台 代理", None), ("{娱乐城} 存款 优惠", "yulecheng cunkuan"), ("{娱乐} 平台 首存 彩金", "yule pingtai"),
+    ("{国际娱乐} 会员 存款", "guoji yule"), ("{澳门} 线上 娱乐 充值", "aomen xianshang"), ("{葡京娱乐} 上分", "pujing yule"),
+    ("{新濠} 线上 娱乐 存款", "xinhao"), ("{金沙城} 线上 存款", "jinshacheng"), ("{美高梅} 线上 娱乐 充值", "meigaomei"),
+    ("{银河国际} 存款", "yinhe guoji"), ("{凯发} 娱乐 存款", "kaifa yule"), ("{澳门威尼斯人} 线上 充值", "aomen weinisiren"),
+    ("{BOB体育} 充值", None), ("{OB真人} 上分", None), ("{KY棋牌} 上分", None), ("{乐游棋牌} 提现", "leyou qipai"),
+    ("{天天棋牌} 真钱", "tiantian qipai"), ("{AG} 百家乐 上分", None), ("{雷火电竞} 下注", "leihuo dianjing"),
+    ("{IM体育} 存款", None), ("{平博} 体育 账户", "pingbo tiyu"), ("{金宝博} 会员 充值", "jinbaobo"),
+    ("{明升} 体育 存款", "mingsheng tiyu"), ("{利记} 体育 充值", "liji tiyu"), ("{易胜博} 存款", "yishengbo"),
+    ("{伟德} 体育 存款", "weide tiyu"), ("{韦德国际} 上分", "weide guoji"), ("{竞博} 电竞 充值", "jingbo dianjing"),
+    ("{雷竞技} 充值", "leijingji"), ("{饰品竞猜} 网站 充值", "shipin jingcai"), ("{开箱网站} 充值 CSGO", "kaixiang wangzhan"),
+    ("{刮刮乐} 网上 代购 提现", "guaguale daigou"), ("{刮刮卡} 线上 真钱", "guaguaka"), ("{番摊} 下单", "fantan"),
+    ("{鱼虾蟹} 押注 真钱", "yuxiaxie"), ("{摇骰子} 押 大小 真钱", "yao touzi"), ("{色子} 押大小 上分", "saizi"),
+    ("{猜大小} 转账 游戏", "cai daxiao"), ("{单双} 竞猜 下单", "danshuang jingcai"), ("{押宝} 真钱", "yabao zhenqian"),
+    ("{赌神} 计划群", "dushen"), ("{棋牌代理} 招募 返佣", "qipai daili"), ("{反水} 1% 每日 派送", "fanshui meiri"),
+    ("{救援金} 负盈利 返还", "jiuyuanjin"), ("{负盈利} 代理 佣金", "fuyingli daili"), ("{出款} 秒到 平台 存款", "chukuan"),
+    ("{提款} 审核 流水 不足", "tikuan liushui"), ("{真人百家乐} 代理", "zhenren baijiale"), ("{百家乐} 打法 带玩", "baijiale dafa"),
+    ("{二十一点} 真钱", "ershiyi dian"), ("{俄罗斯轮盘} 下单", "eluosi lunpan"), ("{大转盘} 真钱 押注", "dazhuanpan"),
+    ("{押庄} 押闲 上分", "yazhuang yaxian"), ("{博彩担保} 网站", "bocai danbao"), ("{黑网} 出款", "heiwang chukuan"),
+]
+TUNE4_GAMBLING_EN = [
+    "{betsson} casino deposit", "{unibet} account top-up", "{betfair exchange} funding", "{ladbrokes} account top-up",
+    "{coral} betting account deposit", "{paddy power} bet credits", "{bovada} sportsbook deposit", "{mybookie} deposit",
+    "{betus} account funding", "{bwin} casino deposit", "{tipico} wallet top-up", "{interwetten} deposit", "{betclic} deposit",
+    "{winamax} poker deposit", "{sisal} scommesse top-up", "{snai} sports deposit", "{betsafe} casino deposit",
+    "{casumo} casino deposit", "{mr green} casino top-up", "{rizk} casino deposit", "{jackpot city} casino deposit",
+    "{spin casino} deposit", "{vulkan vegas} deposit", "{betking} wallet funding", "{hollywoodbets} deposit",
+    "{betpawa} top up", "{sportpesa} deposit", "{odibets} top up", "{melbet} deposit", "{mostbet} deposit",
+    "{1win} casino deposit", "{pin-up} casino deposit", "{fairplay} exchange id deposit", "{lotus365} id deposit",
+    "{reddy anna} book id", "{cricket betting} id top-up", "{online cricket id} deposit", "{betfury} crypto casino deposit",
+    "{bitcasino} deposit", "{sportsbet.io} deposit", "{thunderpick} esports deposit", "{gg.bet} esports deposit",
+    "{duelbits} deposit", "{gamdom} deposit", "{csgoempire} coins deposit", "{csgoroll} deposit",
+    "{hellcase} case opening credits", "{rainbet} deposit", "{shuffle.com} crypto casino deposit", "{wsop} real money poker deposit",
+    "{888poker} tournament buy-in", "{acr poker} deposit", "{natural8} poker deposit", "{wpt global} deposit",
+    "{fanatics sportsbook} deposit", "{espn bet} deposit", "{prizepicks} entry deposit", "{underdog fantasy} deposit",
+    "{mcluck} sweeps coins", "{wow vegas} coins package", "{high 5 casino} coins", "{crown coins} casino package",
+    "{handicap} betting deposit", "{asian handicap} bet credits", "{over under} goals bet deposit", "{in-play} live betting top-up",
+    "{live betting} account deposit", "{acca} insurance deposit", "{each way} bet credits", "{bet builder} deposit",
+    "{same game parlay} deposit", "{teaser bet} credits", "{point spread} wager deposit", "{sure bet} arbitrage subscription",
+    "{matched betting} deposit", "{tipster} vip group fee", "{fixed matches} vip tips", "{slots} real money deposit",
+    "{video poker} real money", "{pai gow} casino deposit", "{sic bo} live table deposit", "{dragon tiger} live casino deposit",
+    "{fan tan} casino chips", "{andar bahar} real cash", "{mega moolah} slots deposit", "{sweet bonanza} spins deposit",
+    "{gates of olympus} spins deposit", "{book of dead} slots deposit", "{pragmatic play} slots deposit",
+    "{evolution gaming} live casino deposit", "{crazy time} live deposit", "{lightning roulette} deposit",
+    "{bonus buy} slots deposit", "{no deposit bonus} casino code", "{reload bonus} casino deposit",
+    "{wagering requirement} bonus casino", "{rakeback} poker vip", "{casino agent} deposit", "{betting agent} top-up",
+    "{master agent} sabong deposit", "{sabong} online cockfight bet", "{e-sabong} cash in", "{cockfight betting} deposit",
+    "{jueteng} bet collector", "{pachinko} prize exchange cash", "{toto} betting site deposit", "{togel} deposit",
+    "{slot gacor} deposit", "{judi online} deposit", "{situs judi} top up", "{bandar togel} deposit",
+    "{casino online} ewallet top up", "{gcash casino} cash in", "{crypto casino} usdt deposit", "{bitcoin casino} deposit",
+    "{provably fair} dice deposit", "{hash game} usdt betting", "{bookie} payment", "{offshore sportsbook} deposit",
+    "{pay per head} bookie account", "{numbers game} bet", "{fish table} sweepstakes credits",
+    "{fish arcade} online cash out credits", "{casino streamer} tip with deposit code", "{cazino} online deposit",
+    "{kasino} online deposit", "{sportbook} deposit", "{betting id} whatsapp top-up",
+]
+TUNE4_CRYPTO_ZH = [
+    ("{USDT} 收款 换 人民币", None), ("{U币} 兑换 出金", "ubi"), ("{泰达} 出金 代付", "taida chujin"),
+    ("{大饼} 现货 代买", "dabing xianhuo"), ("{二饼} 合约 跟单", "erbing"), ("{姨太} 兑换 人民币", "yitai"),
+    ("{山寨币} 带单 会员", "shanzhaibi"), ("{主流币} 理财 日息", "zhuliubi"), ("{数字币} 充值 提现", "shuzibi"),
+    ("{虚拟资产} 交易 平台 充值", "xuni zichan"), ("{加密资产} 认购", "jiami zichan"), ("{OTC商家} 收U", None),
+    ("{币商} 承兑 USDT", "bishang chengdui"), ("{出U} 代付 手续费", None), ("{换U} 人民币 兑换", None),
+    ("{私钥} 找回 服务 钱包", "siyao zhaohui"), ("{智能合约} 跟单 收益", "zhineng heyue"), ("{量化机器人} USDT 收益", "lianghua jiqiren"),
+    ("{搬砖机器人} 币 日收益", "banzhuan jiqiren"), ("{公链} 代币 认购", "gonglian daibi"), ("{代币} 私募 份额", "daibi simu"),
+    ("{新币} 上线 打新 认购", "xinbi dazin"), ("{Meme币} 冲 土狗", None), ("{SOL链} 土狗 冲", None),
+    ("{质押挖矿} USDT 日息", "zhiya wakuang"), ("{流动性挖矿} 收益", "liudongxing wakuang"), ("{算力} 挖矿 合约 购买", "suanli wakuang"),
+    ("{蚂蚁矿机} 托管", "mayi kuangji"), ("{显卡矿机} 挖 ETH", "xianka kuangji"), ("{喊单} 合约 会员", "handan heyue"),
+    ("{币安链} BNB 购买", "bian lian"), ("{Bitget} 跟单 入金", None), ("{Gate} 交易所 充值", None),
+    ("{抹茶} 交易所 入金", "mocha jiaoyisuo"), ("{派网} 机器人 充值", "paiwang"), ("{TP钱包} 转账 USDT", None),
+    ("{imToken} 钱包 充值", None), ("{波场} 能量 租赁", "bochang nengliang"), ("{链上} 转账 USDT 代付", "lianshang zhuanzhang"),
+    ("{交易所} 注册 返佣 入金", "jiaoyisuo zhuce"),
+]
+TUNE4_CRYPTO_EN = [
+    "{usdt trc20} payment", "{tether usdt} otc cash", "{btc} cash p2p sell", "{sats} purchase lightning",
+    "{lightning network} btc top-up", "{wbtc} swap", "{weth} swap fee", "{dai stablecoin} purchase", "{busd} swap",
+    "{fdusd} buy", "{ton coin} purchase", "{toncoin} top-up", "{notcoin} buy", "{sui} token buy", "{aptos} token purchase",
+    "{arbitrum} airdrop claim", "{optimism} token claim fee", "{uniswap} swap fee", "{pancakeswap} token buy",
+    "{raydium} pool deposit", "{pump.fun} token buy", "{launchpad} ido allocation", "{ido} token allocation",
+    "{ieo} launchpad deposit", "{nft collection} mint fee", "{opensea} nft purchase", "{bored ape} nft buy",
+    "{web3 wallet} gas top-up", "{phantom wallet} sol top-up", "{crypto card} usdt top-up", "{crypto arbitrage} bot subscription",
+    "{trading bot} crypto usdt deposit", "{btc mining} contract purchase", "{asic miner} hosting fee", "{antminer} purchase",
+    "{gpu mining} rig rental", "{bitcoin cash} buy", "{ethereum classic} buy", "{private key} wallet recovery service",
+    "{crypto loan} usdt collateral deposit", "{leveraged tokens} buy",
+]
+TUNE4_ADULT_ZH = [
+    ("{同城交友} 上门 服务 全套", "tongcheng jiaoyou"), ("{空降} 妹子 预约", "kongjiang meizi"), ("{学生妹} 上门 服务", "xueshengmei"),
+    ("{小妹} 服务 全套 包夜", "xiaomei"), ("{嫩模} 陪玩 过夜", "nenmo"), ("{商务模特} 陪同 过夜", "shangwu mote"),
+    ("{桑拿} 全套 技师 预约", "sangna quantao"), ("{莞式} 服务 全套", "guanshi"), ("{会所} 技师 特殊 服务", "huisuo jishi"),
+    ("{SPA} 私密 按摩 特殊", None), ("{推油} 按摩 打飞机", "tuiyou"), ("{视频裸聊} 付费", "shipin luoliao"),
+    ("{果聊} 付费", "guoliao"), ("{luo聊} 充值", None), ("{色色} 视频 会员", "sese shipin"), ("{涩涩} 资源 会员", "sese ziyuan"),
+    ("{18禁} 视频 下载", None), ("{成人网站} VIP 会员", "chengren wangzhan"), ("{成人影片} 资源", "chengren yingpian"),
+    ("{日本AV} 资源 下载", None), ("{国产自拍} 资源 会员", "guochan zipai"), ("{91视频} 会员", None),
+    ("{微密圈} 写真 会员", "weimiquan"), ("{私房写真} 付费 套图", "sifang xiezhen"), ("{原味} 内衣 私聊", "yuanwei neiyi"),
+    ("{擦边} 直播 打赏", "cabian zhibo"), ("{擦边球} 主播 私密 打赏", "cabianqiu"), ("{一对一} 视频 脱衣 付费", "yiduiyi tuoyi"),
+    ("{午夜福利} 视频 会员", "wuye fuli"), ("{夜场} 公主 出台", "yechang chutai"), ("{出台} 小姐 费用", "chutai xiaojie"),
+    ("{情趣} 裸聊 主播", "qingqu luoliao"),
+]
+TUNE4_ADULT_EN = [
+    "{escort girls} outcall booking", "{incall} massage extras", "{gfe} booking deposit", "{full service} massage booking",
+    "{sensual massage} happy ending", "{tantric massage} extras", "{camsite} private show tokens", "{cam2cam} session tips",
+    "{live sex} show tokens", "{sex video} membership", "{adult content} creator subscription", "{lewd} photo pack",
+    "{explicit} video clips bundle", "{18+ content} premium access", "{uncensored jav} membership", "{jav} streaming premium",
+    "{onlyfans leaks} access", "{spicy content} subscription", "{sugar dating} site premium", "{seeking arrangement} membership",
+    "{casual encounters} premium", "{adult friend finder} gold membership", "{ashley madison} credits",
+    "{stripper} private dance booking", "{gentlemen's club} vip room", "{phone sex} line credits", "{dirty talk} chat credits",
+    "{nsfw ai} girlfriend premium", "{ai porn} generator subscription", "{deepnude} app credits",
+]
+TUNE4_ORDINARY = [
+    # books and films
+    "《赌神》 电影 蓝光 碟", "《百家乐 概率 分析》 数学 图书", "《德州扑克 数学》 图书", "戒赌 互助会 捐款",
+    "赌博 成瘾 心理 咨询 费", "《澳门 博彩业 史》 图书", "《比特币 与 区块链》 教材", "区块链 原理 大学 教材",
+    "《精通以太坊》 中文版 图书", "虚拟货币 法律 风险 讲座 门票", "加密货币 投资 诈骗 防范 讲座", "《性心理学》 图书",
+    "《第二性》 波伏娃 图书", "《色彩 构成》 教材", "《金瓶梅》 校注本 图书", "Casino Royale Blu-ray", "The Gambler (Dostoevsky) paperback",
+    "Thinking in Bets (book)", "Moneyball paperback", "The Bitcoin Whitepaper annotated book", "Flash Boys hardcover",
+    "Sex and the City box set DVD", "The Joy of Sex (book)", "Fifty Shades of Grey paperback", "Poker Night in America DVD",
+    "A History of Gambling in England (hardcover)", "Cryptonomicon (novel)", "Cryptography Engineering textbook",
+    "Rounders (1998) DVD", "Uncut Gems Blu-ray", "21 (film about blackjack) DVD", "The Big Short paperback",
+    # courses and competitions
+    "电竞 解说 培训 课程", "区块链 工程师 认证 考试 报名费", "扑克牌 魔术 线上 课程", "桥牌 比赛 报名费", "围棋 段位 考试 报名",
+    "象棋 比赛 报名费", "麻将 竞技 比赛 报名费", "成人 游泳 培训班", "成人 自考 报名费", "成人 书法课", "性健康 讲座 门票",
+    "Croupier training course for cruise jobs", "Blockchain for business course (university)", "Esports coaching session",
+    "Sports analytics course: odds and probability", "Statistics class: expected value and betting myths", "Adult ballet class",
+    "Adult learn-to-skate lessons", "Sex ed curriculum license for schools", "Chess tournament entry fee",
+    "Bridge club annual dues", "Scrabble tournament entry", "Poker chip counting math worksheet for kids",
+    # news, sports streaming and results
+    "体育 彩票 开奖 新闻 App 会员", "世界杯 赛事 直播 会员", "NBA 直播 会员 年卡", "英超 直播 会员", "央视 体育 VIP 会员",
+    "比特币 行情 新闻 App 会员", "Lottery results news alerts subscription", "ESPN+ subscription", "DAZN monthly subscription",
+    "NFL Sunday Ticket", "Premier League streaming pass", "The Athletic subscription", "CoinDesk newsletter subscription",
+    "Bloomberg terminal fee", "Macau casino industry report (PDF)", "Gaming regulation conference ticket",
+    "福利彩票 开奖 直播 新闻", "彩票 开奖 公告 杂志", "Crypto market research report subscription",
+    # security and help
+    "Gamban subscription (gambling blocker)", "BetBlocker donation", "Covenant Eyes accountability software",
+    "Qustodio parental control", "儿童 手表 防沉迷 服务", "防 赌博 网站 拦截 服务", "Gambling helpline volunteer training",
+    "Crypto scam awareness workshop", "网络 赌博 防范 宣传 海报 印刷",
+    # toys, board games, playing cards, mahjong
+    "麻将 牌 家用 手搓 40号", "自动 麻将桌 四口机", "麻将 凉席 夏季", "扑克牌 10副 装", "斗地主 扑克牌 塑料",
+    "桌游 狼人杀 卡牌", "骰子 木质 10个", "筹码 玩具 儿童 数学 教具", "德州扑克 筹码 套装 家庭 聚会", "扑克 主题 抱枕",
+    "扑克 图案 墙纸", "老虎机 造型 存钱罐", "轮盘 转盘 抽奖 道具 婚礼", "老虎 机器人 玩具", "Poker-themed wall art print",
+    "Casino chip coasters set", "Bicycle standard playing cards", "Mahjong set with case", "Mahjong tile keychain",
+    "Roulette wheel cufflinks", "Dice set for D&D", "Texas Hold'em themed birthday banner", "Bingo cage for church bingo night",
+    "Lottery scratch-off birthday card (novelty)", "Poker chip set 500 pc (home game, no cash value)", "Slot car track set",
+    "Arcade claw machine plush", "Yahtzee travel edition", "Dominoes double twelve set", "Backgammon board leather",
+    # sports
+    "皇马 球衣 正品", "中超 足球 门票", "CBA 篮球 比赛 门票", "世界杯 纪念 足球", "香港 跑马地 马场 门票",
+    "北京 赛车 场 卡丁车 门票", "体育中心 游泳 会员 年卡", "体育 用品 店 篮球", "体育 中考 培训", "Manchester United jersey",
+    "Stake F1 team cap (merch)", "Super Bowl tickets", "Kentucky Derby tickets", "Grand National race day ticket",
+    "Melbourne Cup fashion hat", "bet365 Stadium tour ticket", "Golf handicap certificate fee", "Fantasy football league trophy",
+    # game consoles and games
+    "Nintendo Switch 主机", "PS5 赛车 游戏 光盘", "Xbox Game Pass 会员", "Steam 充值卡 100元", "王者荣耀 点券 充值",
+    "原神 创世结晶 充值", "游戏 点卡 充值", "王者荣耀 上分 陪玩", "英雄联盟 陪练 上分", "和平精英 代练 上分 段位",
+    "Balatro (poker roguelike) Steam key", "Poker Night at the Inventory (game)", "Stardew Valley Switch cartridge",
+    "Game Boy cartridge slot repair", "Pokemon TCG booster box",
+    # finance
+    "基金 申购 手续费", "证券 账户 保证金", "期货 保证金 存入", "黄金 积存金 买入", "iShares gold trust purchase",
+    "Stock options trading course", "Margin account interest", "Treasury bill auction", "Silver eagle coin (bullion)",
+    "Gold bar 10g", "Currency exchange CNY to HKD", "房屋 租赁 合约 押金", "手机 合约 套餐 购买", "房产 质押 贷款 手续费",
+    "股权 质押 登记 费", "General ledger accounting software", "Foreign exchange counter fee", "ETH Zurich tuition fee",
+    "Tomato staking kit buy", "Mining equipment hydraulic pump purchase", "Arcade token buy 100", "Subway token replica buy",
+    "Crypto.com Arena concert tickets", "Coin purse for kids", "Mint chocolate ice cream online order",
+    # lingerie, pharmacy, massage
+    "女士 蕾丝 内衣 套装", "性感 蕾丝 文胸", "情侣 睡衣 套装", "Victoria's Secret bra", "Sexy red dress for party",
+    "Lingerie boutique gift card", "Nude color bodysuit (shapewear)", "计生 用品 避孕套", "Condoms 12 pack", "Pregnancy test kit",
+    "Sexual health clinic consultation", "HPV 疫苗 接种", "成人 维生素 片", "成人 口罩 会员价", "成人 奶粉 会员 充值",
+    "动物园 成人票 预约", "Adult ticket booking (zoo)", "Adult membership (swimming pool)", "按摩椅 家用 全身", "足疗 店 会员卡",
+    "盲人 按摩 推拿", "SPA 美容 面部 护理", "泰式 按摩 90分钟", "Thai massage 90 minutes", "Sports massage therapist booking",
+    "Couples massage spa package", "Shiatsu massage cushion", "芬兰 桑拿房 预约", "上门 推拿 理疗 预约", "私人 会所 婚宴 预约",
+    # wedding and decor
+    "婚礼 跟拍 摄影", "婚庆 主持 费用", "Las Vegas wedding chapel package", "Bachelor party Vegas hotel suite",
+    "婚礼 伴手礼 扑克 主题 糖果盒", "Wedding favors: mini playing cards", "Poker card wall clock", "Royal flush framed print",
+    "Casino themed party balloons", "Ace of spades necklace",
+    # places and foods named like operators, and other look-alikes
+    "菠菜 500g 新鲜", "菠菜 炒 鸡蛋 外卖", "有机 菠菜 种子", "大小 号 收纳箱", "18K 彩金 手链", "德州扒鸡 礼盒",
+    "德州扒鸡 礼盒 在线 购买", "山东 德州 旅游 门票", "澳门 旅游 自由行 酒店", "金沙 江 漂流", "银河 麒麟 操作系统",
+    "太阳城 购物中心 停车费", "捕鱼 渔网 工具", "Betsey Johnson handbag online store credits", "Betadine antiseptic online",
+    "Online booking: time slot for haircut", "Parking slot monthly rental deposit", "Expansion slot PCIe card buy online",
+    "Car dealer deposit for Model Y", "Dice-shaped USB drive online", "Lotto sport shoes online", "Shiba Inu puppy vaccination",
+    "Shiba Inu dog food", "Comic strip subscription", "Webcam for live stream", "Home AV installation booking",
+    "激情 燃烧 的 岁月 电视剧 会员", "王小姐 预约 美甲", "Police escort for oversized load booking", "Bookmark and pen set",
+    "台球 俱乐部 会员", "Blackjack Pizza delivery", "Jackpot Candles online order", "Chip and dip bowl",
+    "Lucky dice car mirror charm", "Fortune cookies box", "Spin bike class credits", "Bitcoin Magazine print subscription",
+    "Royal Caribbean cruise deposit",
+]
+
 HOMO = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і", "s": "ѕ"}
 LEET = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
 EMOJI = ["🎰", "💰", "🔥", "❤", "✨", "🎲"]
@@ -644,6 +873,21 @@ def main():
                 phrase = phrases[(g * 3 + j * 7) % len(phrases)]
                 add(f"counterfactual-{lang}-{g:02d}", "ordinary", lang, "counterfactual", f"{good} {phrase}",
                     "ordinary (a good with the words around payments)")
+    for category, zh, en in (("gambling", TUNE4_GAMBLING_ZH, TUNE4_GAMBLING_EN), ("crypto", TUNE4_CRYPTO_ZH, TUNE4_CRYPTO_EN),
+                             ("adult", TUNE4_ADULT_ZH, TUNE4_ADULT_EN)):
+        for n, (text, pinyin) in enumerate(zh):
+            prohibited_variants(f"tune4-{category}-zh-{n:03d}", category, "zh", text, pinyin, k)
+            k += 1
+        for n, text in enumerate(en):
+            prohibited_variants(f"tune4-{category}-en-{n:03d}", category, "en", text, None, k)
+            k += 1
+    for n, text in enumerate(TUNE4_ORDINARY):
+        group = f"tune4-ordinary-{n:03d}"
+        lang = "en" if all(ord(c) < 0x2E80 for c in text) else "zh"
+        add(group, "ordinary", lang, "plain", text, "ordinary (near-miss)")
+        variant = text.upper() if lang == "en" else text.replace(" ", "")
+        if variant != text:
+            add(group, "ordinary", lang, "plain", variant, "ordinary (near-miss), other spelling")
     seen = set()
     for n, (group, category, lang, evasion, text, why) in enumerate(items):
         if (group, text) in seen:
