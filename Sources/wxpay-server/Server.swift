@@ -121,6 +121,7 @@ final class WxPayServer: Sendable {
         case .healthz:
             return WxPayServer.json(.ok, #"{"status":"ok"}"#)
         case .metrics:
+            if let events { ServerMetrics.events(events.statistics) }
             var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: ServerMetrics.exposition())))
             response.headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return response

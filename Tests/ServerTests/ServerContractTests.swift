@@ -179,6 +179,12 @@ struct ServerContractTests {
         return answers.withLock { all in notifications.indices.map { all[$0] } }
     }
 
+    /// The value of an unlabelled metric in a Prometheus text exposition.
+    static func gauge(_ exposition: String, _ name: String) -> Double? {
+        exposition.split(separator: "\n").first { $0.hasPrefix(name + " ") }
+            .flatMap { Double($0.dropFirst(name.count + 1)) }
+    }
+
     @Test("POST /webhook, 48 notifications at once (group commit): each acknowledged, its line in the file once, whole")
     func webhookConcurrentHandoff() throws {
         let world = try World()
@@ -191,6 +197,12 @@ struct ServerContractTests {
         #expect(lines.count == 49 && lines.last == "", "48 lines, each ended by a newline")
         #expect(world.events.count == 48, "every line a whole event")
         #expect(Set(world.events.compactMap { $0["out_trade_no"]?.stringValue }) == Set((0..<48).map { "AK-GC-\($0)" }))
+        // Group commit at work: the 48 lines took fewer writes (one fsync each) than lines.
+        let metrics = try server.send("GET", "/metrics").text
+        #expect(Self.gauge(metrics, "wxpay_server_events_lines") == 48, "\(metrics)")
+        let batches = try #require(Self.gauge(metrics, "wxpay_server_events_batches"))
+        #expect(batches >= 1 && batches < 48, "\(metrics)")
+        #expect(Self.gauge(metrics, "wxpay_server_events_failed_batches") == 0)
         let result = server.stop()
         #expect(result.status == 0, "\(result)")
     }
@@ -207,6 +219,9 @@ struct ServerContractTests {
         let answers = Self.sendAtOnce(server, notifications)
         #expect(answers.map { $0?.status } == Array(repeating: 500, count: 16))
         #expect(answers.allSatisfy { $0?.json?["error"]?["code"] == "HANDOFF_FAILED" })
+        let metrics = try server.send("GET", "/metrics").text
+        #expect(Self.gauge(metrics, "wxpay_server_events_lines") == 16, "\(metrics)")
+        #expect(Self.gauge(metrics, "wxpay_server_events_failed_batches") == Self.gauge(metrics, "wxpay_server_events_batches"))
         _ = server.stop()
     }
 
