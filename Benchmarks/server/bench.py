@@ -162,7 +162,7 @@ def main():
             # Every 2xx is a line (a few more: requests still in flight when wrk stopped counting).
             with open(os.path.join(work, name), "rb") as f:
                 lines = sum(1 for _ in f)
-            answered = sum(r["requests"] - r["errors"] for r in results[key].values())
+            answered = sum(results[key][c]["requests"] - results[key][c]["errors"] for c in CONNECTIONS)
             results[key]["events_lines"] = lines
             print(f"  {key}: {lines} event lines for {answered} answered requests"
                   + ("" if lines >= answered else "  LINES MISSING"))
