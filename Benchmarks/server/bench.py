@@ -11,6 +11,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONNECTIONS = [1, 8, 64]
@@ -113,7 +114,9 @@ def run(name, proc, port, lua, duration):
 
 def main():
     bindir, duration, out_json = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    work = tempfile.mkdtemp(prefix="wxpay-server-bench-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+    # The events files go to /dev/shm (fsync costs nothing there) unless WXPAY_BENCH_DIR names a directory on a disk.
+    scratch = os.environ.get("WXPAY_BENCH_DIR") or ("/dev/shm" if os.path.isdir("/dev/shm") else None)
+    work = tempfile.mkdtemp(prefix="wxpay-server-bench-", dir=scratch)
     procs = []
     try:
         simulate = os.path.join(bindir, "wxpay-simulate")
@@ -145,6 +148,24 @@ def main():
             subprocess.run([sys.executable, os.path.join(HERE, "make_requests.py"), simulate,
                             os.path.join(work, "keys", "sandbox.json"), str(NOTIFICATIONS), lua], check=True)
             results[key] = run(name, proc, port, lua, duration)
+            if key == "wxpay-server":
+                # The events file's group commit: lines and the writes (one fsync each) that carried them.
+                text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+                gauges = dict(line.rsplit(" ", 1) for line in text.splitlines()
+                              if line.startswith("wxpay_server_events_") and " " in line)
+                if gauges:
+                    results[key]["group_commit"] = {k: float(v) for k, v in gauges.items()}
+                    print("  group commit: %s lines in %s writes (largest %s)" % (
+                        gauges.get("wxpay_server_events_lines"), gauges.get("wxpay_server_events_batches"),
+                        gauges.get("wxpay_server_events_largest_batch")), flush=True)
+        for key, name in [("wxpay-server", "events-swift.ndjson"), ("fastapi", "events-python.ndjson")]:
+            # Every 2xx is a line (a few more: requests still in flight when wrk stopped counting).
+            with open(os.path.join(work, name), "rb") as f:
+                lines = sum(1 for _ in f)
+            answered = sum(results[key][c]["requests"] - results[key][c]["errors"] for c in CONNECTIONS)
+            results[key]["events_lines"] = lines
+            print(f"  {key}: {lines} event lines for {answered} answered requests"
+                  + ("" if lines >= answered else "  LINES MISSING"))
         print()
         print("| connections | wxpay-server req/s | p50 / p99 | CPU/req | peer req/s | p50 / p99 | CPU/req | ratio | wxpay-server RSS | peer RSS | errors (ours/peer) |")
         print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")

@@ -3,6 +3,7 @@
 # connections, wxpay-server (release build) side by side with FastAPI + uvicorn + wechatpayv3 doing the same
 # verify, decrypt and hand-off. Prints the table README.md shows; the raw figures go to $OUT/server-bench.json.
 #   Benchmarks/server/run.sh [SECONDS_PER_RUN]      (default 10)
+# The events files go to /dev/shm; WXPAY_BENCH_DIR=/some/dir/on/a/disk puts them there (fsync then costs something).
 # Needs: wrk (Debian package, in APT_PACKAGES), python3 with fastapi, uvicorn, wechatpayv3 (make deps).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

@@ -69,6 +69,13 @@ public enum System {
     /// line is then not written to the renamed or unlinked file, but to the file the path names once the lock is
     /// held (created again if the directory still exists; `ENOENT` if it does not).
     public static func appendLine(path: String, _ line: [UInt8]) throws(FileError) {
+        try appendLines(path: path, [line])
+    }
+
+    /// Appends each of `lines`, each with a newline, to the file at `path` in one locked write and one `fsync`, with
+    /// the guarantees of ``appendLine(path:_:)`` for the whole group: when this returns every line is on stable
+    /// storage; when it throws none of them is left in the file. ``GroupCommitAppender`` batches with it.
+    public static func appendLines(path: String, _ lines: [[UInt8]]) throws(FileError) {
         _ = fileSizeLimitIsAnError
         for _ in 0..<8 {
             let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
@@ -84,19 +91,21 @@ public enum System {
             var named = stat()
             guard info.st_nlink > 0, stat(path, &named) == 0, named.st_dev == info.st_dev, named.st_ino == info.st_ino
             else { continue }
-            try appendLocked(fd: fd, path: path, sizeBefore: info.st_size, line)
+            try appendLocked(fd: fd, path: path, sizeBefore: info.st_size, lines)
             return
         }
         throw FileError(errno: EAGAIN, reason: "the file was replaced again and again while waiting for its lock")
     }
 
-    /// The write, `fsync` and cut-back of ``appendLine(path:_:)``, with the lock held.
-    private static func appendLocked(fd: Int32, path: String, sizeBefore: off_t, _ line: [UInt8]) throws(FileError) {
+    /// The write, `fsync` and cut-back of ``appendLines(path:_:)``, with the lock held.
+    private static func appendLocked(fd: Int32, path: String, sizeBefore: off_t, _ lines: [[UInt8]]) throws(FileError) {
         var data: [UInt8] = []
-        data.reserveCapacity(line.count + 2)
+        data.reserveCapacity(lines.reduce(1) { $0 + $1.count + 1 })
         if sizeBefore > 0 && !endsWithNewline(path: path, size: sizeBefore) { data.append(0x0A) }
-        data += line
-        data.append(0x0A)
+        for line in lines {
+            data += line
+            data.append(0x0A)
+        }
         var written = 0
         var failure: FileError? = nil
         while written < data.count {
@@ -112,7 +121,7 @@ public enum System {
             failure = FileError(errno: errno, reason: String(cString: strerror(errno)))
         }
         if let failure {
-            // Leave the file as it was: nothing of this line may stay behind.
+            // Leave the file as it was: nothing of these lines may stay behind.
             _ = ftruncate(fd, sizeBefore)
             _ = fsync(fd)
             throw failure

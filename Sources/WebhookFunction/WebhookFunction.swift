@@ -48,19 +48,22 @@ public enum WebhookFunction {
         }
     )
 
-    /// The handler, reading the secrets through `secrets` (by default anew from the file on every invocation).
+    /// The handler, reading the secrets through `secrets` (by default anew from the file on every invocation), and
+    /// appending to `WXPAY_EVENTS_FILE` through `groupCommit` when it is for that file (the warm server's batching;
+    /// by default each event is appended and `fsync`ed on its own).
     public static func handler(
         secrets loadSecrets: @escaping SecretsSource = { environment throws(WxPayError) in
             try Secrets.load(environment: environment)
-        }
+        },
+        groupCommit: GroupCommitAppender? = nil
     ) -> FunctionHandler {
         { request, context throws(WxPayError) in
-            try handle(request, context, loadSecrets)
+            try handle(request, context, loadSecrets, groupCommit: groupCommit)
         }
     }
 
-    static func handle(_ request: FunctionRequest, _ context: InvocationContext, _ loadSecrets: SecretsSource)
-        throws(WxPayError) -> FunctionResult
+    static func handle(_ request: FunctionRequest, _ context: InvocationContext, _ loadSecrets: SecretsSource,
+                       groupCommit: GroupCommitAppender? = nil) throws(WxPayError) -> FunctionResult
     {
         guard case .http(let gateway, _) = request.envelope else {
             throw .badEvent("webhook takes the HTTP envelope of WeChat Pay's notification POST")
@@ -75,6 +78,7 @@ public enum WebhookFunction {
         }
         let secrets = try loadSecrets(context.environment)
         var handoff = EventHandoff(environment: context.environment, secrets: secrets)
+        handoff.groupCommit = groupCommit
         let sealer = try SealedLine.configured(environment: context.environment, secrets: secrets)
         if let sealer {
             handoff.lineTransform = { line throws(WxPayError) in try sealer.seal(line) }

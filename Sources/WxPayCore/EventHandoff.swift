@@ -16,6 +16,9 @@ public struct EventHandoff: Sendable {
     public var forwardTimeout: Double
     /// Transforms each events-file line before it is written (SM4 sealing when `WXPAY_EVENTS_SEAL=sm4`).
     public var lineTransform: (@Sendable ([UInt8]) throws(WxPayError) -> [UInt8])?
+    /// The warm server's group commit for `eventsFile` (used when its path is `eventsFile`): the line is written
+    /// with the others that arrive meanwhile, one `fsync` for all. `nil` (the executables): each line on its own.
+    public var groupCommit: GroupCommitAppender?
 
     /// The hand-offs configured by the environment and the secrets file.
     public init(environment: [String: String], secrets: Secrets) {
@@ -36,7 +39,13 @@ public struct EventHandoff: Sendable {
         do { body = try JSONCoding.encode(event) } catch { throw .internalError("cannot encode the event") }
         if let eventsFile {
             let line = try lineTransform?(body) ?? body
-            do { try System.appendLine(path: eventsFile, line) } catch {
+            do {
+                if let groupCommit, groupCommit.path == eventsFile {
+                    try groupCommit.append(line)
+                } else {
+                    try System.appendLine(path: eventsFile, line)
+                }
+            } catch {
                 throw EventHandoff.failure("appending to WXPAY_EVENTS_FILE failed: \(error.reason)")
             }
         }

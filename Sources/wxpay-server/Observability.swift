@@ -45,6 +45,15 @@ enum ServerMetrics {
                 dimensions: [("outcome", outcome), ("code", errorCode ?? "")]).increment()
     }
 
+    /// The events file's group commit since start (set when `/metrics` is read): lines and batches written (a batch
+    /// is one `fsync`), failed batches, the largest batch.
+    static func events(_ statistics: GroupCommitAppender.Statistics) {
+        Gauge(label: "wxpay_server_events_lines").record(statistics.lines)
+        Gauge(label: "wxpay_server_events_batches").record(statistics.batches)
+        Gauge(label: "wxpay_server_events_failed_batches").record(statistics.failedBatches)
+        Gauge(label: "wxpay_server_events_largest_batch").record(statistics.largestBatch)
+    }
+
     /// The Prometheus text exposition of every metric.
     static func exposition() -> [UInt8] { registry.emitToBuffer() }
 }

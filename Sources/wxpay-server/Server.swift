@@ -53,6 +53,8 @@ final class WxPayServer: Sendable {
     let mcp: MCPRoute?
     /// The hosted payment page, when `pay` is served.
     let payPage = PayPageRoute()
+    /// Group commit for `WXPAY_EVENTS_FILE`: the events of concurrent notifications share one write and one `fsync`.
+    let events: GroupCommitAppender?
 
     /// - Throws: `USAGE` when `/mcp` is served and `WXPAY_MCP_TOOLS` / `WXPAY_MCP_DISABLE` name an unknown tool.
     init(settings: ServerSettings, environment: [String: String], logger: Logger) throws {
@@ -63,6 +65,7 @@ final class WxPayServer: Sendable {
         let loopback = ["127.0.0.1", "localhost", "::1"].contains(settings.host)
         mcp = enabled.contains(.mcp)
             ? try MCPRoute(environment: environment, loopbackOnly: loopback, logger: logger) : nil
+        events = environment["WXPAY_EVENTS_FILE"].flatMap { $0.isEmpty ? nil : GroupCommitAppender(path: $0) }
         pool = NIOThreadPool(numberOfThreads: settings.threads)
         pool.start()
     }
@@ -118,6 +121,7 @@ final class WxPayServer: Sendable {
         case .healthz:
             return WxPayServer.json(.ok, #"{"status":"ok"}"#)
         case .metrics:
+            if let events { ServerMetrics.events(events.statistics) }
             var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: ServerMetrics.exposition())))
             response.headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return response
@@ -161,7 +165,7 @@ final class WxPayServer: Sendable {
                 headers[field.name.canonicalName] = field.value
             }
             let functionRequest = FunctionRequest(httpMethod: request.method.rawValue, headers: headers, body: body)
-            let handler = WebhookFunction.handler(secrets: secretsSource)
+            let handler = WebhookFunction.handler(secrets: secretsSource, groupCommit: events)
             let outcome = await run {
                 FunctionRunner.serve(functionRequest, descriptor: WebhookFunction.descriptor, context: context,
                                      handler: handler)

@@ -1,5 +1,6 @@
 import Foundation
 import KitCore
+import Synchronization
 import Testing
 import WxPayCore
 import WxPayCrypto
@@ -158,6 +159,70 @@ struct ServerContractTests {
         let failed = try server.send("POST", "/webhook", headers: again.headers, body: again.body)
         #expect(failed.status == 500, "\(failed.text)")
         #expect(failed.json?["error"]?["code"] == "HANDOFF_FAILED")
+    }
+
+    /// Sends `notifications` to `server` all at once, each from a thread of its own; the answers in order.
+    static func sendAtOnce(_ server: ServerProcess, _ notifications: [(headers: [(name: String, value: String)], body: [UInt8])])
+        -> [HTTPResponse?]
+    {
+        let answers = Mutex<[Int: HTTPResponse]>([:])
+        let group = DispatchGroup()
+        for (i, n) in notifications.enumerated() {
+            group.enter()
+            Thread.detachNewThread {
+                let answer = try? server.send("POST", "/webhook", headers: n.headers, body: n.body)
+                answers.withLock { $0[i] = answer }
+                group.leave()
+            }
+        }
+        group.wait()
+        return answers.withLock { all in notifications.indices.map { all[$0] } }
+    }
+
+    /// The value of an unlabelled metric in a Prometheus text exposition.
+    static func gauge(_ exposition: String, _ name: String) -> Double? {
+        exposition.split(separator: "\n").first { $0.hasPrefix(name + " ") }
+            .flatMap { Double($0.dropFirst(name.count + 1)) }
+    }
+
+    @Test("POST /webhook, 48 notifications at once (group commit): each acknowledged, its line in the file once, whole")
+    func webhookConcurrentHandoff() throws {
+        let world = try World()
+        defer { world.dir.remove() }
+        let server = try ServerProcess(environment: world.environment())
+        let notifications = try (0..<48).map { try Self.notification(outTradeNo: "AK-GC-\($0)") }
+        let answers = Self.sendAtOnce(server, notifications)
+        #expect(answers.map { $0?.status } == Array(repeating: 200, count: 48))
+        let lines = world.dir.readText("events.ndjson").split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 49 && lines.last == "", "48 lines, each ended by a newline")
+        #expect(world.events.count == 48, "every line a whole event")
+        #expect(Set(world.events.compactMap { $0["out_trade_no"]?.stringValue }) == Set((0..<48).map { "AK-GC-\($0)" }))
+        // Group commit at work: the 48 lines took fewer writes (one fsync each) than lines.
+        let metrics = try server.send("GET", "/metrics").text
+        #expect(Self.gauge(metrics, "wxpay_server_events_lines") == 48, "\(metrics)")
+        let batches = try #require(Self.gauge(metrics, "wxpay_server_events_batches"))
+        #expect(batches >= 1 && batches < 48, "\(metrics)")
+        #expect(Self.gauge(metrics, "wxpay_server_events_failed_batches") == 0)
+        let result = server.stop()
+        #expect(result.status == 0, "\(result)")
+    }
+
+    @Test("POST /webhook, 16 notifications at once with WXPAY_EVENTS_FILE a directory: each answered 500 HANDOFF_FAILED")
+    func webhookConcurrentHandoffFailure() throws {
+        let world = try World()
+        defer { world.dir.remove() }
+        var environment = world.environment()
+        environment["WXPAY_EVENTS_FILE"] = world.dir.file("a-directory")
+        #expect(mkdir(world.dir.file("a-directory"), 0o700) == 0)
+        let server = try ServerProcess(environment: environment)
+        let notifications = try (0..<16).map { try Self.notification(outTradeNo: "AK-GC-FAIL-\($0)") }
+        let answers = Self.sendAtOnce(server, notifications)
+        #expect(answers.map { $0?.status } == Array(repeating: 500, count: 16))
+        #expect(answers.allSatisfy { $0?.json?["error"]?["code"] == "HANDOFF_FAILED" })
+        let metrics = try server.send("GET", "/metrics").text
+        #expect(Self.gauge(metrics, "wxpay_server_events_lines") == 16, "\(metrics)")
+        #expect(Self.gauge(metrics, "wxpay_server_events_failed_batches") == Self.gauge(metrics, "wxpay_server_events_batches"))
+        _ = server.stop()
     }
 
     // MARK: Secrets re-read per request
