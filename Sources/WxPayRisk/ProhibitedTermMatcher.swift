@@ -77,8 +77,17 @@ public struct ProhibitedTermMatcher: Sendable {
     /// Per BMP scalar: 0 = skip, 1 = breaker, otherwise (symbol + 2) | flags.
     let scalarTable: [UInt16]
     let symbolCount: Int
-    /// Dense DFA: `transitions[state * symbolCount + symbol]`.
-    let transitions: [Int32]
+    /// The automaton's moves. Dense rows for the root and its children, where text spends nearly all its time:
+    /// `dense[denseRow[state] * symbolCount + symbol]` (`denseRow` -1 for deeper states). A deeper state moves to its
+    /// own child on the symbol (`childSymbols`/`childStates[childStart[s] ..< childStart[s + 1]]`) or, without one,
+    /// as its failure state `fail[s]` does. A dense row for every state (5,400 states x 600 symbols, 13 MB) was
+    /// written in full by every process that screened one text: 3,200 page faults of a `webhook` process's 3,900.
+    let dense: [Int32]
+    let denseRow: [Int32]
+    let childStart: [Int32]
+    let childSymbols: [Int32]
+    let childStates: [Int32]
+    let fail: [Int32]
     /// Pattern ids accepted at each state: `outputs[outputStart[s] ..< outputStart[s + 1]]`.
     let outputStart: [Int32]
     let outputs: [Int32]
@@ -173,7 +182,11 @@ public struct ProhibitedTermMatcher: Sendable {
         self.patterns = patterns
         symbolCount = max(symbols.count, 1)
         scalarTable = Self.makeScalarTable(symbols: symbols)
-        (transitions, outputStart, outputs) = Self.automaton(trie, symbolCount: symbolCount)
+        let automaton = Self.automaton(trie, symbolCount: symbolCount)
+        (dense, denseRow, childStart, childSymbols, childStates, fail) =
+            (automaton.dense, automaton.denseRow, automaton.childStart, automaton.childSymbols, automaton.childStates,
+             automaton.fail)
+        (outputStart, outputs) = (automaton.outputStart, automaton.outputs)
     }
 
     /// A list word and its open sides: `bet*` is `bet` at the start of a word that may go on (`betway`), `*poker`
@@ -300,48 +313,69 @@ public struct ProhibitedTermMatcher: Sendable {
         }
     }
 
-    /// The Aho–Corasick automaton over `trie`, as a dense DFA (`transitions[state * symbolCount + symbol]`) and
-    /// the pattern ids accepted at each state (`outputs[outputStart[s] ..< outputStart[s + 1]]`).
+    /// The Aho–Corasick automaton over `trie` (see ``dense``), and the pattern ids accepted at each state
+    /// (`outputs[outputStart[s] ..< outputStart[s + 1]]`).
     ///
-    /// Breadth-first, each state's row starts as a copy of its failure state's row (complete: it is shallower)
-    /// and gets the state's own children written over it. A state accepts its own pattern, then those of its
-    /// failure chain: proper suffixes, so the list comes out longest first.
+    /// Breadth-first: a state's failure state is where its parent's failure state moves on the state's symbol
+    /// (shallower, so already complete). The root's row is its children, else the root; a child of the root starts
+    /// from the root's row and gets its own children written over it. A state accepts its own pattern, then those of
+    /// its failure chain: proper suffixes, so the list comes out longest first.
     static func automaton(_ trie: Trie, symbolCount: Int)
-        -> (transitions: [Int32], outputStart: [Int32], outputs: [Int32])
+        -> (dense: [Int32], denseRow: [Int32], childStart: [Int32], childSymbols: [Int32], childStates: [Int32],
+            fail: [Int32], outputStart: [Int32], outputs: [Int32])
     {
         let stateCount = trie.count
-        var fail = [Int32](repeating: 0, count: stateCount)
-        let transitions = [Int32](unsafeUninitializedCapacity: stateCount * symbolCount) { delta, count in
-            let base = delta.baseAddress!
-            // The root: its children, else back to the root.
-            base.initialize(repeating: 0, count: symbolCount)
-            var queue = [Int32](repeating: 0, count: stateCount)
-            var tail = 0
-            var child = Int(trie.firstChild[0])
+        // Each state's children, flattened.
+        var childStart = [Int32](repeating: 0, count: stateCount + 1)
+        var childSymbols = [Int32](repeating: 0, count: max(stateCount - 1, 0))
+        var childStates = [Int32](repeating: 0, count: max(stateCount - 1, 0))
+        var at = 0
+        for state in 0..<stateCount {
+            childStart[state] = Int32(at)
+            var child = Int(trie.firstChild[state])
             while child >= 0 {
-                base[Int(trie.symbolIn[child])] = Int32(child)
-                queue[tail] = Int32(child)
-                tail += 1
+                childSymbols[at] = trie.symbolIn[child]
+                childStates[at] = Int32(child)
+                at += 1
                 child = Int(trie.nextSibling[child])
             }
-            var head = 0
-            while head < tail {
-                let state = Int(queue[head])
-                head += 1
-                let row = state * symbolCount
-                let failRow = Int(fail[state]) * symbolCount
-                (base + row).initialize(from: base + failRow, count: symbolCount)
-                var child = Int(trie.firstChild[state])
-                while child >= 0 {
-                    let symbol = Int(trie.symbolIn[child])
-                    fail[child] = base[failRow + symbol]
-                    base[row + symbol] = Int32(child)
-                    queue[tail] = Int32(child)
-                    tail += 1
-                    child = Int(trie.nextSibling[child])
-                }
+        }
+        childStart[stateCount] = Int32(at)
+        // Dense rows: the root (row 0), then its children in order.
+        var denseRow = [Int32](repeating: -1, count: stateCount)
+        denseRow[0] = 0
+        let rootChildren = Int(childStart[1])
+        for k in 0..<rootChildren { denseRow[Int(childStates[k])] = Int32(k + 1) }
+        var dense = [Int32](repeating: 0, count: (rootChildren + 1) * symbolCount)
+        for k in 0..<rootChildren { dense[Int(childSymbols[k])] = childStates[k] }
+        for k in 0..<rootChildren {
+            let row = (k + 1) * symbolCount
+            for symbol in 0..<symbolCount { dense[row + symbol] = dense[symbol] }
+            let state = Int(childStates[k])
+            for j in Int(childStart[state])..<Int(childStart[state + 1]) {
+                dense[row + Int(childSymbols[j])] = childStates[j]
             }
-            count = stateCount * symbolCount
+        }
+        var fail = [Int32](repeating: 0, count: stateCount)
+        var queue = [Int32](repeating: 0, count: stateCount)
+        var tail = 0
+        for k in 0..<rootChildren {
+            queue[tail] = childStates[k]
+            tail += 1
+        }
+        var head = 0
+        while head < tail {
+            let state = Int(queue[head])
+            head += 1
+            for j in Int(childStart[state])..<Int(childStart[state + 1]) {
+                let child = Int(childStates[j])
+                fail[child] = Int32(move(
+                    from: Int(fail[state]), on: Int(childSymbols[j]), symbolCount: symbolCount, dense: dense,
+                    denseRow: denseRow, childStart: childStart, childSymbols: childSymbols, childStates: childStates,
+                    fail: fail))
+                queue[tail] = Int32(child)
+                tail += 1
+            }
         }
         var starts = [Int32](repeating: 0, count: stateCount + 1)
         var flat: [Int32] = []
@@ -353,7 +387,34 @@ public struct ProhibitedTermMatcher: Sendable {
             }
             starts[state + 1] = Int32(flat.count)
         }
-        return (transitions, starts, flat)
+        return (dense, denseRow, childStart, childSymbols, childStates, fail, starts, flat)
+    }
+
+    /// Where `state` moves on `symbol` (see ``dense``): terminates, as failure states are shallower and the root's
+    /// row is dense.
+    @inline(__always)
+    static func move<Table: RandomAccessCollection<Int32>>(
+        from state: Int, on symbol: Int, symbolCount: Int, dense: Table, denseRow: Table, childStart: Table,
+        childSymbols: Table, childStates: Table, fail: Table
+    ) -> Int where Table.Index == Int {
+        var s = state
+        while true {
+            let row = Int(denseRow[s])
+            if row >= 0 { return Int(dense[row * symbolCount + symbol]) }
+            var k = Int(childStart[s])
+            let end = Int(childStart[s + 1])
+            while k < end {
+                if Int(childSymbols[k]) == symbol { return Int(childStates[k]) }
+                k += 1
+            }
+            s = Int(fail[s])
+        }
+    }
+
+    /// Where `state` moves on `symbol`.
+    func move(from state: Int, on symbol: Int) -> Int {
+        Self.move(from: state, on: symbol, symbolCount: symbolCount, dense: dense, denseRow: denseRow,
+                  childStart: childStart, childSymbols: childSymbols, childStates: childStates, fail: fail)
     }
 
     /// Every prohibited term in `text`, in order of where it ends (longer first among those ending together).
@@ -451,23 +512,40 @@ public struct ProhibitedTermMatcher: Sendable {
         let n = bytes.count
         if n == 0 || patterns.isEmpty { return }
         scalarTable.withUnsafeBufferPointer { table in
-            transitions.withUnsafeBufferPointer { delta in
+            dense.withUnsafeBufferPointer { dense in
+            denseRow.withUnsafeBufferPointer { denseRow in
+            childStart.withUnsafeBufferPointer { childStart in
+            childSymbols.withUnsafeBufferPointer { childSymbols in
+            childStates.withUnsafeBufferPointer { childStates in
+            fail.withUnsafeBufferPointer { fail in
                 outputStart.withUnsafeBufferPointer { outStart in
                     outputs.withUnsafeBufferPointer { out in
                         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 128) { ring in
-                            scanCore(bytes, n, table, delta, outStart, out, ring, onMatch)
+                            let moves = Moves(dense: dense, denseRow: denseRow, childStart: childStart,
+                                              childSymbols: childSymbols, childStates: childStates, fail: fail)
+                            scanCore(bytes, n, table, moves, outStart, out, ring, onMatch)
                         }
                     }
                 }
             }
+            }
+            }
+            }
+            }
+            }
         }
+    }
+
+    /// The automaton's tables, borrowed for one scan.
+    struct Moves {
+        let dense, denseRow, childStart, childSymbols, childStates, fail: UnsafeBufferPointer<Int32>
     }
 
     // Ring entry: byte offset << 8 | flags (bit 0 leet, bit 1 latin, bit 2 gap before).
     @inline(__always)
     private func scanCore(
         _ bytes: UnsafeBufferPointer<UInt8>, _ n: Int, _ table: UnsafeBufferPointer<UInt16>,
-        _ delta: UnsafeBufferPointer<Int32>, _ outStart: UnsafeBufferPointer<Int32>, _ out: UnsafeBufferPointer<Int32>,
+        _ moves: Moves, _ outStart: UnsafeBufferPointer<Int32>, _ out: UnsafeBufferPointer<Int32>,
         _ ring: UnsafeMutableBufferPointer<UInt64>, _ onMatch: (Int, Int, Int) -> Bool
     ) {
         let symbolCount = self.symbolCount
@@ -548,7 +626,10 @@ public struct ProhibitedTermMatcher: Sendable {
             position += 1
             gap = false
             let symbol = Int(entry & Self.symbolMask) - 2
-            state = Int(delta[state * symbolCount + symbol])
+            state = Self.move(
+                from: state, on: symbol, symbolCount: symbolCount, dense: moves.dense, denseRow: moves.denseRow,
+                childStart: moves.childStart, childSymbols: moves.childSymbols, childStates: moves.childStates,
+                fail: moves.fail)
             let first = Int(outStart[state])
             let last = Int(outStart[state + 1])
             if first == last {

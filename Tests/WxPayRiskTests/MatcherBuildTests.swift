@@ -167,7 +167,13 @@ struct ReferenceMatcher: Equatable {
         }
         scalarTable = matcher.scalarTable
         symbolCount = matcher.symbolCount
-        transitions = matcher.transitions
+        // The moves of every state on every symbol: the dense DFA the reference builds.
+        var all: [Int32] = []
+        all.reserveCapacity(matcher.outputStart.count * matcher.symbolCount)
+        for state in 0..<(matcher.outputStart.count - 1) {
+            for symbol in 0..<matcher.symbolCount { all.append(Int32(matcher.move(from: state, on: symbol))) }
+        }
+        transitions = all
         outputStart = matcher.outputStart
         outputs = matcher.outputs
     }

@@ -10,7 +10,7 @@ leetspeak, emoji, full width, traditional characters, pinyin, mixed scripts). La
             tune and dev: the first base items, divided by a hash of the *group* (the base item), so all variants of one
             base item fall on the same side. dev was the first held-out part: it was scored once (aggregate counts
             only, no items seen), missed the targets, and from then on was used for tuning like tune.
-            tune also holds the TUNE2_*, TUNE3_*, COUNTERFACTUAL_* and TUNE4_* items (appended last, in that order, so
+            tune also holds the TUNE2_*, TUNE3_*, COUNTERFACTUAL_*, TUNE4_* and EVERYDAY_* items (appended last, in that order, so
             the ids and splits of the others do not move).
             heldout: the FRESH_* base items below, written after that and before any further rule change; it shares
             no base phrase with tune or dev and is never used for tuning (its misses are never listed).
@@ -697,6 +697,27 @@ TUNE4_ORDINARY = [
 ]
 
 HOMO = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і", "s": "ѕ"}
+# Everyday traffic (EVERYDAY_*, tune part, appended after TUNE4_*): the plain descriptions most payments carry
+# (food, transport, subscriptions, lessons, groceries), including those of Benchmarks/risk/generate.py's stream.
+# After the TUNE4_* round the model sent "视频会员 年卡" to review as adult and "Language course" as gambling, 4% of
+# that stream: near-misses alone teach it what prohibited text looks like, not what ordinary text looks like.
+EVERYDAY_ZH = ["星巴克 大杯拿铁", "美团外卖 午餐套餐", "滴滴出行 快车", "京东 小米手环8", "拼多多 纸巾24包", "电影票 两张",
+               "话费充值 100元", "健身房月卡", "儿童绘本 一套", "博物馆门票", "高铁二等座 上海-杭州", "酒店住宿 两晚",
+               "洗衣液 3kg", "降噪耳机", "瑜伽课 十次卡", "家政保洁 三小时", "钢琴课 一节", "蛋糕 生日 8寸", "游戏点卡 月卡",
+               "视频会员 年卡", "水果 车厘子 2斤", "火锅 聚餐 四人", "驾校 报名费", "眼镜 配镜", "音乐会员 季卡",
+               "网盘会员 年费", "视频会员 月卡 自动续费", "外卖会员 红包", "读书会员 年卡", "视频网站 超级会员",
+               "英语课 一对一", "编程课 入门", "美术课 儿童", "游泳课 十节", "舞蹈课 体验", "书法课 月卡", "停车费 两小时",
+               "地铁 充值 50元", "共享单车 月卡", "加油 92号 300元", "宠物 洗澡 美容", "理发 洗剪吹", "药店 感冒药",
+               "奶茶 两杯", "早餐 包子 豆浆", "超市 日用品", "电费 缴费", "燃气费 缴费", "物业费 季度", "快递 寄件 首重"]
+EVERYDAY_EN = ["Coffee beans 1kg", "Yoga mat", "Running shoes size 42", "Bluetooth speaker", "Phone case", "USB-C charger",
+               "Gift card top-up", "Concert ticket", "Museum pass", "Language course", "Piano lesson", "Dog food 10kg",
+               "Hotel booking 2 nights", "Train ticket", "Birthday cake", "Flower delivery", "Laptop stand", "Desk lamp",
+               "The alphabet book", "Ethernet cable 5m", "Spanish course online", "Cooking course", "Golf course green fee",
+               "Online course subscription", "Music streaming membership", "Video streaming annual plan",
+               "Guitar lesson", "Swimming lessons for kids", "Driving lesson", "Math tutoring session", "Parking fee",
+               "Bus pass monthly", "Taxi ride", "Grocery delivery", "Pharmacy cold medicine", "Haircut", "Pet grooming",
+               "Electricity bill", "Water bill", "Phone plan top-up", "Lunch set menu", "Bubble tea x2"]
+
 LEET = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
 EMOJI = ["🎰", "💰", "🔥", "❤", "✨", "🎲"]
 TRAD = str.maketrans({
@@ -888,6 +909,13 @@ def main():
         variant = text.upper() if lang == "en" else text.replace(" ", "")
         if variant != text:
             add(group, "ordinary", lang, "plain", variant, "ordinary (near-miss), other spelling")
+    for lang, texts in (("zh", EVERYDAY_ZH), ("en", EVERYDAY_EN)):
+        for n, text in enumerate(texts):
+            group = f"everyday-{lang}-{n:03d}"
+            add(group, "ordinary", lang, "plain", text, "ordinary (everyday)")
+            variant = text.upper() if lang == "en" else text.replace(" ", "")
+            if variant != text:
+                add(group, "ordinary", lang, "plain", variant, "ordinary (everyday), other spelling")
     seen = set()
     for n, (group, category, lang, evasion, text, why) in enumerate(items):
         if (group, text) in seen:
