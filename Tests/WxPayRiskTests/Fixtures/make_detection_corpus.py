@@ -810,83 +810,59 @@ def prohibited_variants(group, category, lang, base, pinyin, k):
             add(group, category, lang, "pinyin", pinyin, "written in pinyin")
 
 
+def prohibited_round(prefix, lists, k, width=2):
+    """Each category's base items (zh with pinyin, then en) with their evasions; returns the next `k`."""
+    for category, zh, en in lists:
+        for n, (text, pinyin) in enumerate(zh):
+            prohibited_variants(f"{prefix}{category}-zh-{n:0{width}d}", category, "zh", text, pinyin, k)
+            k += 1
+        for n, text in enumerate(en):
+            prohibited_variants(f"{prefix}{category}-en-{n:0{width}d}", category, "en", text, None, k)
+            k += 1
+    return k
+
+
+def cover_items(prefix, covers):
+    for n, (category, lang, text, pinyin) in enumerate(covers):
+        pre, word, post = marked(text)
+        group = f"{prefix}cover-{n:02d}"
+        add(group, category, lang, "benign_cover", pre + word + post, "prohibited offer dressed as a book/course/news")
+        add(group, category, lang, "benign_cover", pre + spacing(word, n) + post, "the same, spaced")
+
+
+def ordinary_items(prefix, texts, why, width=2):
+    for n, text in enumerate(texts):
+        group = f"{prefix}-{n:0{width}d}"
+        lang = "en" if all(ord(c) < 0x2E80 for c in text) else "zh"
+        add(group, "ordinary", lang, "plain", text, why)
+        # A second writing of the same item: case or spacing changes an honest merchant might make.
+        variant = text.upper() if lang == "en" else text.replace(" ", "")
+        if variant != text:
+            add(group, "ordinary", lang, "plain", variant, f"{why}, other spelling")
+
+
 def main():
-    k = 0
-    for category, zh, en in (("gambling", GAMBLING_ZH, GAMBLING_EN), ("crypto", CRYPTO_ZH, CRYPTO_EN),
-                             ("adult", ADULT_ZH, ADULT_EN)):
-        for n, (text, pinyin) in enumerate(zh):
-            prohibited_variants(f"{category}-zh-{n:02d}", category, "zh", text, pinyin, k)
-            k += 1
-        for n, text in enumerate(en):
-            prohibited_variants(f"{category}-en-{n:02d}", category, "en", text, None, k)
-            k += 1
-    for n, (category, lang, text, pinyin) in enumerate(COVER):
-        pre, word, post = marked(text)
-        group = f"cover-{n:02d}"
-        add(group, category, lang, "benign_cover", pre + word + post, "prohibited offer dressed as a book/course/news")
-        add(group, category, lang, "benign_cover", pre + spacing(word, n) + post, "the same, spaced")
+    k = prohibited_round("", (("gambling", GAMBLING_ZH, GAMBLING_EN), ("crypto", CRYPTO_ZH, CRYPTO_EN),
+                              ("adult", ADULT_ZH, ADULT_EN)), 0)
+    cover_items("", COVER)
     for kind, texts in ORDINARY.items():
-        for n, text in enumerate(texts):
-            group = f"ordinary-{kind}-{n:02d}"
-            lang = "en" if all(ord(c) < 0x2E80 for c in text) else "zh"
-            add(group, "ordinary", lang, "plain", text, f"ordinary ({kind})")
-            # A second writing of the same item: case or spacing changes an honest merchant might make.
-            variant = text.upper() if lang == "en" else text.replace(" ", "")
-            if variant != text:
-                add(group, "ordinary", lang, "plain", variant, f"ordinary ({kind}), other spelling")
+        ordinary_items(f"ordinary-{kind}", texts, f"ordinary ({kind})")
     fresh_start = len(items)
-    for category, zh, en in (("gambling", FRESH_GAMBLING_ZH, FRESH_GAMBLING_EN), ("crypto", FRESH_CRYPTO_ZH, FRESH_CRYPTO_EN),
-                             ("adult", FRESH_ADULT_ZH, FRESH_ADULT_EN)):
-        for n, (text, pinyin) in enumerate(zh):
-            prohibited_variants(f"fresh-{category}-zh-{n:02d}", category, "zh", text, pinyin, k)
-            k += 1
-        for n, text in enumerate(en):
-            prohibited_variants(f"fresh-{category}-en-{n:02d}", category, "en", text, None, k)
-            k += 1
-    for n, (category, lang, text, pinyin) in enumerate(FRESH_COVER):
-        pre, word, post = marked(text)
-        group = f"fresh-cover-{n:02d}"
-        add(group, category, lang, "benign_cover", pre + word + post, "prohibited offer dressed as a book/course/news")
-        add(group, category, lang, "benign_cover", pre + spacing(word, n) + post, "the same, spaced")
+    k = prohibited_round("fresh-", (("gambling", FRESH_GAMBLING_ZH, FRESH_GAMBLING_EN),
+                                    ("crypto", FRESH_CRYPTO_ZH, FRESH_CRYPTO_EN),
+                                    ("adult", FRESH_ADULT_ZH, FRESH_ADULT_EN)), k)
+    cover_items("fresh-", FRESH_COVER)
     for kind, texts in FRESH_ORDINARY.items():
-        for n, text in enumerate(texts):
-            group = f"fresh-ordinary-{kind}-{n:02d}"
-            lang = "en" if all(ord(c) < 0x2E80 for c in text) else "zh"
-            add(group, "ordinary", lang, "plain", text, f"ordinary ({kind})")
-            variant = text.upper() if lang == "en" else text.replace(" ", "")
-            if variant != text:
-                add(group, "ordinary", lang, "plain", variant, f"ordinary ({kind}), other spelling")
+        ordinary_items(f"fresh-ordinary-{kind}", texts, f"ordinary ({kind})")
     tune2_start = len(items)
-    for category, zh, en in (("gambling", TUNE2_GAMBLING_ZH, TUNE2_GAMBLING_EN), ("crypto", TUNE2_CRYPTO_ZH, TUNE2_CRYPTO_EN),
-                             ("adult", TUNE2_ADULT_ZH, TUNE2_ADULT_EN)):
-        for n, (text, pinyin) in enumerate(zh):
-            prohibited_variants(f"tune2-{category}-zh-{n:02d}", category, "zh", text, pinyin, k)
-            k += 1
-        for n, text in enumerate(en):
-            prohibited_variants(f"tune2-{category}-en-{n:02d}", category, "en", text, None, k)
-            k += 1
-    for n, text in enumerate(TUNE2_ORDINARY):
-        group = f"tune2-ordinary-{n:02d}"
-        lang = "en" if all(ord(c) < 0x2E80 for c in text) else "zh"
-        add(group, "ordinary", lang, "plain", text, "ordinary (near-miss)")
-        variant = text.upper() if lang == "en" else text.replace(" ", "")
-        if variant != text:
-            add(group, "ordinary", lang, "plain", variant, "ordinary (near-miss), other spelling")
-    for category, zh, en in (("gambling", TUNE3_GAMBLING_ZH, TUNE3_GAMBLING_EN), ("crypto", TUNE3_CRYPTO_ZH, TUNE3_CRYPTO_EN),
-                             ("adult", TUNE3_ADULT_ZH, TUNE3_ADULT_EN)):
-        for n, (text, pinyin) in enumerate(zh):
-            prohibited_variants(f"tune3-{category}-zh-{n:02d}", category, "zh", text, pinyin, k)
-            k += 1
-        for n, text in enumerate(en):
-            prohibited_variants(f"tune3-{category}-en-{n:02d}", category, "en", text, None, k)
-            k += 1
-    for n, text in enumerate(TUNE3_ORDINARY):
-        group = f"tune3-ordinary-{n:02d}"
-        lang = "en" if all(ord(c) < 0x2E80 for c in text) else "zh"
-        add(group, "ordinary", lang, "plain", text, "ordinary (near-miss)")
-        variant = text.upper() if lang == "en" else text.replace(" ", "")
-        if variant != text:
-            add(group, "ordinary", lang, "plain", variant, "ordinary (near-miss), other spelling")
+    k = prohibited_round("tune2-", (("gambling", TUNE2_GAMBLING_ZH, TUNE2_GAMBLING_EN),
+                                    ("crypto", TUNE2_CRYPTO_ZH, TUNE2_CRYPTO_EN),
+                                    ("adult", TUNE2_ADULT_ZH, TUNE2_ADULT_EN)), k)
+    ordinary_items("tune2-ordinary", TUNE2_ORDINARY, "ordinary (near-miss)")
+    k = prohibited_round("tune3-", (("gambling", TUNE3_GAMBLING_ZH, TUNE3_GAMBLING_EN),
+                                    ("crypto", TUNE3_CRYPTO_ZH, TUNE3_CRYPTO_EN),
+                                    ("adult", TUNE3_ADULT_ZH, TUNE3_ADULT_EN)), k)
+    ordinary_items("tune3-ordinary", TUNE3_ORDINARY, "ordinary (near-miss)")
     for lang, goods, phrases in (("zh", COUNTERFACTUAL_ZH_GOODS, COUNTERFACTUAL_ZH_PHRASES),
                                  ("en", COUNTERFACTUAL_EN_GOODS, COUNTERFACTUAL_EN_PHRASES)):
         for g, good in enumerate(goods):
@@ -894,28 +870,12 @@ def main():
                 phrase = phrases[(g * 3 + j * 7) % len(phrases)]
                 add(f"counterfactual-{lang}-{g:02d}", "ordinary", lang, "counterfactual", f"{good} {phrase}",
                     "ordinary (a good with the words around payments)")
-    for category, zh, en in (("gambling", TUNE4_GAMBLING_ZH, TUNE4_GAMBLING_EN), ("crypto", TUNE4_CRYPTO_ZH, TUNE4_CRYPTO_EN),
-                             ("adult", TUNE4_ADULT_ZH, TUNE4_ADULT_EN)):
-        for n, (text, pinyin) in enumerate(zh):
-            prohibited_variants(f"tune4-{category}-zh-{n:03d}", category, "zh", text, pinyin, k)
-            k += 1
-        for n, text in enumerate(en):
-            prohibited_variants(f"tune4-{category}-en-{n:03d}", category, "en", text, None, k)
-            k += 1
-    for n, text in enumerate(TUNE4_ORDINARY):
-        group = f"tune4-ordinary-{n:03d}"
-        lang = "en" if all(ord(c) < 0x2E80 for c in text) else "zh"
-        add(group, "ordinary", lang, "plain", text, "ordinary (near-miss)")
-        variant = text.upper() if lang == "en" else text.replace(" ", "")
-        if variant != text:
-            add(group, "ordinary", lang, "plain", variant, "ordinary (near-miss), other spelling")
-    for lang, texts in (("zh", EVERYDAY_ZH), ("en", EVERYDAY_EN)):
-        for n, text in enumerate(texts):
-            group = f"everyday-{lang}-{n:03d}"
-            add(group, "ordinary", lang, "plain", text, "ordinary (everyday)")
-            variant = text.upper() if lang == "en" else text.replace(" ", "")
-            if variant != text:
-                add(group, "ordinary", lang, "plain", variant, "ordinary (everyday), other spelling")
+    k = prohibited_round("tune4-", (("gambling", TUNE4_GAMBLING_ZH, TUNE4_GAMBLING_EN),
+                                    ("crypto", TUNE4_CRYPTO_ZH, TUNE4_CRYPTO_EN),
+                                    ("adult", TUNE4_ADULT_ZH, TUNE4_ADULT_EN)), k, width=3)
+    ordinary_items("tune4-ordinary", TUNE4_ORDINARY, "ordinary (near-miss)", width=3)
+    ordinary_items("everyday-zh", EVERYDAY_ZH, "ordinary (everyday)", width=3)
+    ordinary_items("everyday-en", EVERYDAY_EN, "ordinary (everyday)", width=3)
     seen = set()
     for n, (group, category, lang, evasion, text, why) in enumerate(items):
         if (group, text) in seen:
