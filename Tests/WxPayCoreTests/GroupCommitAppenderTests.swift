@@ -35,6 +35,19 @@ import Testing
         group.wait()
     }
 
+    /// Appends one line from each of `count` threads: thread `t`'s line is `line("t<t>", 0, pad:)`. Thread 0 goes
+    /// first (it finds the file locked and leads the first batch); the others start once its write is under way,
+    /// so they wait together. Each failure's `errno` goes to `onError`.
+    static func appendBehindFirst(_ appender: GroupCommitAppender, threads count: Int, pad: Int,
+                                  onError: @escaping @Sendable (Int32) -> Void) {
+        onThreads(count) { t in
+            if t > 0 { while appender.statistics.writing == 0 { usleep(1000) } }  // line 0 is at the lock
+            do throws(System.FileError) { try appender.append(line("t\(t)", 0, pad: pad)) } catch {
+                onError(error.errno)
+            }
+        }
+    }
+
     /// A line of JSON naming its writer and number, padded to `pad` bytes (some past PIPE_BUF).
     static func line(_ writer: String, _ n: Int, pad: Int) -> [UInt8] {
         Array(#"{"w":"\#(writer)","n":\#(n),"pad":"\#(String(repeating: "x", count: pad))"}"#.utf8)
@@ -131,10 +144,7 @@ import Testing
             held.release()
         }
         waiter.start()
-        Self.onThreads(32) { t in
-            if t > 0 { while appender.statistics.writing == 0 { usleep(1000) } }  // line 0 is at the lock
-            do { try appender.append(Self.line("t\(t)", 0, pad: 10)) } catch { failures.withLock { $0 += 1 } }
-        }
+        Self.appendBehindFirst(appender, threads: 32, pad: 10) { _ in failures.withLock { $0 += 1 } }
         while !released.withLock({ $0 }) { usleep(1000) }
         #expect(failures.withLock { $0 } == 0)
         let stats = appender.statistics
@@ -171,12 +181,7 @@ import Testing
             held.release()
         }
         waiter.start()
-        Self.onThreads(16) { t in
-            if t > 0 { while appender.statistics.writing == 0 { usleep(1000) } }  // line 0 is at the lock
-            do throws(System.FileError) { try appender.append(Self.line("t\(t)", 0, pad: 10)) } catch {
-                errors.withLock { $0.append(error.errno) }
-            }
-        }
+        Self.appendBehindFirst(appender, threads: 16, pad: 10) { errno in errors.withLock { $0.append(errno) } }
         #expect(errors.withLock { $0 } == Array(repeating: ENOSPC, count: 16))
         let stats = appender.statistics
         #expect(stats.batches == 2 && stats.failedBatches == 2 && stats.largestBatch == 15)
@@ -208,12 +213,7 @@ import Testing
             held.release()
         }
         waiter.start()
-        Self.onThreads(8) { t in
-            if t > 0 { while appender.statistics.writing == 0 { usleep(1000) } }  // line 0 is at the lock
-            do throws(System.FileError) { try appender.append(Self.line("t\(t)", 0, pad: 1)) } catch {
-                errors.withLock { $0.append(error.errno) }
-            }
-        }
+        Self.appendBehindFirst(appender, threads: 8, pad: 1) { errno in errors.withLock { $0.append(errno) } }
         #expect(errors.withLock { $0 } == [EAGAIN, EAGAIN, EAGAIN])
         #expect(appender.statistics.lines == 5)
         #expect(try Self.lines(path).count == 6)
