@@ -75,6 +75,7 @@ public struct Refund: SessionOperation {
     /// Runs the operation.
     public func run(_ input: Input) throws(WxPayError) -> JSONValue {
         try Refund.validate(input)
+        history?.prewarm()  // connects while WeChat Pay is asked about the order
         let partner = try PartnerScope.from(subMchid: input.sub_mchid)
         let order: JSONValue?
         if let tid = input.transaction_id {

@@ -24,6 +24,10 @@ public final class RiskHistory: @unchecked Sendable {
     public let configurationError: RiskStoreError?
     private var backend: (any RiskStoreBackend)?
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    /// A background connection (``prewarm()``) is started and has not yet taken the mutex.
+    private var warming = false
+    /// Why the background connection failed: reported by the next ``amend(_:_:rules:)``, which does not retry.
+    private var warmFailure: RiskStoreError?
 
     /// The rule of the reason added when the store could not be used.
     public static let unavailableRule = "history_unavailable"
@@ -70,6 +74,90 @@ public final class RiskHistory: @unchecked Sendable {
         return history
     }
 
+    /// Starts loading the store's library and connecting on a thread of its own, so that a one-shot process (a
+    /// `webhook` or `refund` invocation) does both while it reads its secrets and checks a signature or asks WeChat
+    /// Pay, instead of when it scores. Does nothing when unconfigured, connected or already connecting. The
+    /// connection has the store's deadline, counted from when the thread starts it; a failure is reported by the next
+    /// ``amend(_:_:rules:)`` (`history_unavailable`), which does not try again within that invocation.
+    public func prewarm() {
+        guard config != nil else { return }
+        pthread_mutex_lock(mutex)
+        let start = backend == nil && !warming && warmFailure == nil
+        if start { warming = true }
+        pthread_mutex_unlock(mutex)
+        guard start else { return }
+        if !Self.detach({ [self] in warm() }) {
+            pthread_mutex_lock(mutex)
+            warming = false  // no thread: `amend` connects as it always did
+            pthread_mutex_unlock(mutex)
+        }
+    }
+
+    private func warm() {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        warming = false
+        guard backend == nil else { return }  // `amend` took the mutex first and connected
+        do throws(RiskStoreError) { backend = try connect().store } catch { warmFailure = error }
+    }
+
+    /// Where the connection stands (tests): open, being opened in the background, or failed in the background.
+    var connection: (open: Bool, warming: Bool, failed: Bool) {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return (backend != nil, warming, warmFailure != nil)
+    }
+
+    /// Runs `body` on a new detached thread; false when no thread could be made.
+    private static func detach(_ body: @escaping () -> Void) -> Bool {
+        final class Box {
+            let body: () -> Void
+            init(_ body: @escaping () -> Void) { self.body = body }
+        }
+        let box = Unmanaged.passRetained(Box(body)).toOpaque()
+        #if canImport(Darwin)
+        var thread: pthread_t? = nil
+        #else
+        var thread = pthread_t()
+        #endif
+        let rc = pthread_create(&thread, nil, { raw in
+            #if canImport(Darwin)
+            let box = Unmanaged<Box>.fromOpaque(raw).takeRetainedValue()
+            #else
+            let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+            #endif
+            box.body()
+            return nil
+        }, box)
+        guard rc == 0 else {
+            Unmanaged<Box>.fromOpaque(box).release()
+            return false
+        }
+        #if canImport(Darwin)
+        if let thread { pthread_detach(thread) }
+        #else
+        pthread_detach(thread)
+        #endif
+        return true
+    }
+
+    /// Loads the library (once per process, outside the deadline: it is local and bounded) and opens a connection
+    /// within the store's timeout, counted from after the load. Returns the connection and that deadline, which the
+    /// first operation on it shares.
+    private func connect() throws(RiskStoreError) -> (store: any RiskStoreBackend, deadline: Double) {
+        guard let config else { throw configurationError ?? RiskStoreError(.invalid, "no configuration") }
+        switch config.backend {
+        case .sqlite: _ = try SQLiteLibrary.shared.get()
+        case .redis: _ = try HiredisLibrary.shared.get()
+        }
+        let deadline = monotonicSeconds() + Double(config.timeoutMs) / 1000
+        switch config.backend {
+        case .sqlite(let path): return (try SQLiteRiskStore(path: path, config: config, deadline: deadline), deadline)
+        case .redis(let host, let port, let db):
+            return (try RedisRiskStore(host: host, port: port, db: db, config: config, deadline: deadline), deadline)
+        }
+    }
+
     /// Amends `decision` (the engine's, for this transaction alone) with the store's history, and records the
     /// transaction. Rules the engine already fired are not added twice. Never throws and never takes longer than
     /// the store's timeout (plus the one-time library load): on any failure the decision comes back with the reason
@@ -94,19 +182,17 @@ public final class RiskHistory: @unchecked Sendable {
         -> [(RiskReason, Int)]
     {
         guard let config else { throw configurationError ?? RiskStoreError(.invalid, "no configuration") }
-        // The library loads once per process, outside the deadline (it is local and bounded).
-        switch config.backend {
-        case .sqlite: _ = try SQLiteLibrary.shared.get()
-        case .redis: _ = try HiredisLibrary.shared.get()
+        if let failure = warmFailure {
+            warmFailure = nil  // reported once; the next invocation of a warm process connects again
+            throw failure
         }
-        let deadline = monotonicSeconds() + Double(config.timeoutMs) / 1000
         let store: any RiskStoreBackend
-        if let backend { store = backend } else {
-            switch config.backend {
-            case .sqlite(let path): store = try SQLiteRiskStore(path: path, config: config, deadline: deadline)
-            case .redis(let host, let port, let db):
-                store = try RedisRiskStore(host: host, port: port, db: db, config: config, deadline: deadline)
-            }
+        let deadline: Double
+        if let backend {
+            store = backend
+            deadline = monotonicSeconds() + Double(config.timeoutMs) / 1000
+        } else {
+            (store, deadline) = try connect()  // connecting and this operation share one deadline
             backend = store
         }
         let order = input.order.flatMap { $0.isEmpty ? nil : Self.digest("order", $0) }
