@@ -40,10 +40,11 @@ public struct EventHandoff: Sendable {
         if let eventsFile {
             let line = try lineTransform?(body) ?? body
             do {
+                // Another process holding the file's lock (a stuck consumer) is waited for until the deadline only.
                 if let groupCommit, groupCommit.path == eventsFile {
-                    try groupCommit.append(line)
+                    try groupCommit.append(line, lockDeadline: deadline.instant)
                 } else {
-                    try System.appendLine(path: eventsFile, line)
+                    try System.appendLine(path: eventsFile, line, lockDeadline: deadline.instant)
                 }
             } catch {
                 throw EventHandoff.failure("appending to WXPAY_EVENTS_FILE failed: \(error.reason)")
