@@ -76,12 +76,13 @@ public final class RiskHistory: @unchecked Sendable {
 
     /// Starts loading the store's library and connecting on a thread of its own, so that a one-shot process (a
     /// `webhook` or `refund` invocation) does both while it reads its secrets and checks a signature or asks WeChat
-    /// Pay, instead of when it scores. Does nothing when unconfigured, connected or already connecting. The
-    /// connection has the store's deadline, counted from when the thread starts it; a failure is reported by the next
-    /// ``amend(_:_:rules:)`` (`history_unavailable`), which does not try again within that invocation.
+    /// Pay, instead of when it scores. Does nothing (and never waits) when unconfigured, connected, already
+    /// connecting or in use by another thread. The connection has the store's deadline, counted from when the
+    /// thread starts it; a failure is reported by the next ``amend(_:_:rules:)`` (`history_unavailable`), which
+    /// does not try again within that invocation.
     public func prewarm() {
-        guard config != nil else { return }
-        pthread_mutex_lock(mutex)
+        // Never waits: a mutex held means another thread is scoring or connecting (a warm server's requests).
+        guard config != nil, pthread_mutex_trylock(mutex) == 0 else { return }
         let start = backend == nil && !warming && warmFailure == nil
         if start { warming = true }
         pthread_mutex_unlock(mutex)
