@@ -12,7 +12,6 @@ enum ShippedRiskTextModel {
     static let scale: [Float] = [Float(bitPattern: 0x3cb6904c), Float(bitPattern: 0x3ce50ef1), Float(bitPattern: 0x3cb4fc85)]
     static let bias: [Float] = [Float(bitPattern: 0xc03efa2e), Float(bitPattern: 0xc093db6b), Float(bitPattern: 0xc0a01f4f)]
     static let threshold: [Float] = [Float(bitPattern: 0x40000000), Float(bitPattern: 0x40000000), Float(bitPattern: 0x40000000)]
-    static let doubt: [Float] = [Float(bitPattern: 0xc0034818), Float(bitPattern: 0xc0000000), Float(bitPattern: 0xc0000000)]
     /// Non-zero weights: `category << 24 | bucket << 8 | weight` (the weight as a two's complement byte).
     static let entries: [UInt32] = [
         0xDE, 0x314, 0x70B, 0xBFC, 0xEEF, 0xF20, 0x14F7, 0x161B,
