@@ -306,16 +306,18 @@ struct EngineCore: ~Copyable {
             let field = input.isRefund && h.field == 0 ? "refund reason" : Self.fieldNames[Int(h.field)]
             return (term, written == term ? "\"\(term)\"" : "\"\(term)\" (written \"\(written)\")", field)
         }
-        /// For a payment's description with the model on: nil when the text model reads it as `category` (or does
-        /// not know the category), else the log-odds and threshold it fell short of, as prose.
-        func unconfirmed(_ category: String) -> String? {
-            guard modelEnabled,
+        /// For a payment's description with the model on and a category with context words: nil when the text
+        /// model reads the description as `category` (or does not know the category), else the n-gram evidence and
+        /// the bar it fell short of, as prose. A category without context words (a rules file of the earlier format)
+        /// has no "lone" hit: its terms block, as its lists say.
+        func unconfirmed(_ c: Int, _ category: String) -> String? {
+            guard modelEnabled, !p.categories[c].contexts.isEmpty,
                 let verdict = RiskTextModel.shipped.confirms(category, in: input.description, scratch: &modelScratch),
                 !verdict.confirmed
             else { return nil }
-            let odds = Double(Int((Double(verdict.logOdds) * 100).rounded())) / 100
-            let bar = Double(Int((Double(verdict.threshold) * 100).rounded())) / 100
-            return "log-odds \(odds), below \(bar)"
+            let evidence = Double(Int((Double(verdict.evidence) * 100).rounded())) / 100
+            let bar = Double(Int((Double(verdict.bar) * 100).rounded())) / 100
+            return "n-gram evidence \(evidence), below \(bar)"
         }
         var prohibited = false
         for (c, e) in evidence.enumerated() {
@@ -327,7 +329,7 @@ struct EngineCore: ~Copyable {
                     "the \(t.field) names the \(category) operator \(t.written)")
                 prohibited = true
             } else if e.term >= 0 && e.benign < 0 && e.comboContext < 0 && hits[e.term].field == 0, !input.isRefund,
-                let doubt = unconfirmed(category)
+                let doubt = unconfirmed(c, category)
             {
                 // A lone term (no context word near it, no operator) in a description the text model does not read
                 // as the category: held for review, not blocked. Review is the floor: the model cannot approve a term.
@@ -352,7 +354,7 @@ struct EngineCore: ~Copyable {
                     "the \(t.field) contains the \(category) term \(t.written) in the benign context "
                         + "\(text(e.benign).written) (no \(category) context word within \(p.comboWindow) "
                         + "characters): weight \(p.weight) lowered to \(lowered)")
-            } else if e.comboWord >= 0, hits[e.comboWord].field == 0, !input.isRefund, let doubt = unconfirmed(category) {
+            } else if e.comboWord >= 0, hits[e.comboWord].field == 0, !input.isRefund, let doubt = unconfirmed(c, category) {
                 // A cue and a context word, alone, in a description the text model does not read as the category
                 // ("poker chips set", "dice-shaped USB drive online"): held for review, not blocked.
                 let w = text(e.comboWord)
