@@ -194,6 +194,8 @@ struct EngineCore: ~Copyable {
     /// The prohibited-category decision of one transaction: fires at most one rule per category.
     /// - Operator (`prohibited_<c>_operator`), else term (`prohibited_<c>`), else cue + context within the window
     ///   (`prohibited_<c>_combo`): each blocks.
+    /// - A payment description's lone term (no context word near it) or lone cue + context that the text model does
+    ///   not read as the category fires `prohibited_<c>_model_doubt` (review) instead.
     /// - A term with a benign-context word anywhere in the transaction and no context word within the window of it
     ///   fires `prohibited_<c>_benign_context` with the weight lowered by at most `benign_max_reduction`.
     /// - A cue or term inside an exception of its category does not count.
@@ -304,6 +306,19 @@ struct EngineCore: ~Copyable {
             let field = input.isRefund && h.field == 0 ? "refund reason" : Self.fieldNames[Int(h.field)]
             return (term, written == term ? "\"\(term)\"" : "\"\(term)\" (written \"\(written)\")", field)
         }
+        /// For a payment's description with the model on and a category with context words: nil when the text
+        /// model reads the description as `category` (or does not know the category), else the n-gram evidence and
+        /// the bar it fell short of, as prose. A category without context words (a rules file of the earlier format)
+        /// has no "lone" hit: its terms block, as its lists say.
+        func unconfirmed(_ c: Int, _ category: String) -> String? {
+            guard modelEnabled, !p.categories[c].contexts.isEmpty,
+                let verdict = RiskTextModel.shipped.confirms(category, in: input.description, scratch: &modelScratch),
+                !verdict.confirmed
+            else { return nil }
+            let evidence = Double(Int((Double(verdict.evidence) * 100).rounded())) / 100
+            let bar = Double(Int((Double(verdict.bar) * 100).rounded())) / 100
+            return "n-gram evidence \(evidence), below \(bar)"
+        }
         var prohibited = false
         for (c, e) in evidence.enumerated() {
             let category = matcher.categories[c]
@@ -314,19 +329,15 @@ struct EngineCore: ~Copyable {
                     "the \(t.field) names the \(category) operator \(t.written)")
                 prohibited = true
             } else if e.term >= 0 && e.benign < 0 && e.comboContext < 0 && hits[e.term].field == 0, !input.isRefund,
-                modelEnabled,
-                let doubt = RiskTextModel.shipped.doubts(category, in: input.description, scratch: &modelScratch),
-                doubt.doubted
+                let doubt = unconfirmed(c, category)
             {
-                // A lone term (no context word near it, no operator) in a description the text model reads as
-                // ordinary: held for review, not blocked. Review is the floor: the model cannot approve a term.
+                // A lone term (no context word near it, no operator) in a description the text model does not read
+                // as the category: held for review, not blocked. Review is the floor: the model cannot approve a term.
                 let t = text(e.term)
-                let evidence = Double(Int((Double(doubt.evidence) * 100).rounded())) / 100
-                let bar = Double(Int((Double(doubt.bar) * 100).rounded())) / 100
                 fired.fire("prohibited_\(category)_model_doubt", max(p.modelWeight, rules.thresholds.review),
                     "the \(t.field) contains the \(category) term \(t.written) with no \(category) context word near "
-                        + "it, and the text model reads the \(t.field) as ordinary (n-gram evidence \(evidence), below \(bar)): "
-                        + "held for review instead of blocked")
+                        + "it, and the text model does not read the \(t.field) as \(category) (\(doubt)): held for "
+                        + "review instead of blocked")
             } else if e.term >= 0 && (e.benign < 0 || e.comboContext >= 0) {
                 let t = text(e.term)
                 var detail = "the \(t.field) contains the \(category) term \(t.written)"
@@ -343,6 +354,15 @@ struct EngineCore: ~Copyable {
                     "the \(t.field) contains the \(category) term \(t.written) in the benign context "
                         + "\(text(e.benign).written) (no \(category) context word within \(p.comboWindow) "
                         + "characters): weight \(p.weight) lowered to \(lowered)")
+            } else if e.comboWord >= 0, hits[e.comboWord].field == 0, !input.isRefund, let doubt = unconfirmed(c, category) {
+                // A cue and a context word, alone, in a description the text model does not read as the category
+                // ("poker chips set", "dice-shaped USB drive online"): held for review, not blocked.
+                let w = text(e.comboWord)
+                let x = text(e.comboContext)
+                fired.fire("prohibited_\(category)_model_doubt", max(p.modelWeight, rules.thresholds.review),
+                    "the \(w.field) has the \(category) cue \(w.written) within \(p.comboWindow) characters of the "
+                        + "context \(x.written), and the text model does not read the \(w.field) as \(category) "
+                        + "(\(doubt)): held for review instead of blocked")
             } else if e.comboWord >= 0 {
                 let w = text(e.comboWord)
                 let x = text(e.comboContext)

@@ -47,6 +47,10 @@ extension RiskRules {
                         "book of dead", "wagering requirement", "赌bo", "bo彩", "博cai", "网du", "赌chang", "下zhu",
                         "xia注", "跑狗图", "pk拾", "fruit machine", "pokies", "damaliang", "shangxiafen", "diemazai",
                         "fuyingli", "haxi jingcai", "haxicai", "erbagang", "tuitongzi", "daxiaoqiu", "shisanshui",
+                        // Fifth round (TUNE5): private-lottery, credit-site, tipster and game-coin cash-out words.
+                        "一肖中特", "肖中特", "特肖", "平特一肖", "三中三", "六肖", "信用网", "信用盘", "现金网", "出黑", "足球推单", "篮球推单", "赏金女王",
+                        "satta king", "sure bets", "surebets", "matched betting", "yixiao zhongte", "xinyongwang",
+                        "xinyongpan", "xianjinwang", "chuhei", "zuqiu tuidan",
                     ],
                     operators: [
                         "皇冠体育", "新葡京", "银河娱乐", "开元棋牌", "亚博体育", "乐橙国际", "金沙娱乐", "博天堂",
@@ -75,6 +79,9 @@ extension RiskRules {
                         "mcluck", "wow vegas", "pragmatic play", "evolution gaming", "pg soft", "spribe",
                         "hacksaw gaming", "nolimit city", "microgaming", "playtech", "netent", "jackpot city",
                         "mr green", "stake.bet", "ibcbet", "letou", "pingbo", "jinbaobo", "yishengbo", "leijingji",
+                        // Fifth round (TUNE5): private-lottery, credit-site, tipster and game-coin cash-out words.
+                        "luckyland", "dream11", "my11circle", "fortune coins", "crown coins", "high 5 casino",
+                        "underdog fantasy", "fliff",
                     ],
                     cues: [
                         "扑克", "德州", "荷官", "骰子", "棋牌", "牛牛", "斗地主", "捕鱼", "麻将", "快三",
@@ -100,10 +107,15 @@ extension RiskRules {
                         "cricket id", "betting id", "fish arcade", "wsop", "acr poker", "duma", "depu", "pankou",
                         "rangqiu", "北单", "任九", "胜负彩", "大乐透", "七星彩", "快乐十分", "pc蛋蛋", "幸运农场",
                         "马会", "跑胡子", "红中麻将", "开云", "乐鱼", "乐投", "lottery", "wagers", "punter", "punters",
+                        // Fifth round (TUNE5): private-lottery, credit-site, tipster and game-coin cash-out words.
+                        "皇冠", "推单", "元宝", "欢乐豆", "游戏币", "金豆", "fantasy sports", "yuanbao", "huanledou", "youxibi",
+                        "tuidan",
+                        // Chips are goods too (a poker chip set): a cue, not a context.
+                        "筹码", "chouma",
                     ],
                     contexts: [
                         "充值", "上分", "下分", "提现", "真钱", "现金", "秒到账", "彩金", "代理", "注册送", "存款",
-                        "出款", "筹码", "兑换现金", "房卡", "计划", "包中", "特码", "买分", "在线", "娱乐",
+                        "出款", "兑换现金", "房卡", "计划", "包中", "特码", "买分", "在线", "娱乐",
                         "会员", "买入", "现金局", "秒提",
                         "real money", "real cash", "cash game", "buy-in", "buy in", "deposit", "top-up", "top up",
                         "recharge", "withdraw", "cash out", "credits", "bonus", "tokens", "account",
@@ -115,6 +127,10 @@ extension RiskRules {
                         // Fourth round (TUNE4).
                         "提款", "打码", "流水", "佣金", "返佣", "金币", "cash in", "cash-in", "agent", "引流",
                         "chukuan", "tikuan",
+                        // Fifth round (TUNE5): private-lottery, credit-site, tipster and game-coin cash-out words.
+                        "回收", "开户", "秒到", "huishou", "kaihu", "cash contest", "paid contest", "cash prizes",
+                        // Chips are goods too (a poker chip set): a cue, not a context.
+                        "兑换", "duihuan",
                     ],
                     benign: benignContext,
                     exceptions: ["扑克脸", "扑克牌魔术", "魔术扑克", "大小姐", "体育新闻", "体育馆", "体育用品", "下注释",

@@ -40,12 +40,8 @@ public enum RiskTextModelTrainer {
         public var l2: Float = 1e-4
         /// The largest share of `dev` ordinary items a category's threshold may flag.
         public var maxOrdinaryFlagged: Double = 0.02
-        /// The share of `dev` items of a category allowed under its doubt bar.
-        public var doubtQuantile: Double = 0.01
         /// The lowest threshold (log-odds) a category may get, whatever `dev` allows: 2 is odds of about 7 to 1.
         public var minThreshold: Float = 2
-        /// The highest doubt bar (n-gram evidence) a category may get: the n-grams must point away from it.
-        public var maxDoubt: Float = -2
         /// Creates the default settings.
         public init() {}
     }
@@ -143,12 +139,10 @@ public enum RiskTextModelTrainer {
         }
         var model = RiskTextModel(
             categories: categories, weights: quantized, scale: scales, bias: biases,
-            threshold: [Float](repeating: 0, count: categories.count),
-            doubt: [Float](repeating: -.infinity, count: categories.count))
+            threshold: [Float](repeating: 0, count: categories.count))
 
         // Thresholds on dev: the lowest log-odds that flags at most maxOrdinaryFlagged of dev's ordinary items.
         var thresholds: [Float] = []
-        var doubts: [Float] = []
         var devFigures: [(category: String, flagged: Int, items: Int, ordinaryFlagged: Int, ordinary: Int)] = []
         let ordinaryIndices = dev.indices.filter { !categories.contains(dev[$0].category) }
         for (c, category) in categories.enumerated() {
@@ -159,19 +153,13 @@ public enum RiskTextModelTrainer {
             let threshold = max(bar + 1e-3, settings.minThreshold)
             thresholds.append(threshold)
             let own = dev.indices.filter { dev[$0].category == category }
-            // The doubt bar, on the evidence (log-odds without the bias): at most doubtQuantile of dev's items of the
-            // category score below it.
-            let ownScores = own.map { model.logOdds(c, buckets: devFeatures[$0]) - biases[c] }.sorted()
-            let below = Int(Double(ownScores.count) * settings.doubtQuantile)
-            doubts.append(ownScores.isEmpty ? -.infinity : min(ownScores[below] - 1e-3, settings.maxDoubt))
             devFigures.append((
                 category,
                 own.filter { model.logOdds(c, buckets: devFeatures[$0]) >= threshold }.count, own.count,
                 ordinaryScores.filter { $0 >= threshold }.count, ordinaryScores.count))
         }
         model = RiskTextModel(
-            categories: categories, weights: quantized, scale: scales, bias: biases, threshold: thresholds,
-            doubt: doubts)
+            categories: categories, weights: quantized, scale: scales, bias: biases, threshold: thresholds)
         return Outcome(model: model, dev: devFigures, entries: quantized.filter { $0 != 0 }.count)
     }
 
@@ -190,7 +178,6 @@ public enum RiskTextModelTrainer {
             "    static let scale: [Float] = [\(model.scale.map(float).joined(separator: ", "))]",
             "    static let bias: [Float] = [\(model.bias.map(float).joined(separator: ", "))]",
             "    static let threshold: [Float] = [\(model.threshold.map(float).joined(separator: ", "))]",
-            "    static let doubt: [Float] = [\(model.doubt.map(float).joined(separator: ", "))]",
             "    /// Non-zero weights: `category << 24 | bucket << 8 | weight` (the weight as a two's complement byte).",
             "    static let entries: [UInt32] = [",
         ]

@@ -34,7 +34,7 @@ struct PropertyTests {
         }
     }
 
-    @Test("Adding a prohibited term never lowers a score, and it blocks (or names the benign context that lowered it)")
+    @Test("Adding a prohibited term never lowers a score, and it blocks (or names the benign context that lowered it, or is held for review because the text model does not confirm it)")
     func termNeverLowers() async {
         let terms = ["赌博", "ＵＳＤＴ", "約 炮", "c4s1n0", "bitcoin", "博彩"]
         await propertyCheck(
@@ -54,9 +54,12 @@ struct PropertyTests {
             let before = original.map { a.score($0) }
             let after = tainted.map { b.score($0) }
             #expect(after[target].score >= before[target].score)
+            // A lone term appended to an ordinary description is held for review when the text model does not read
+            // the description as its category (docs/risk-rules.md, model doubt): never approved.
             #expect(
                 after[target].action == .block
-                    || after[target].reasons.contains { $0.rule.hasSuffix("_benign_context") })
+                    || after[target].reasons.contains { $0.rule.hasSuffix("_benign_context") }
+                    || after[target].action == .review && after[target].reasons.contains { $0.rule.hasSuffix("_model_doubt") })
             for k in original.indices where k != target { #expect(after[k] == before[k]) }
         }
     }

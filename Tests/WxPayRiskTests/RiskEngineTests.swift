@@ -29,9 +29,13 @@ struct RiskEngineTests {
         let refund = engine.score(tx("c", payer: "p3", description: "约炮 约炮 色情", type: .refund))
         #expect(rules(refund) == ["prohibited_adult"])
         #expect(refund.reasons[0].detail.contains("refund reason"))
-        let two = engine.score(tx("d", payer: "p4", description: "比特币 赌博"))
+        let two = engine.score(tx("d", payer: "p4", description: "比特币 购买, 赌博 上分"))
         #expect(rules(two) == ["prohibited_gambling", "prohibited_crypto"])
         #expect(two.score == 100)
+        // A lone term the text model does not confirm is held for review (`_model_doubt`), once per category too;
+        // the other category's block stands.
+        let held = engine.score(tx("e", payer: "p5", description: "比特币 赌博"))
+        #expect(rules(held) == ["prohibited_gambling_model_doubt", "prohibited_crypto"] && held.action == .block)
     }
 
     @Test("Payer velocity: the (max_count + 1)-th payment inside the window fires; outside it does not")

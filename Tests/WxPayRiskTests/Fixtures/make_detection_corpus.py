@@ -11,7 +11,8 @@ leetspeak, emoji, full width, traditional characters, pinyin, mixed scripts). La
             base item fall on the same side. dev was the first held-out part: it was scored once (aggregate counts
             only, no items seen), missed the targets, and from then on was used for tuning like tune.
             tune also holds the TUNE2_*, TUNE3_*, COUNTERFACTUAL_*, TUNE4_* and EVERYDAY_* items (appended last, in that order, so
-            the ids and splits of the others do not move).
+            the ids and splits of the others do not move), and TUNE5_* (appended after them) is divided between tune
+            and dev by a hash of the group (TUNE5_DEV_PERCENT in dev).
             heldout: the FRESH_* base items below, written after that and before any further rule change; it shares
             no base phrase with tune or dev and is never used for tuning (its misses are never listed).
   evasion   counterfactual (ordinary: see COUNTERFACTUAL_*) | plain | spacing | homoglyph (Cyrillic letters mixed into Latin script) | leet | emoji | fullwidth
@@ -25,6 +26,7 @@ import hashlib
 import json
 
 HELDOUT_PERCENT = 35
+TUNE5_DEV_PERCENT = 20  # of the TUNE5_* groups
 
 # A base item: (text, pinyin-or-None). In the text, {braces} mark the word the evasion transforms apply to.
 GAMBLING_ZH = [
@@ -718,6 +720,171 @@ EVERYDAY_EN = ["Coffee beans 1kg", "Yoga mat", "Running shoes size 42", "Bluetoo
                "Bus pass monthly", "Taxi ride", "Grocery delivery", "Pharmacy cold medicine", "Haircut", "Pet grooming",
                "Electricity bill", "Water bill", "Phone plan top-up", "Lunch set menu", "Bubble tea x2"]
 
+# Fifth tuning round (TUNE5_*, appended after EVERYDAY_*; about a fifth of its groups, chosen by a hash of the group, in
+# dev, the rest in tune): written from the market's vocabulary without reading the held-out part, and scored once with
+# the rules and model of the time before any change (the figures are in the commit that added it). Gambling: operator
+# brands (Asian credit and cash sites, US sportsbooks and sweepstakes casinos, Indian and African books), private
+# lottery and plan-group slang (时时彩, 分分彩, 一肖中特), card rooms and fishing apps that cash game coins out for
+# money, red-envelope games, agents and rebate talk (洗码, 叠码仔, 出黑), evasive spellings; ordinary: the goods that
+# carry the same words honestly (books, courses, news, security software, toys, board and card games, mahjong
+# tables, sports gear, legal lottery-themed stationery, blockchain textbooks, wine and bars, lingerie shops,
+# pharmacies, free dating services, finance products, everyday goods named like operators).
+TUNE5_GAMBLING_ZH = [
+    ("{菠菜} 担保 平台 注册", "bocai danbao"), ("{博彩} 导航 网址 大全", "bocai daohang"),
+    ("{时时彩} 平台 代理 招聘", "shishicai daili"), ("{北京赛车} 人工 计划 软件", "beijing saiche jihua"),
+    ("{幸运飞艇} 人工 计划 群", "xingyun feiting"), ("{腾讯分分彩} 稳赚 技巧", "tengxun fenfencai"),
+    ("{重庆时时彩} 五星 直选 投注", "chongqing shishicai"), ("{澳门六合彩} 特码 资料 会员", "aomen liuhecai"),
+    ("{六合彩} 平码 下注", "liuhecai pingma"), ("{一肖中特} 资料 付费", "yixiao zhongte"),
+    ("{跑狗图} 玄机 资料 付费", "paogoutu xuanji"), ("{老虎机} 在线 爆分 充值", "laohuji baofen"),
+    ("{捕鱼达人} 金币 提现", "buyu daren"), ("{电子游艺} 彩金 领取", "dianzi youyi caijin"),
+    ("{真人视讯} 荷官 在线 充值", "zhenren shixun"), ("{龙虎斗} 上分 微信", "longhudou shangfen"),
+    ("{炸金花} 房卡 代理", "zhajinhua fangka"), ("{扫雷红包} 群 代理 抽水", "saolei hongbao"),
+    ("{红包扫雷} 接龙 群主 抽水", "hongbao saolei"), ("{斗牛} 约局 房费 现金", "douniu yueju"),
+    ("{金花} 现金 房 上分", "jinhua xianjin"), ("{德州} 俱乐部 带入 积分 结算", "dezhou julebu"),
+    ("{线上德扑} 联盟 上分", "xianshang depu"), ("{球探} 推单 付费 跟单", "qiutan tuidan"),
+    ("{足球推单} 专家 付费 红单", "zuqiu tuidan"), ("{篮球} 让分 盘 下注", "lanqiu rangfen xiazhu"),
+    ("{滚球} 投注 技巧 会员", "gunqiu touzhu"), ("{世界杯} 竞猜 代投", "shijiebei jingcai daitou"),
+    ("{欧冠} 下注 平台 充值", "ouguan xiazhu"), ("{皇冠} 信用网 代理 开户", "huangguan xinyongwang"),
+    ("{信用盘} 出租 代理", "xinyongpan chuzu"), ("{现金网} 开户 存款", "xianjinwang kaihu"),
+    ("{亚博} 体育 充值", "yabo tiyu chongzhi"), ("{开云} 体育 app 存款", "kaiyun tiyu cunkuan"),
+    ("{九游会} 体育 注册", "jiuyouhui tiyu"), ("{KY} 棋牌 上分", None),
+    ("{开元棋牌} 金币 回收", "kaiyuan qipai huishou"), ("{乐游棋牌} 提现 秒到", "leyou qipai tixian"),
+    ("{澳门新葡京} 在线 娱乐", "aomen xinpujing"), ("{威尼斯人} 线上 注册 送 彩金", "weinisiren xianshang"),
+    ("{太阳城} 集团 官网 充值", "taiyangcheng jituan"), ("{银河} 娱乐 线上 开户", "yinhe yule kaihu"),
+    ("{金沙} 娱乐场 线上 存款", "jinsha yulechang"), ("{bet365} 中文 充值", None),
+    ("{沙巴体育} 投注 平台", "shaba tiyu"), ("{AG真人} 视讯 平台", None), ("{BBIN} 电子 游戏 充值", None),
+    ("{PG电子} 麻将胡了 爆分", None), ("{麻将胡了} 试玩 充值 爆分", "majiang hule"),
+    ("{赏金女王} 爆分 技巧", "shangjin nvwang"), ("{赌场} 洗码 返点", "duchang xima"),
+    ("{洗码} 佣金 日结", "xima yongjin"), ("{叠码仔} 招聘 高佣", "diemazai zhaopin"),
+    ("{赌台} 包厢 预订", "dutai baoxiang"), ("{赌球} 群 拉人 返佣", "duqiu"),
+    ("{赌狗} 专用 稳赢 方案", "dugou wenying"), ("{赌资} 周转 借款", "duzi zhouzhuan"),
+    ("{网赌} 出黑 团队", "wangdu chuhei"), ("{出黑} 提款 不到账 帮 出款", "chuhei tikuan"),
+    ("{上下分} 银商 收分", "shangxiafen yinshang"), ("{游戏币} 回收 上分 下分", "youxibi huishou"),
+    ("{欢乐豆} 回收 提现", "huanledou huishou"), ("{筹码} 兑换 现金 游戏", "chouma duihuan"),
+    ("{元宝} 回收 秒到 捕鱼", "yuanbao huishou buyu"), ("{彩票} 代理 招募 高返点", "caipiao daili"),
+    ("{彩票} 网站 注册 送 彩金", "caipiao wangzhan"), ("{赛车} 定位胆 计划", "saiche dingweidan"),
+    ("{快3} 和值 大小单双 计划群", None), ("{11选5} 前三 直选 计划", None),
+    ("{PC28} 加拿大 预测 群", None), ("{加拿大28} 上分 下分", "jianada ershiba"),
+    ("{博彩} 代理 招募 日结", "bocai daili"), ("{娱乐城} 首存 送 100%", "yulecheng shoucun"),
+    ("{注册送} 88 彩金 娱乐", "zhuce song caijin"), ("{体育投注} 平台 app", "tiyu touzhu"),
+    ("{串关} 竞彩 代买", "chuanguan jingcai"), ("{百家乐} 路子 预测 软件", "baijiale luzi"),
+    ("{骰宝} 在线 下注", "shaibao xiazhu"), ("{轮盘} 真人 在线 充值", "lunpan zhenren"),
+    ("{抢红包} 牛牛 群 房卡", "qiang hongbao niuniu"), ("{菠菜} 带单 导师 招募", "bocai daidan"),
+    ("{du博} 网站 代理", None), ("{博cai} 平台 首存", None), ("{葡京} 线上 娱乐场 开户", "pujing xianshang"),
+    ("{电竞} 竞猜 下注 平台", "dianjing jingcai xiazhu"), ("{LOL} 比赛 押注 平台", None),
+    ("{斗鸡} 直播 下注", "douji zhibo xiazhu"), ("{打鱼机} 上分 提现", "dayuji shangfen"),
+    ("{街机捕鱼} 兑换 现金", "jieji buyu"), ("{网络彩票} 代购 平台", "wangluo caipiao daigou"),
+    ("{棋牌} 俱乐部 房卡 代充", "qipai julebu"), ("{金币} 可 提现 棋牌 游戏 充值", "jinbi tixian"),
+]
+TUNE5_GAMBLING_EN = [
+    "{draftkings} sportsbook deposit", "{fanduel} casino top up", "{betmgm} account funding",
+    "{caesars sportsbook} deposit", "{pointsbet} deposit", "{bet365} account top up", "{william hill} betting deposit",
+    "{betway} wallet top up", "{888casino} deposit", "{pokerstars} real money chips", "{ggpoker} cash game buy-in",
+    "{stake.com} crypto casino deposit", "{roobet} deposit", "{bc.game} deposit", "{1xbet} account refill",
+    "{22bet} deposit", "{parimatch} wallet top up", "{dafabet} deposit", "{12bet} account top up",
+    "{w88} casino deposit", "{fun88} sports deposit", "{m88} deposit", "{sbobet} agent credit", "{188bet} deposit",
+    "{chumba casino} sweeps coins", "{luckyland slots} coin package", "{pulsz} sweepstakes casino coins",
+    "{online casino} real money deposit", "{slot machine} app real cash spins", "{sports betting} account funding",
+    "{sportsbook} parlay deposit", "{bookie} weekly settle up", "{bookmaker} account top-up",
+    "{betting tips} vip subscription", "{fixed matches} tips payment", "{sure bets} arbitrage tool subscription",
+    "{casino chips} real money top up", "{roulette} live dealer deposit", "{baccarat} online real money",
+    "{blackjack} online cash table", "{craps} online real money", "{video poker} real cash credits",
+    "{satta king} game play", "{matka} game id deposit", "{teen patti} real cash chips", "{rummy} cash game add cash",
+    "{dream11} contest deposit", "{fantasy sports} cash contest entry", "{skin betting} site deposit",
+    "{csgo gambling} case battle top-up", "{crash gambling} deposit", "{sweepstakes casino} gold coin package",
+    "{jackpot} slot app real money", "{betting agent} recruit commission", "{casino affiliate} revenue share payout",
+    "{casino agent} commission top up", "{gambling} site deposit", "{wager} account reload", "{bet credits} top up",
+    "{horse racing} bets tote deposit", "{greyhound} betting account deposit", "{bingo} online cash deposit",
+    "{keno} online real money", "{scratch card} online instant win deposit", "{megaways} slot spins purchase",
+    "{betting exchange} funding", "{gamble} top up account", "{casino} vip host reload bonus",
+]
+TUNE5_ORDINARY = [
+    # books, films, news
+    "《赌博 心理学》 图书", "《澳门 赌王 传》 传记", "《比特币 白皮书 导读》 图书", "《区块链 技术 指南》 教材",
+    "《加密 货币 监管 研究》 报告", "《彩票 里的 概率》 科普 书", "《扑克 的 历史》 精装", "《麻将 入门》 图书",
+    "《德州扑克 入门》 图书", "《性 与 健康》 科普 读本", "《两性 关系 心理学》 图书", "《成人 礼》 小说",
+    "《赌城 风云》 电影 DVD", "《赌侠》 港片 蓝光", "《老虎机 原理》 科普", "《体育 彩票 发展 史》 图书",
+    "财经 杂志 年订 比特币 专题", "新闻 周刊 网赌 专题 订阅", "《反 网络 赌博》 宣传 手册 印刷",
+    "The Man Who Broke the Bank at Monte Carlo (book)", "Casino (1995) Blu-ray", "Molly's Game DVD",
+    "The Cincinnati Kid DVD", "Bitcoin Billionaires hardcover", "Mastering Bitcoin textbook", "Digital Gold paperback",
+    "The Lottery by Shirley Jackson paperback", "Big Deal: A Year as a Professional Poker Player (book)",
+    "Sex at Dawn paperback", "Come as You Are (book)", "The Sexual Politics of Meat (book)", "Lingerie history coffee table book",
+    "Wall Street Journal subscription crypto section", "The Economist digital subscription", "Gambling regulation report PDF",
+    # courses and exams
+    "概率 统计 网课 彩票 案例", "区块链 开发 课程 solidity", "加密 算法 课程 密码学", "桥牌 培训 课程 少儿",
+    "德州扑克 数学 讲座 门票", "成人 钢琴 课", "成人 游泳 私教", "成人 英语 口语 课", "成人 本科 学费",
+    "两性 健康 讲座 报名", "反赌 反诈 讲座 社区", "Probability course: lotteries and dice", "Blockchain developer bootcamp",
+    "Cryptography course (university)", "Bridge lessons for beginners", "Adult ballet class", "Adult swim lessons",
+    "Adult ESL course", "Sex education workshop for parents", "Responsible gambling training for staff",
+    # security software and services
+    "杀毒 软件 年费 拦截 赌博 网站", "家长 控制 软件 屏蔽 色情", "手机 安全 管家 会员", "反诈 App 会员",
+    "Antivirus 1 year license", "Parental control app annual", "Gambling blocker app subscription", "VPN annual plan",
+    "Ad blocker premium", "Password manager family plan",
+    # toys and kids' games
+    "儿童 扑克牌 认字卡", "儿童 大富翁 桌游", "玩具 老虎机 存钱罐", "玩具 扭蛋机", "儿童 飞行棋 磁性",
+    "UNO 纸牌 桌游", "宝可梦 卡牌 补充包", "游戏王 卡组", "三国杀 标准版", "狼人杀 卡牌", "儿童 抓娃娃机 玩具",
+    "玩具 筹码 套装 过家家", "骰子 玩具 泡沫 大号", "Kids slot machine piggy bank", "Toy cash register",
+    "Pokemon booster pack", "Magic: The Gathering booster box", "UNO card game", "Go Fish card game for kids",
+    "Monopoly board game", "Yahtzee dice game", "Toy roulette wheel drinking game", "Plush dice set",
+    "Bingo game for kids", "Candy Land board game", "Old Maid cards", "Kids poker chips counting toy",
+    # board games, cards, mahjong
+    "全自动 麻将机 四口机", "麻将桌 折叠 家用", "麻将牌 大号 水晶", "麻将 凉席", "手搓 麻将 竹", "象棋 红木 套装",
+    "围棋 云子 棋盘", "扑克牌 塑料 防水 十副", "扑克 筹码 套装 500 片", "德州扑克 桌布", "魔术 扑克 道具",
+    "桥牌 比赛 用牌", "斗地主 扑克牌 批发", "骰子 亚克力 20 粒", "骰盅 酒吧 用品", "棋牌室 茶水 费",
+    "Automatic mahjong table", "Mahjong set with case", "Poker chip set 500 pcs", "Poker table top foldable",
+    "Playing cards 12 decks", "Casino night party supplies", "Roulette wheel decoration", "Dice set for tabletop RPG",
+    "Chess set wooden", "Backgammon board", "Card shuffler automatic", "Blackjack table felt for game room",
+    "Card table folding", "Board game cafe entry",
+    # sports and sports gear
+    "篮球 斯伯丁 7号", "足球 比赛 门票", "体育 馆 羽毛球 场地 费", "赛车 模型 1:18", "卡丁车 体验 一次",
+    "赛马 场 门票 观赛", "马术 课程 体验", "射箭 馆 体验", "钓鱼 竿 套装", "健身 卡 季卡", "世界杯 球衣 正品",
+    "欧冠 决赛 观赛 门票", "NBA 球星 卡 盲盒", "体育 用品 店 球拍", "Soccer ball size 5", "Basketball shoes",
+    "Horse riding lesson", "Racing simulator session", "Football jersey", "Fantasy football league trophy",
+    "Golf clubs set", "Tennis racket restring", "Bowling alley lane hour", "Darts board set", "Pool cue",
+    "Super Bowl party supplies", "Kentucky Derby hat", "Sports bar tab",
+    # legal lottery and stationery
+    "福利彩票 主题 笔记本", "体育彩票 站 装修 灯箱", "彩票 造型 贺卡", "刮刮乐 贺卡 生日 惊喜", "刮刮卡 抽奖 活动 定制",
+    "抽奖 转盘 活动 道具", "年会 抽奖 箱", "奖券 印刷 定制", "Scratch-off birthday card", "Raffle tickets roll",
+    "Lottery ticket gift card holder", "Prize wheel for trade show", "Lucky draw box", "Bingo dauber markers",
+    "Jackpot themed party banner", "Las Vegas themed wedding invitation",
+    # crypto-looking but ordinary
+    "区块链 技术 教材", "比特币 纪念 币 摆件", "比特币 造型 巧克力", "以太坊 logo T恤", "加密 U盘 64G", "硬件 加密 狗",
+    "数字 人民币 钱包 红包", "钱包 男士 真皮", "游戏 币 街机 厅", "挖矿 游戏 玩具 套装 科学", "矿泉水 一箱", "数字 货币 史 展览 门票",
+    "Blockchain textbook", "Bitcoin chocolate coins", "Crypto themed t-shirt", "Coin collection album", "Gold coin replica",
+    "Token arcade game card", "Bitcoin book for kids", "Hardware security key", "Encrypted USB drive",
+    "Mining helmet light", "Ethereum developer conference ticket", "Tokens for laundry machine",
+    "Coin counter machine", "Commemorative coin set", "Digital wallet phone case",
+    # finance products
+    "货币 基金 申购", "基金 定投 手续费", "股票 交易 佣金", "期货 开户 保证金", "黄金 积存 购买", "理财 产品 认购",
+    "银行 理财 赎回 手续费", "保险 年缴 保费", "国债 认购", "外汇 兑换 手续费", "Index fund purchase",
+    "Brokerage account deposit", "Premium bonds purchase", "Gold bullion bar 10g", "Stock trading course",
+    "Options trading textbook", "Savings account top-up", "Forex card reload", "Retirement fund contribution",
+    "Spread betting textbook",
+    # wine, bar, nightlife (legal)
+    "红酒 750ml 两支", "威士忌 礼盒", "清吧 酒水 消费", "KTV 包厢 三小时", "酒吧 卡座 预订", "夜宵 烧烤", "精酿 啤酒 套餐",
+    "Wine tasting session", "Craft beer flight", "Cocktail bar tab", "Karaoke room 2 hours", "Whisky gift set",
+    "Club entry ticket", "Pub quiz night entry", "Casino-themed cocktail party catering",
+    # lingerie, fashion, beauty
+    "内衣 女 无钢圈 文胸", "性感 睡衣 真丝", "情侣 睡衣 套装", "比基尼 泳衣", "丝袜 连裤袜 三双", "内裤 男 纯棉 四条",
+    "Lingerie set lace", "Silk nightgown", "Sexy red dress", "Swimsuit one-piece", "Stockings pack",
+    "Boxer briefs 3 pack", "Bra fitting appointment", "Sheer curtains white",
+    # pharmacy and health
+    "药店 避孕套 一盒", "验孕 棒", "维生素 片", "布洛芬 缓释 胶囊", "成人 纸尿裤 L", "成人 奶粉 中老年", "男科 门诊 挂号",
+    "妇科 检查 套餐", "Pharmacy condoms 12 pack", "Pregnancy test", "Adult diapers", "Prenatal vitamins",
+    "Erectile dysfunction consultation telehealth", "Sexual health clinic copay", "Adult multivitamin",
+    # massage, spa, dating (legal)
+    "足疗 按摩 60 分钟", "中医 推拿 理疗", "盲人 按摩 一次", "SPA 精油 按摩 套餐", "婚恋 网站 会员 免费 注册",
+    "相亲 活动 报名费", "交友 App 免费 版", "Swedish massage 60 min", "Deep tissue massage", "Couples spa package",
+    "Dating app free plan", "Speed dating event ticket", "Matchmaking service consultation", "Singles hiking club membership",
+    # everyday goods named like operators or slang
+    "菠菜 500g 新鲜", "有机 菠菜 一把", "皇冠 蛋糕 生日", "太阳城 小区 物业费", "金沙 江 漂流 门票", "银河 系 星空 投影灯",
+    "威尼斯 人 旅游 攻略 书", "葡京 酒店 住宿", "开云 集团 奢侈品 手袋", "牛牛 宠物 店 洗澡", "斗牛 犬 狗粮",
+    "炸金花 菜 花卷", "捕鱼 竿 海钓", "龙虎 山 门票", "赛车 游戏 PS5", "Stake for tomato plants", "Poker face cream",
+    "Lucky Strike lighter", "Bingo hall bake sale", "Jackpot Joe's burger combo", "Betty Crocker cake mix",
+    "Royal Flush plumbing service", "Ace Hardware gift card", "Diamond Casino and Resort Heist game DLC",
+    "Slots for expansion cards (PC case)", "The Dice Restaurant dinner", "Pachinko museum ticket",
+]
+
 LEET = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
 EMOJI = ["🎰", "💰", "🔥", "❤", "✨", "🎲"]
 TRAD = str.maketrans({
@@ -876,13 +1043,18 @@ def main():
     ordinary_items("tune4-ordinary", TUNE4_ORDINARY, "ordinary (near-miss)", width=3)
     ordinary_items("everyday-zh", EVERYDAY_ZH, "ordinary (everyday)", width=3)
     ordinary_items("everyday-en", EVERYDAY_EN, "ordinary (everyday)", width=3)
+    tune5_start = len(items)
+    k = prohibited_round("tune5-", (("gambling", TUNE5_GAMBLING_ZH, TUNE5_GAMBLING_EN),), k, width=3)
+    ordinary_items("tune5-ordinary", TUNE5_ORDINARY, "ordinary (near-miss)", width=3)
     seen = set()
     for n, (group, category, lang, evasion, text, why) in enumerate(items):
         if (group, text) in seen:
             continue
         seen.add((group, text))
         digest = hashlib.sha256(group.encode()).digest()
-        if n >= tune2_start:
+        if n >= tune5_start:
+            split = "dev" if int.from_bytes(digest[:4], "big") % 100 < TUNE5_DEV_PERCENT else "tune"
+        elif n >= tune2_start:
             split = "tune"
         elif n >= fresh_start:
             split = "heldout"
