@@ -69,6 +69,24 @@ def tree_cpu_seconds(pid):
     return total / tick
 
 
+def tree_context_switches(pid):
+    """Voluntary + involuntary context switches of every thread of pid and its descendants (live ones)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for tid in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{tid}/status") as f:
+                    for line in f:
+                        if line.startswith(("voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:")):
+                            total += int(line.split()[1])
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                todo += [int(c) for c in f.read().split()]
+        except OSError:
+            pass
+    return total
+
+
 def parse_wrk(text):
     def seconds(value, unit):
         return float(value) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[unit]
@@ -96,18 +114,25 @@ def run(name, proc, port, lua, duration):
         t = threading.Thread(target=sample)
         t.start()
         cpu_before = tree_cpu_seconds(proc.pid)
+        switches_before = tree_context_switches(proc.pid)
         out = subprocess.run(["wrk", "-t", str(min(c, 2)), "-c", str(c), "-d", f"{duration}s", "--latency",
                               "-s", lua, f"http://127.0.0.1:{port}/webhook"], capture_output=True, text=True)
         stop.set()
         t.join()
         cpu = tree_cpu_seconds(proc.pid) - cpu_before
+        switches = tree_context_switches(proc.pid) - switches_before
         r = parse_wrk(out.stdout)
         r["rss_mib"] = peak[0] / 1024
         # Server CPU (user + system, all its processes) per answered request, microseconds.
         r["cpu_us_per_request"] = cpu * 1e6 / max(r["requests"], 1)
+        # Context switches of the server's threads (all its processes) per answered request.
+        r["switches_per_request"] = switches / max(r["requests"], 1)
+        with open("/proc/loadavg") as f:
+            r["loadavg"] = f.read().split()[0]
         results[c] = r
         print(f"  {name:30} c={c:<3} {r['rps']:9.0f} req/s  p50 {r['p50_ms']:7.2f} ms  p99 {r['p99_ms']:7.2f} ms  "
-              f"errors {r['errors']}  peak RSS {r['rss_mib']:.1f} MiB  CPU {r['cpu_us_per_request']:.0f} us/req", flush=True)
+              f"errors {r['errors']}  peak RSS {r['rss_mib']:.1f} MiB  CPU {r['cpu_us_per_request']:.0f} us/req  "
+              f"{r['switches_per_request']:.1f} cs/req  load {r['loadavg']}", flush=True)
         time.sleep(1)
     return results
 
@@ -128,8 +153,11 @@ def main():
 
         swift_port, py_port = free_port(), free_port()
         swift_log = open(os.path.join(work, "server.log"), "w")
+        swift_env = dict(env, WXPAY_EVENTS_FILE=os.path.join(work, "events-swift.ndjson"))
+        if os.environ.get("WXPAY_SERVER_THREADS"):  # to compare thread counts
+            swift_env["WXPAY_SERVER_THREADS"] = os.environ["WXPAY_SERVER_THREADS"]
         server = subprocess.Popen([os.path.join(bindir, "wxpay-server"), "--port", str(swift_port)],
-                                  env=dict(env, WXPAY_EVENTS_FILE=os.path.join(work, "events-swift.ndjson")),
+                                  env=swift_env,
                                   stdout=subprocess.DEVNULL, stderr=swift_log)
         procs.append(server)
         peer = subprocess.Popen([sys.executable, "-m", "uvicorn", "fastapi_webhook:app", "--host", "127.0.0.1",
