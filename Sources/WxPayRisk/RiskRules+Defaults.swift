@@ -3,7 +3,7 @@
 extension RiskRules {
     /// The rules that ship in the binary.
     ///
-    /// - Scores: `review` from 40, `block` from 80; a prohibited-category hit always blocks.
+    /// - Scores: `review` from 40, `block` from 80; a prohibited-category hit blocks (a lone one the text model does not confirm: review).
     /// - Velocity (payments only, 10-minute windows of stream time): more than 5 payments or more than ¥20,000 per
     ///   payer; more than 8 payments, more than ¥30,000 or more than 3 distinct payers per device; more than 20
     ///   payments, more than ¥50,000 or more than 8 distinct payers per IP.

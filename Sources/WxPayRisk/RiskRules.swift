@@ -119,7 +119,7 @@ public struct RiskRules: Codable, Sendable, Equatable {
 
     /// Prohibited-category screening of descriptions, refund reasons, attach data and merchant categories.
     public struct Prohibited: Codable, Sendable, Equatable {
-        /// The weight added to the score per category hit. A hit always blocks, whatever the weight.
+        /// The weight added to the score per category hit. A hit blocks, whatever the weight (a lone hit the text model does not confirm is held for review).
         public var weight: Int
         /// Latin (ASCII letter) terms of at most this many letters (after normalization) must stand as a word:
         /// `usdt` matches `buy USDT now` and `100usdt` but not `trusdtee`. Longer terms match anywhere.

@@ -31,7 +31,7 @@ public struct RiskReason: Codable, Sendable, Equatable {
 public struct RiskDecision: Codable, Sendable, Equatable {
     /// 0 (nothing fired) ... 100: the sum of the fired rules' weights, capped at 100.
     public var score: Int
-    /// What to do, from the score and the thresholds (a prohibited-category hit always blocks).
+    /// What to do, from the score and the thresholds (a prohibited-category hit blocks, or holds for review a lone one the text model does not confirm).
     public var action: RiskAction
     /// The rules that fired, in a stable order (prohibited categories first, then velocity, amount, refund).
     public var reasons: [RiskReason]
