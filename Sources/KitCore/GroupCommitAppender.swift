@@ -95,12 +95,8 @@ public final class GroupCommitAppender: @unchecked Sendable {
 
     /// Appends `line` and a newline to the file, with the guarantees of ``System/appendLine(path:_:)``: when this
     /// returns the line is on stable storage, whole; when it throws, nothing of it is in the file.
-    ///
-    /// `lockDeadline` (monotonic seconds) bounds the wait for another process's lock when this caller leads a batch
-    /// (``System/appendLines(path:_:lockDeadline:)``: `ETIMEDOUT` for the whole batch past it). A caller queued
-    /// behind a leader waits for that leader, which arrived earlier and so usually runs out of time first.
     /// - Throws: the batch's `open`, `flock`, `write` or `fsync` failure; `EAGAIN` when `maxQueuedLines` wait.
-    public func append(_ line: [UInt8], lockDeadline: Double = .infinity) throws(System.FileError) {
+    public func append(_ line: [UInt8]) throws(System.FileError) {
         pthread_mutex_lock(mutex)
         guard queuedLines < maxQueuedLines else {
             pthread_mutex_unlock(mutex)
@@ -127,7 +123,7 @@ public final class GroupCommitAppender: @unchecked Sendable {
             writing = batch.lines.count
             pthread_mutex_unlock(mutex)
             var failure: System.FileError? = nil
-            do { try System.appendLines(path: path, batch.lines, lockDeadline: lockDeadline) } catch { failure = error }
+            do { try System.appendLines(path: path, batch.lines) } catch { failure = error }
             pthread_mutex_lock(mutex)
             writing = 0
             batch.failure = failure

@@ -68,26 +68,22 @@ public enum System {
     /// A consumer may rename or remove the file (under the same lock) while an appender waits for the lock: the
     /// line is then not written to the renamed or unlinked file, but to the file the path names once the lock is
     /// held (created again if the directory still exists; `ENOENT` if it does not).
-    ///
-    /// `lockDeadline` (monotonic seconds, `CLOCK_MONOTONIC`) bounds the wait for another process's lock: past it the
-    /// append gives up with `ETIMEDOUT` and writes nothing, so a process that holds the lock forever (a stuck
-    /// consumer) cannot keep an invocation from answering. Without it the wait is unbounded.
-    public static func appendLine(path: String, _ line: [UInt8], lockDeadline: Double = .infinity) throws(FileError) {
-        try appendLines(path: path, [line], lockDeadline: lockDeadline)
+    public static func appendLine(path: String, _ line: [UInt8]) throws(FileError) {
+        try appendLines(path: path, [line])
     }
 
     /// Appends each of `lines`, each with a newline, to the file at `path` in one locked write and one `fsync`, with
     /// the guarantees of ``appendLine(path:_:)`` for the whole group: when this returns every line is on stable
     /// storage; when it throws none of them is left in the file. ``GroupCommitAppender`` batches with it.
-    public static func appendLines(path: String, _ lines: [[UInt8]], lockDeadline: Double = .infinity)
-        throws(FileError)
-    {
+    public static func appendLines(path: String, _ lines: [[UInt8]]) throws(FileError) {
         _ = fileSizeLimitIsAnError
         for _ in 0..<8 {
             let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
             guard fd >= 0 else { throw FileError(errno: errno, reason: String(cString: strerror(errno))) }
             defer { close(fd) }
-            try lock(fd, until: lockDeadline)
+            while flock(fd, LOCK_EX) != 0 {
+                guard errno == EINTR else { throw FileError(errno: errno, reason: String(cString: strerror(errno))) }
+            }
             defer { _ = flock(fd, LOCK_UN) }
             var info = stat()
             guard fstat(fd, &info) == 0 else { throw FileError(errno: errno, reason: String(cString: strerror(errno))) }
@@ -99,37 +95,6 @@ public enum System {
             return
         }
         throw FileError(errno: EAGAIN, reason: "the file was replaced again and again while waiting for its lock")
-    }
-
-    /// Takes the exclusive `flock` on `fd`, waiting at most until `deadline` (monotonic seconds; infinite or
-    /// `greatestFiniteMagnitude`, a distant future: blocks).
-    private static func lock(_ fd: Int32, until deadline: Double) throws(FileError) {
-        if deadline >= .greatestFiniteMagnitude {
-            while flock(fd, LOCK_EX) != 0 {
-                guard errno == EINTR else { throw FileError(errno: errno, reason: String(cString: strerror(errno))) }
-            }
-            return
-        }
-        var pause = 0.000_1
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK || errno == EINTR else {
-                throw FileError(errno: errno, reason: String(cString: strerror(errno)))
-            }
-            let left = deadline - monotonicNow()
-            guard left > 0 else {
-                throw FileError(errno: ETIMEDOUT, reason: "another process held the file's lock past the deadline")
-            }
-            var ts = timespec(tv_sec: 0, tv_nsec: Int(min(pause, left) * 1e9))
-            nanosleep(&ts, nil)
-            pause = min(pause * 2, 0.001)
-        }
-    }
-
-    /// Monotonic seconds (`CLOCK_MONOTONIC`), the clock of every deadline.
-    public static func monotonicNow() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
     /// The write, `fsync` and cut-back of ``appendLines(path:_:)``, with the lock held.

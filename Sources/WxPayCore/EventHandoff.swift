@@ -40,11 +40,10 @@ public struct EventHandoff: Sendable {
         if let eventsFile {
             let line = try lineTransform?(body) ?? body
             do {
-                // Another process holding the file's lock (a stuck consumer) is waited for until the deadline only.
                 if let groupCommit, groupCommit.path == eventsFile {
-                    try groupCommit.append(line, lockDeadline: deadline.instant)
+                    try groupCommit.append(line)
                 } else {
-                    try System.appendLine(path: eventsFile, line, lockDeadline: deadline.instant)
+                    try System.appendLine(path: eventsFile, line)
                 }
             } catch {
                 throw EventHandoff.failure("appending to WXPAY_EVENTS_FILE failed: \(error.reason)")

@@ -218,32 +218,4 @@ import Testing
         #expect(appender.statistics.lines == 5)
         #expect(try Self.lines(path).count == 6)
     }
-
-    @Test("a lock held by another process past the leader's deadline: ETIMEDOUT for the batch, nothing written; the lock released, the next append goes through")
-    func lockDeadline() throws {
-        let dir = try Self.scratch()
-        let path = dir + "/events.ndjson"
-        let appender = GroupCommitAppender(path: path)
-        try System.appendLine(path: path, Self.line("seed", 0, pad: 1))
-        let held = try HeldLock(path)
-        let started = System.monotonicNow()
-        var failure: System.FileError? = nil
-        do throws(System.FileError) {
-            try appender.append(Self.line("late", 1, pad: 1), lockDeadline: started + 0.05)
-        } catch { failure = error }
-        let waited = System.monotonicNow() - started
-        #expect(failure?.errno == ETIMEDOUT, "\(String(describing: failure))")
-        #expect(waited >= 0.05 && waited < 1, "gave up after \(waited) s")
-        #expect(try Self.lines(path) == [String(decoding: Self.line("seed", 0, pad: 1), as: UTF8.self), ""])
-
-        var direct: System.FileError? = nil  // the one-shot path, same bound
-        do throws(System.FileError) {
-            try System.appendLine(path: path, Self.line("late", 2, pad: 1), lockDeadline: System.monotonicNow() + 0.02)
-        } catch { direct = error }
-        #expect(direct?.errno == ETIMEDOUT)
-        held.release()
-        try appender.append(Self.line("after", 3, pad: 1), lockDeadline: System.monotonicNow() + 5)
-        #expect(try Self.lines(path).count == 3)
-        #expect(appender.statistics.failedBatches == 1)
-    }
 }
