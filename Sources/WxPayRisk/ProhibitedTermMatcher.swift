@@ -77,8 +77,9 @@ public struct ProhibitedTermMatcher: Sendable {
     /// Per BMP scalar: 0 = skip, 1 = breaker, otherwise (symbol + 2) | flags.
     let scalarTable: [UInt16]
     let symbolCount: Int
-    /// The automaton's moves. Dense rows for the root and its children, where text spends nearly all its time:
-    /// `dense[denseRow[state] * symbolCount + symbol]` (`denseRow` -1 for deeper states). A deeper state moves to its
+    /// The automaton's moves. Dense rows for the root and its busiest children (``denseRowMinimumChildren``), where
+    /// text spends nearly all its time: `dense[denseRow[state] * symbolCount + symbol]` (`denseRow` -1 for the other
+    /// states). Any other state moves to its
     /// own child on the symbol (`childSymbols`/`childStates[childStart[s] ..< childStart[s + 1]]`) or, without one,
     /// as its failure state `fail[s]` does. A dense row for every state (5,400 states x 600 symbols, 13 MB) was
     /// written in full by every process that screened one text: 3,200 page faults of a `webhook` process's 3,900.
@@ -191,13 +192,22 @@ public struct ProhibitedTermMatcher: Sendable {
 
     /// A list word and its open sides: `bet*` is `bet` at the start of a word that may go on (`betway`), `*poker`
     /// is `poker` at the end of a word that may start earlier (`partypoker`), `*porn*` is `porn` anywhere in a word.
+    ///
+    /// Read as UTF-8 bytes (`*` is one byte and no other scalar contains that byte): this runs for every list word
+    /// of every process that screens a text, and `Character`-level `hasPrefix`/`count` cost ~2,000 instructions a word.
     static func affixes(_ written: String) -> (word: String, openStart: Bool, openEnd: Bool) {
-        var word = Substring(written)
-        let openStart = word.hasPrefix("*")
-        let openEnd = word.hasSuffix("*") && word.count > 1
-        if openStart { word = word.dropFirst() }
-        if openEnd { word = word.dropLast() }
-        return (String(word), openStart, openEnd)
+        let star = UInt8(ascii: "*")
+        let utf8 = written.utf8
+        guard let first = utf8.first, let last = utf8.last, first == star || last == star else {
+            return (written, false, false)
+        }
+        let openStart = first == star
+        let openEnd = last == star && utf8.count > 1
+        var start = utf8.startIndex
+        var end = utf8.endIndex
+        if openStart { start = utf8.index(after: start) }
+        if openEnd { end = utf8.index(before: end) }
+        return (String(written[start..<end]), openStart, openEnd)
     }
 
     /// Which ends of a word's match must be at a Latin word boundary. Without `*`, both ends of a Latin word of at
@@ -220,6 +230,8 @@ public struct ProhibitedTermMatcher: Sendable {
         /// The characters, sorted; `ids[k]` is the symbol of `characters[k]`.
         private(set) var characters: [UInt32] = []
         private var ids: [Int32] = []
+        /// The symbols of ASCII characters (-1: none), looked up directly: most characters of the lists are Latin.
+        private var ascii = [Int32](repeating: -1, count: 128)
 
         var count: Int { characters.count }
 
@@ -236,17 +248,20 @@ public struct ProhibitedTermMatcher: Sendable {
 
         /// The symbol of `c`, if it has one.
         func id(of c: UInt32) -> Int? {
+            if c < 128 { return ascii[Int(c)] >= 0 ? Int(ascii[Int(c)]) : nil }
             let k = position(of: c)
             return k < characters.count && characters[k] == c ? Int(ids[k]) : nil
         }
 
         /// The symbol of `c`, numbering it next if it is new.
         mutating func id(adding c: UInt32) -> Int {
+            if c < 128 && ascii[Int(c)] >= 0 { return Int(ascii[Int(c)]) }
             let k = position(of: c)
             if k < characters.count && characters[k] == c { return Int(ids[k]) }
             let id = characters.count
             characters.insert(c, at: k)
             ids.insert(Int32(id), at: k)
+            if c < 128 { ascii[Int(c)] = Int32(id) }
             return id
         }
     }
@@ -259,15 +274,32 @@ public struct ProhibitedTermMatcher: Sendable {
         var symbolIn: [Int32] = [-1]
         var pattern: [Int32] = [-1]
 
+        /// The root's children by symbol (-1 if none): the root has hundreds of children (a term's first character),
+        /// too many to walk as a list for every word.
+        var rootChild: [Int32] = []
+
         var count: Int { pattern.count }
 
         /// The child of `state` on `symbol`, created if missing.
         mutating func child(of state: Int, symbol: Int32) -> Int {
+            if state == 0 {
+                if Int(symbol) < rootChild.count, rootChild[Int(symbol)] >= 0 { return Int(rootChild[Int(symbol)]) }
+                let new = append(child: symbol, of: 0)
+                if Int(symbol) >= rootChild.count {
+                    rootChild.append(contentsOf: repeatElement(-1, count: Int(symbol) + 1 - rootChild.count))
+                }
+                rootChild[Int(symbol)] = Int32(new)
+                return new
+            }
             var child = Int(firstChild[state])
             while child >= 0 {
                 if symbolIn[child] == symbol { return child }
                 child = Int(nextSibling[child])
             }
+            return append(child: symbol, of: state)
+        }
+
+        private mutating func append(child symbol: Int32, of state: Int) -> Int {
             let new = pattern.count
             firstChild.append(-1)
             nextSibling.append(firstChild[state])
@@ -341,19 +373,33 @@ public struct ProhibitedTermMatcher: Sendable {
             }
         }
         childStart[stateCount] = Int32(at)
-        // Dense rows: the root (row 0), then its children in order.
+        // Dense rows: the root (row 0), then those of its children with at least `denseRowMinimumChildren` children,
+        // in order. A child of the root with fewer is two short steps from any move without one: its own children,
+        // then the root's row (its failure state is the root).
         var denseRow = [Int32](repeating: -1, count: stateCount)
         denseRow[0] = 0
         let rootChildren = Int(childStart[1])
-        for k in 0..<rootChildren { denseRow[Int(childStates[k])] = Int32(k + 1) }
-        var dense = [Int32](repeating: 0, count: (rootChildren + 1) * symbolCount)
-        for k in 0..<rootChildren { dense[Int(childSymbols[k])] = childStates[k] }
+        var rows = 1
         for k in 0..<rootChildren {
-            let row = (k + 1) * symbolCount
-            for symbol in 0..<symbolCount { dense[row + symbol] = dense[symbol] }
             let state = Int(childStates[k])
-            for j in Int(childStart[state])..<Int(childStart[state + 1]) {
-                dense[row + Int(childSymbols[j])] = childStates[j]
+            if Int(childStart[state + 1] - childStart[state]) >= denseRowMinimumChildren {
+                denseRow[state] = Int32(rows)
+                rows += 1
+            }
+        }
+        var dense = [Int32](repeating: 0, count: rows * symbolCount)
+        for k in 0..<rootChildren { dense[Int(childSymbols[k])] = childStates[k] }
+        dense.withUnsafeMutableBufferPointer { dense in
+            let rootRow = UnsafeBufferPointer(UnsafeMutableBufferPointer(rebasing: dense[0..<symbolCount]))
+            for k in 0..<rootChildren {
+                let state = Int(childStates[k])
+                let row = Int(denseRow[state])
+                guard row > 0 else { continue }
+                let base = row * symbolCount
+                _ = UnsafeMutableBufferPointer(rebasing: dense[base..<base + symbolCount]).initialize(from: rootRow)
+                for j in Int(childStart[state])..<Int(childStart[state + 1]) {
+                    dense[base + Int(childSymbols[j])] = childStates[j]
+                }
             }
         }
         var fail = [Int32](repeating: 0, count: stateCount)
@@ -389,6 +435,12 @@ public struct ProhibitedTermMatcher: Sendable {
         }
         return (dense, denseRow, childStart, childSymbols, childStates, fail, starts, flat)
     }
+
+    /// A child of the root gets a dense row when it has at least this many children. Text spends nearly all its time
+    /// at the root and its children, but most children of the root (a Chinese term's first character) have one or
+    /// two: their rows (346 × 608 symbols, 844 KB with the default lists) were built and paged in by every process
+    /// that screened one text, for moves the child's own list and the root's row give in a few steps.
+    static let denseRowMinimumChildren = 4
 
     /// Where `state` moves on `symbol` (see ``dense``): terminates, as failure states are shallower and the root's
     /// row is dense.
