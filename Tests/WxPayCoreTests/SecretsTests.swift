@@ -99,6 +99,26 @@ struct SecretsTests {
         #expect(try secrets.merchantPrivateKey.signSHA256([1]) == keys.merchantKey.signSHA256([1]))
     }
 
+    @Test("PEM keys saved with Windows line ends, indented lines and blank lines are read as the same keys")
+    func pemLayoutTolerated() throws {
+        let keys = Fixtures.keys
+        func relaid(_ pem: String) -> String {
+            let lines = pem.split(separator: "\n").map { "  \($0)\t" }
+            return "\r\n" + lines.joined(separator: "\r\n\r\n") + "\r\n"
+        }
+        let file = Fixtures.editing(try keys.secretsFile(mode: .publicKey), [
+            "merchant_private_key": .string(relaid(try keys.merchantKey.pkcs8PEM())),
+            "wechatpay_public_keys": .object([keys.publicKeyID: .string(relaid(try keys.platformKey.publicKey.pem()))]),
+        ])
+        #expect(file["merchant_private_key"]?.stringValue?.contains("\r\n") == true)
+        let secrets = try Self.load(file).get()
+        #expect(try secrets.merchantPrivateKey.signSHA256([1]) == keys.merchantKey.signSHA256([1]))
+        let signature = try keys.platformKey.signSHA256([2])
+        let key = try #require(try secrets.verificationKey(forSerial: keys.publicKeyID, at: 0))
+        #expect(key.verifySHA256(signature: signature, message: [2]))
+        #expect(!key.verifySHA256(signature: signature, message: [3]))
+    }
+
     @Test("the file is read anew on every load: a rotation between two loads takes effect")
     func rotationBetweenLoads() throws {
         let dir = try makeTempDirectory()
