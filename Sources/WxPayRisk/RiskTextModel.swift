@@ -333,15 +333,33 @@ public struct RiskTextModel: Sendable {
     }
 
     /// The shipped model (RiskTextModel+Weights.swift), expanded to its dense table on first use.
+    ///
+    /// The file stores the non-zero weights in half the bytes of one `UInt32` each (every binary that scores carries
+    /// them): per category in order, each weight by ascending bucket as a gap byte and the weight (a two's complement
+    /// byte); its bucket is the previous one (-1 at a category's start) plus the gap plus one. A gap byte 254 moves
+    /// 254 buckets on with no weight after it; 255 ends the category.
     public static let shipped: RiskTextModel = {
         let categories = ShippedRiskTextModel.categories
         var interleaved = [Int8](repeating: 0, count: buckets * 4)
         interleaved.withUnsafeMutableBufferPointer { table in
-            for packed in ShippedRiskTextModel.entries {
-                // category << 24 | bucket << 8 | weight (two's complement byte)
-                let c = Int(packed >> 24)
-                let bucket = Int(packed >> 8 & 0xFFFF)
-                table[bucket &* 4 &+ c] = Int8(bitPattern: UInt8(packed & 0xFF))
+            ShippedRiskTextModel.packed.withUnsafeBufferPointer { packed in
+                var c = 0
+                var bucket = -1
+                var i = 0
+                while i < packed.count {
+                    let gap = Int(packed[i])
+                    i += 1
+                    if gap == 255 {
+                        c += 1
+                        bucket = -1
+                    } else if gap == 254 {
+                        bucket += 254
+                    } else {
+                        bucket += gap + 1
+                        table[bucket &* 4 &+ c] = Int8(bitPattern: packed[i])
+                        i += 1
+                    }
+                }
             }
         }
         return RiskTextModel(

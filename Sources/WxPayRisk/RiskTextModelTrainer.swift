@@ -163,6 +163,28 @@ public enum RiskTextModelTrainer {
         return Outcome(model: model, dev: devFigures, entries: quantized.filter { $0 != 0 }.count)
     }
 
+    /// Category-major weights (`category * buckets + bucket`) in the packed form of ``RiskTextModel/shipped``.
+    static func packed(_ weights: [Int8], categories: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        for c in 0..<categories {
+            var previous = -1
+            for b in 0..<RiskTextModel.buckets {
+                let w = weights[c * RiskTextModel.buckets + b]
+                if w == 0 { continue }
+                var gap = b - previous - 1
+                while gap >= 254 {
+                    out.append(254)
+                    gap -= 254
+                }
+                out.append(UInt8(gap))
+                out.append(UInt8(bitPattern: w))
+                previous = b
+            }
+            out.append(255)
+        }
+        return out
+    }
+
     /// The model as the Swift source of `RiskTextModel+Weights.swift`.
     public static func source(of model: RiskTextModel, header: String) -> String {
         func float(_ f: Float) -> String { "Float(bitPattern: 0x\(String(f.bitPattern, radix: 16)))" }
@@ -178,21 +200,15 @@ public enum RiskTextModelTrainer {
             "    static let scale: [Float] = [\(model.scale.map(float).joined(separator: ", "))]",
             "    static let bias: [Float] = [\(model.bias.map(float).joined(separator: ", "))]",
             "    static let threshold: [Float] = [\(model.threshold.map(float).joined(separator: ", "))]",
-            "    /// Non-zero weights: `category << 24 | bucket << 8 | weight` (the weight as a two's complement byte).",
-            "    static let entries: [UInt32] = [",
+            "    /// Non-zero weights as gap and weight byte pairs per category (the format: ``RiskTextModel/shipped``).",
+            "    static let packed: [UInt8] = [",
         ]
         var row: [String] = []
-        let weights = model.weights
-        for c in model.categories.indices {
-            for b in 0..<RiskTextModel.buckets {
-                let w = weights[c * RiskTextModel.buckets + b]
-                if w == 0 { continue }
-                let packed = UInt32(c) << 24 | UInt32(b) << 8 | UInt32(UInt8(bitPattern: w))
-                row.append("0x" + String(packed, radix: 16, uppercase: true))
-                if row.count == 8 {
-                    lines.append("        " + row.joined(separator: ", ") + ",")
-                    row = []
-                }
+        for byte in packed(model.weights, categories: model.categories.count) {
+            row.append("0x" + String(byte, radix: 16, uppercase: true))
+            if row.count == 16 {
+                lines.append("        " + row.joined(separator: ", ") + ",")
+                row = []
             }
         }
         if !row.isEmpty { lines.append("        " + row.joined(separator: ", ") + ",") }
