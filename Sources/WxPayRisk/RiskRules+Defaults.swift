@@ -126,19 +126,15 @@ extension RiskRules {
                         // Sixth round (TUNE6): Macau VIP rooms, private lotteries named after a country, racing bets, animal
                         // fights, skin and prediction sites, crash and slot titles, card-room games, laundering
                         // channels (only next to a context word), English betting slang.
-                        "贵宾厅", "贵宾会", "电投", "放数", "扒仔", "转码", "收码", "报码", "马报", "波色", "红波", "绿波",
-                        "蓝波", "越南彩", "泰国彩", "老挝彩", "缅甸彩", "印尼彩", "河内彩", "五分彩", "三分彩", "极速彩",
-                        "独赢", "连赢", "孖宝", "三重彩", "六环彩", "马票", "马经", "斗狗", "赛鸽", "饰品对战", "开箱对战",
-                        "汰换", "刀皮", "对赌", "keydrop", "预测市场", "爆点", "弹珠机", "夺宝", "拼三张", "三张牌", "十点半", "比鸡",
-                        "通比", "锄大地", "掼蛋", "双扣", "字牌", "卡五星", "亲友圈", "摇摊", "掷骰", "押点", "赛果",
-                        "码商", "卡商", "水房", "四件套", "四方支付", "代收代付", "whale", "vip host",
-                        "pagcor", "pogo", "nagaworld", "apuesta*", "aposta*", "bicho", "trifecta", "superfecta",
-                        "exacta", "quinella", "parimutuel", "horse racing", "racecard", "ante-post",
-                        "each way", "pigeon race", "dog fight", "skins", "coinflip", "upgrader",
-                        "skin roulette", "prediction market", "chicken road", "gonzo's quest", "money train", "hilo",
-                        "monopoly live", "lucky block", "vave", "sweeps", "redeemable coins", "sweeps cash",
-                        "punt", "flutter", "vig", "squares pool", "survivor pool", "calcutta auction", "bankroll",
-                        "comp points",
+                        "贵宾厅", "贵宾会", "电投", "放数", "扒仔", "转码", "收码", "报码", "马报", "波色", "红波", "绿波", "蓝波", "越南彩", "泰国彩",
+                        "老挝彩", "缅甸彩", "印尼彩", "河内彩", "五分彩", "三分彩", "极速彩", "独赢", "连赢", "孖宝", "三重彩", "六环彩", "马票", "马经",
+                        "斗狗", "赛鸽", "饰品对战", "开箱对战", "汰换", "刀皮", "对赌", "keydrop", "预测市场", "爆点", "弹珠机", "夺宝", "拼三张",
+                        "三张牌", "十点半", "比鸡", "通比", "锄大地", "掼蛋", "双扣", "字牌", "卡五星", "亲友圈", "摇摊", "掷骰", "押点", "赛果", "码商",
+                        "卡商", "四件套", "四方支付", "whale", "vip host", "pagcor", "pogo", "nagaworld", "apuesta*",
+                        "bicho", "trifecta", "superfecta", "exacta", "parimutuel", "horse racing", "racecard",
+                        "ante-post", "each way", "dog fight", "skin roulette", "prediction market", "gonzo's quest",
+                        "monopoly live", "dream catcher", "redeemable coins", "sweeps cash", "skin upgrader", "vig", "squares pool",
+                        "survivor pool", "calcutta auction", "bankroll", "comp points",
                         // Chips are goods too (a poker chip set): a cue, not a context.
                         "筹码", "chouma",
                     ],
@@ -160,8 +156,8 @@ extension RiskRules {
                         "回收", "开户", "秒到", "huishou", "kaihu", "cash contest", "paid contest", "cash prizes",
                         // Chips are goods too (a poker chip set): a cue, not a context.
                         "兑换", "duihuan",
-                        // Sixth round (TUNE6): card-room settlement, stakes, channels and sites; Spanish and Portuguese deposits.
-                        "结算", "抽水", "打分", "输赢", "彩头", "单双", "通道", "洗钱", "代收", "跑分", "收卡", "deposito",
+                        // Sixth round (TUNE6): card-room rake and scores, stakes, laundering; Spanish deposits.
+                        "抽水", "打分", "输赢", "彩头", "单双", "洗钱", "跑分", "收卡", "代收代付", "代投", "deposito",
                         "settle up", "coins package", "coin package",
                     ],
                     benign: benignContext,
@@ -176,9 +172,8 @@ extension RiskRules {
                         "dealership", "央视体育", "体育中心", "体育场", "体育课", "体育中考", "judi dench",
                         "golf handicap", "handicap parking", "handicap accessible", "盘口路", "银商pos",
                         // Sixth round (TUNE6): ordinary phrases of the new cues' shape.
-                        "国家电投", "床上用品四件套", "四件套床品", "whale watching", "whale shark", "killer whale", "对赌协议", "机场贵宾厅", "贵宾厅休息室",
-                        "flutter developer", "flutter app", "punt boat", "punting boat", "pogo stick", "pogo pin",
-                        "游戏皮肤", "反洗钱", "结算单", "结算价",
+                        "国家电投", "床上用品四件套", "四件套床品", "whale watching", "whale shark", "killer whale", "对赌协议", "机场贵宾厅",
+                        "贵宾厅休息室", "pogo stick", "pogo pin", "游戏皮肤", "反洗钱",
                     ]
                 ),
                 ProhibitedCategory(

@@ -1032,6 +1032,33 @@ TUNE6_ORDINARY = [
     "Tab soda 6 pack", "Dog show entry fee", "Pigeon feed 20kg", "Cricket bat English willow",
 ]
 
+# Ordinary probes of the sixth round's words (TUNE6_PROBES, appended after TUNE6_ORDINARY, all in tune), written
+# after TUNE6 had been scored, while its words were being tried: goods and services that carry a tried cue next to a
+# word that surrounds payments (货款 结算, 充值, deposit, top up, online). The model retrained with TUNE6 alone read
+# such text as gambling (it learned "deposit" and 结算 from the round's items) and confirmed 24 of them. All in tune:
+# they teach the weights, but as near-misses picked for the words being tried they are no sample of ordinary text for
+# the dev part, where the model's threshold is chosen.
+TUNE6_PROBES = [
+    "体育 器材 货款 结算", "彩票 站 月度 结算 对账", "麻将 馆 装修 尾款 结算", "扑克牌 批发 货款 结算", "德州 物流 运费 结算", "棋牌 桌 厂家 货款 结算", "体育 俱乐部 教练 课时 结算",
+    "快递 代收 货款", "物业 代收 水电费", "银行 通道 手续费", "支付 通道 费率 服务费", "反洗钱 合规 培训", "洗钱 风险 讲座 门票", "四件套 纯棉 床上用品", "床单 四件套 1.8m",
+    "水房 热水 卡 充值", "学校 水房 充值", "码商 小程序 开发", "卡商 批发 手机壳", "茶馆 包间 四人", "亲友圈 年会 场地费", "锄大地 纸牌 两副", "掼蛋 比赛 奖杯 定制", "字牌 收藏",
+    "赛鸽 鸽粮 20kg", "斗狗 纪录片 DVD", "马票 收藏 香港 赛马会 旧票", "马经 杂志 订阅", "独赢 设计 工作室", "连赢 三场 球队 周边", "贵宾厅 机场 休息 充值",
+    "电投 集团 体检 费用", "转码 服务 视频 格式", "收码 扫码 枪", "报码 器 工厂 设备", "波色 音响", "红波 啤酒", "爆点 分析 课程", "夺宝 奇兵 电影 票", "十点半 夜宵 外卖",
+    "比鸡 汤 外卖", "通比 快递", "摇摊 夜市 摊位费", "押点 钱 定金", "对赌 协议 律师 咨询 费", "预测市场 研究 报告", "跑分 软件 手机 测试 跑分", "安兔兔 跑分 测试",
+    "赛果 新闻 订阅", "Flutter course top up", "Punt hire deposit Cambridge", "Each way ticket train deposit",
+    "Vig on a loan? math course", "Skins for phone top up", "Minecraft skins pack credits", "Coinflip toy deposit",
+    "Pogo stick deposit", "Horse racing tickets online", "Trifecta yoga online booking",
+    "Exacta tax software subscription online", "Quinella restaurant deposit", "Pigeon race club account deposit",
+    "Whale watching deposit", "Sweeps carpet cleaning deposit", "Chimney sweeps booking deposit",
+    "Bankroll planner app subscription", "Comp points hotel loyalty account", "Money Train movie online",
+    "Monopoly live show tickets online", "Lucky Block lego set online", "Chicken road trip deposit",
+    "Limbo dance class", "Hilo tea house deposit", "Vave deposit", "Upgrader tool site credits",
+    "Racecard printing deposit", "Dog fight training school deposit", "Apuesta por la salud (book)",
+    "Aposta escola deposito", "Bicho de pelucia (plush)", "Prediction market research course", "Settle up dinner bill",
+    "Hotel deposito reserva", "Depósito garantia aluguel", "Survivor pool party supplies", "Squares pool party kit",
+    "VIP host event staffing fee",
+]
+
 LEET = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
 EMOJI = ["🎰", "💰", "🔥", "❤", "✨", "🎲"]
 TRAD = str.maketrans({
@@ -1196,13 +1223,17 @@ def main():
     tune6_start = len(items)
     k = prohibited_round("tune6-", (("gambling", TUNE6_GAMBLING_ZH, TUNE6_GAMBLING_EN),), k, width=3)
     ordinary_items("tune6-ordinary", TUNE6_ORDINARY, "ordinary (near-miss)", width=3)
+    probe_start = len(items)
+    ordinary_items("tune6-probe", TUNE6_PROBES, "ordinary (probe of a tried word)", width=3)
     seen = set()
     for n, (group, category, lang, evasion, text, why) in enumerate(items):
         if (group, text) in seen:
             continue
         seen.add((group, text))
         digest = hashlib.sha256(group.encode()).digest()
-        if n >= tune6_start:
+        if n >= probe_start:
+            split = "tune"
+        elif n >= tune6_start:
             split = "dev" if int.from_bytes(digest[:4], "big") % 100 < TUNE6_DEV_PERCENT else "tune"
         elif n >= tune5_start:
             split = "dev" if int.from_bytes(digest[:4], "big") % 100 < TUNE5_DEV_PERCENT else "tune"
