@@ -889,8 +889,8 @@ TUNE5_ORDINARY = [
 
 # Sixth tuning round (TUNE6_*, appended after TUNE5_*; about a fifth of its groups, chosen by a hash of the group, in dev,
 # the rest in tune): gambling vocabulary no earlier round or list had, written from the market without reading the
-# held-out part, and scored once with the rules and model of the time before any change (the figures are in the commit
-# that added it). Regional operators and platforms (Philippine POGO and cash-in apps, Cambodian, Myanmar and Vietnamese
+# held-out part, and scored once with the rules and model of the time before any change: gambling 567/1,063 (53.3%),
+# ordinary blocked 2/242 (README). Regional operators and platforms (Philippine POGO and cash-in apps, Cambodian, Myanmar and Vietnamese
 # sites, Thai and Vietnamese lotteries, Brazilian and Spanish betting words), Macau VIP-room and junket slang (电投,
 # 码粮, 转码, 放数), private lottery and Mark Six slang (收码, 报码, 波色, 连肖), horse racing and pari-mutuel bets,
 # cockfighting and animal fights, esports skin betting (case battles, skin roulette, ROLL房), prediction-market money
