@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Scores the prohibited-category detection corpus with risk-batch and prints precision and recall per category.
 
-Usage: scripts/detection-report.py [--bin PATH] [--split tune|heldout|all] [--misses]
+Usage: scripts/detection-report.py [--bin PATH] [--split tune|dev|heldout|all] [--group-prefix P] [--misses]
   --bin     the risk-batch binary (default .build/debug/risk-batch)
   --split   which part of Tests/WxPayRiskTests/Fixtures/detection-corpus.ndjson (default heldout; tune and dev are the
             tuning parts)
+  --group-prefix  only the items whose group starts with P (e.g. tune6- for one tuning round), within the split
   --misses  list the misclassified items -- tuning parts only: the held-out part is for measuring, never for tuning,
             so its misses are not listed (only counted).
 A prohibited item is detected when risk-batch says review or block, and attributed to a category when a rule
@@ -22,13 +23,14 @@ corpus = os.path.join(root, "Tests", "WxPayRiskTests", "Fixtures", "detection-co
 parser = argparse.ArgumentParser()
 parser.add_argument("--bin", default=os.path.join(root, ".build", "debug", "risk-batch"))
 parser.add_argument("--split", default="heldout", choices=["tune", "dev", "heldout", "all"])
+parser.add_argument("--group-prefix", default="")
 parser.add_argument("--misses", action="store_true")
 args = parser.parse_args()
 if args.misses and args.split in ("heldout", "all"):
     sys.exit("--misses is for the tuning parts only (tune, dev)")
 
 items = [json.loads(line) for line in open(corpus, encoding="utf-8")]
-items = [d for d in items if args.split == "all" or d["split"] == args.split]
+items = [d for d in items if (args.split == "all" or d["split"] == args.split) and d["group"].startswith(args.group_prefix)]
 stdin = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in items)
 out = subprocess.run([args.bin], input=stdin.encode(), capture_output=True, check=True).stdout.decode()
 answers = [json.loads(line) for line in out.splitlines()]
@@ -52,7 +54,7 @@ for d, a in zip(items, answers):
     if not ok or (d["category"] == "ordinary" and a["action"] == "review"):
         misses.append((d, a))
 
-print(f"split: {args.split} ({len(items)} items)")
+print(f"split: {args.split}{', groups ' + args.group_prefix + '*' if args.group_prefix else ''} ({len(items)} items)")
 print()
 print("| category | items | detected (review or block) | recall | precision |")
 print("|---|---:|---:|---:|---:|")

@@ -51,6 +51,13 @@ extension RiskRules {
                         "一肖中特", "肖中特", "特肖", "平特一肖", "三中三", "六肖", "信用网", "信用盘", "现金网", "出黑", "足球推单", "篮球推单", "赏金女王",
                         "satta king", "sure bets", "surebets", "matched betting", "yixiao zhongte", "xinyongwang",
                         "xinyongpan", "xianjinwang", "chuhei", "zuqiu tuidan",
+                        // Sixth round (TUNE6): junket, private-lottery and Mark Six slang, match fixing, skin betting, racing and
+                        // animal fights, prediction markets, tipster picks.
+                        "码粮", "叠码", "赌团", "特马", "连肖", "二中二", "三中二", "二中特", "三中特", "黑彩", "地下彩",
+                        "假球", "内幕赛果", "稳胆", "心水推荐", "roll房", "二元期权", "斗蟋蟀", "case battle",
+                        "skin gambling", "skin betting", "cockfight", "gallera", "jogo do bicho", "binary options",
+                        "vigorish", "sc redemption", "sports pick", "sports picks", "vip picks", "locks of the week",
+                        "sleeper picks",
                     ],
                     operators: [
                         "皇冠体育", "新葡京", "银河娱乐", "开元棋牌", "亚博体育", "乐橙国际", "金沙娱乐", "博天堂",
@@ -82,6 +89,12 @@ extension RiskRules {
                         // Fifth round (TUNE5): private-lottery, credit-site, tipster and game-coin cash-out words.
                         "luckyland", "dream11", "my11circle", "fortune coins", "crown coins", "high 5 casino",
                         "underdog fantasy", "fliff",
+                        // Sixth round (TUNE6): regional cash-in apps and sites, crypto casinos, sweepstakes and pick'em sites,
+                        // skin sites, prediction markets.
+                        "arenaplus", "bingoplus", "hawkplay", "lucky cola", "okbet", "fortunejack", "primedice",
+                        "bitsler", "duckdice", "metaspins", "realprize", "jackpota", "polymarket", "kalshi",
+                        "predictit", "bandit.camp", "farmskins", "skinclub", "csgofast", "datdrop",
+                        "rustclash", "parlayplay",
                     ],
                     cues: [
                         "扑克", "德州", "荷官", "骰子", "棋牌", "牛牛", "斗地主", "捕鱼", "麻将", "快三",
@@ -110,6 +123,18 @@ extension RiskRules {
                         // Fifth round (TUNE5): private-lottery, credit-site, tipster and game-coin cash-out words.
                         "皇冠", "推单", "元宝", "欢乐豆", "游戏币", "金豆", "fantasy sports", "yuanbao", "huanledou", "youxibi",
                         "tuidan",
+                        // Sixth round (TUNE6): Macau VIP rooms, private lotteries named after a country, racing bets, animal
+                        // fights, skin and prediction sites, crash and slot titles, card-room games, laundering
+                        // channels (only next to a context word), English betting slang.
+                        "贵宾厅", "贵宾会", "电投", "放数", "扒仔", "转码", "收码", "报码", "马报", "波色", "红波", "绿波", "蓝波", "越南彩", "泰国彩",
+                        "老挝彩", "缅甸彩", "印尼彩", "河内彩", "五分彩", "三分彩", "极速彩", "独赢", "连赢", "孖宝", "三重彩", "六环彩", "马票", "马经",
+                        "斗狗", "赛鸽", "饰品对战", "开箱对战", "汰换", "刀皮", "对赌", "keydrop", "预测市场", "爆点", "弹珠机", "夺宝", "拼三张",
+                        "三张牌", "十点半", "比鸡", "通比", "锄大地", "掼蛋", "双扣", "字牌", "卡五星", "亲友圈", "摇摊", "掷骰", "押点", "赛果", "码商",
+                        "卡商", "四件套", "四方支付", "whale", "vip host", "pagcor", "pogo", "nagaworld", "apuesta*",
+                        "bicho", "trifecta", "superfecta", "exacta", "parimutuel", "horse racing", "racecard",
+                        "ante-post", "each way", "dog fight", "skin roulette", "prediction market", "gonzo's quest",
+                        "monopoly live", "dream catcher", "redeemable coins", "sweeps cash", "skin upgrader", "vig", "squares pool",
+                        "survivor pool", "calcutta auction", "bankroll", "comp points",
                         // Chips are goods too (a poker chip set): a cue, not a context.
                         "筹码", "chouma",
                     ],
@@ -131,6 +156,10 @@ extension RiskRules {
                         "回收", "开户", "秒到", "huishou", "kaihu", "cash contest", "paid contest", "cash prizes",
                         // Chips are goods too (a poker chip set): a cue, not a context.
                         "兑换", "duihuan",
+                        // Sixth round (TUNE6): laundering channels. (抽水, 打分, 输赢, 彩头, 单双, 洗钱,
+                        // 代投, settle up and coins package were tried and dropped: next to cues as common as 体育, 大小
+                        // or 彩票 they blocked ordinary probes such as "体育 比赛 评委 打分 系统" or "T恤 大小 码 单双 面".)
+                        "跑分", "收卡", "代收代付",
                     ],
                     benign: benignContext,
                     exceptions: ["扑克脸", "扑克牌魔术", "魔术扑克", "大小姐", "体育新闻", "体育馆", "体育用品", "下注释",
@@ -143,6 +172,9 @@ extension RiskRules {
                         "expansion slot", "pcie slot", "card slot", "sim slot", "car dealer", "auto dealer",
                         "dealership", "央视体育", "体育中心", "体育场", "体育课", "体育中考", "judi dench",
                         "golf handicap", "handicap parking", "handicap accessible", "盘口路", "银商pos",
+                        // Sixth round (TUNE6): ordinary phrases of the new cues' shape.
+                        "国家电投", "床上用品四件套", "四件套床品", "whale watching", "whale shark", "killer whale", "对赌协议", "机场贵宾厅",
+                        "贵宾厅休息室", "pogo stick", "pogo pin", "游戏皮肤", "反洗钱",
                     ]
                 ),
                 ProhibitedCategory(
@@ -335,6 +367,8 @@ private let benignContext = [
     "charity", "gala", "piggy bank", "慈善",
     // Fourth round (TUNE4): counselling, money boxes and novelty goods.
     "成瘾", "心理咨询", "存钱罐", "造型", "coasters", "cufflinks",
+    // Sixth round (TUNE6): talks and lectures.
+    "lecture", "seminar", "math", "数学",
 ]
 
 /// Benign-context words of the default adult category: education, news and filtering only. Books, films and

@@ -12,7 +12,8 @@ leetspeak, emoji, full width, traditional characters, pinyin, mixed scripts). La
             only, no items seen), missed the targets, and from then on was used for tuning like tune.
             tune also holds the TUNE2_*, TUNE3_*, COUNTERFACTUAL_*, TUNE4_* and EVERYDAY_* items (appended last, in that order, so
             the ids and splits of the others do not move), and TUNE5_* (appended after them) is divided between tune
-            and dev by a hash of the group (TUNE5_DEV_PERCENT in dev).
+            and dev by a hash of the group (TUNE5_DEV_PERCENT in dev), and TUNE6_* (appended after TUNE5) likewise
+            (TUNE6_DEV_PERCENT in dev).
             heldout: the FRESH_* base items below, written after that and before any further rule change; it shares
             no base phrase with tune or dev and is never used for tuning (its misses are never listed).
   evasion   counterfactual (ordinary: see COUNTERFACTUAL_*) | plain | spacing | homoglyph (Cyrillic letters mixed into Latin script) | leet | emoji | fullwidth
@@ -27,6 +28,7 @@ import json
 
 HELDOUT_PERCENT = 35
 TUNE5_DEV_PERCENT = 20  # of the TUNE5_* groups
+TUNE6_DEV_PERCENT = 20  # of the TUNE6_* groups
 
 # A base item: (text, pinyin-or-None). In the text, {braces} mark the word the evasion transforms apply to.
 GAMBLING_ZH = [
@@ -885,6 +887,178 @@ TUNE5_ORDINARY = [
     "Slots for expansion cards (PC case)", "The Dice Restaurant dinner", "Pachinko museum ticket",
 ]
 
+# Sixth tuning round (TUNE6_*, appended after TUNE5_*; about a fifth of its groups, chosen by a hash of the group, in dev,
+# the rest in tune): gambling vocabulary no earlier round or list had, written from the market without reading the
+# held-out part, and scored once with the rules and model of the time before any change: gambling 567/1,063 (53.3%),
+# ordinary blocked 2/242 (README). Regional operators and platforms (Philippine POGO and cash-in apps, Cambodian, Myanmar and Vietnamese
+# sites, Thai and Vietnamese lotteries, Brazilian and Spanish betting words), Macau VIP-room and junket slang (电投,
+# 码粮, 转码, 放数), private lottery and Mark Six slang (收码, 报码, 波色, 连肖), horse racing and pari-mutuel bets,
+# cockfighting and animal fights, esports skin betting (case battles, skin roulette, ROLL房), prediction-market money
+# bets, crash and slot game names, Chinese card and dice games and card-room slang (亲友圈, 茶馆, 抽水), tipsters and
+# match fixing, payment channels and laundering for gambling sites (码商, 卡商, 水房, 第四方支付), English betting slang
+# (flutter, each-way, vigorish, squares pool, sweeps cash redemption); ordinary near-misses: books, lessons, tickets,
+# game skins bought for play, toys and board games, legal lottery, finance, security software, goods named alike.
+TUNE6_GAMBLING_ZH = [
+    # regional operators and platforms: Philippine, Cambodian, Myanmar, Vietnamese online casinos
+    ("{马尼拉} 网投 公司 开户", "manila wangtou"),
+    ("{西港} 线上 娱乐 上分 开户", "xigang xianshang duchang"), ("{金木棉} 娱乐 线上 存款", "jinmumian duchang"),
+    ("{小勐拉} 网投 上分", "xiaomengla"), ("{腾龙} 国际 线上 存款", "tenglong guoji"),
+    ("{亚洲娱乐城} 注册 首存", "yazhou yulecheng"), ("{金三角} 线上 娱乐 代理 开户", "jinsanjiao duchang"),
+    ("{越南彩} 下单 代理", "yuenan cai"), ("{泰国彩} 开奖 跟投", "taiguo cai"), ("{老挝彩} 投注 平台", "laowo cai"),
+    ("{河内五分彩} 计划", "henei wufencai"), ("{印尼彩} 包中 计划", "yinni cai"),
+    # Macau VIP rooms, junkets and casino credit
+    ("{贵宾厅} 电投 代客下注", "guibinting diantou"), ("{电投} 澳门 赌厅 开户", "diantou"), ("{码粮} 结算 日结", "maliang"),
+    ("{转码} 佣金 结算", "zhuanma yongjin"), ("{放数} 贵宾厅 借款 筹码", "fangshu"), ("{扒仔} 带客 上台 佣金", "bazai"),
+    ("{赌团} 澳门 包食宿 筹码", "dutuan"), ("{贵宾会} 真人 上分", "guibinhui"),
+    # private lottery, Mark Six slang
+    ("{地下彩票} 代收 投注", "dixia caipiao"), ("{黑彩} 平台 充值", "heicai"), ("{私庄} 收码 六合", "sizhuang shouma"),
+    ("{收码} 特马 代理", "shouma tema"), ("{报码} 群 包中 会员", "baoma qun"), ("{马报} 资料 付费 特马", "mabao"),
+    ("{波色} 红波 下单", "bose"), ("{连肖} 二连 投注", "lianxiao"), ("{二中二} 复式 下单", "erzhonger"),
+    ("{特马} 生肖 下注", "tema shengxiao"), ("{三中二} 复式 投注", "sanzhonger"), ("{庄家} 收单 彩票 赔率", "zhuangjia shoudan"),
+    # horse racing, cockfighting, animal fights, pigeons
+    ("{马票} 代买 投注", "mapiao daimai"), ("{马经} 贴士 付费 心水", "majing tieshi"), ("{独赢} 位置 连赢 投注", "duying"),
+    ("{连赢} 孖宝 下注", "lianying mabao"), ("{三重彩} 彩池 投注", "sanchongcai"), ("{六环彩} 代投", "liuhuancai"),
+    ("{斗蟋蟀} 彩头 转账", "dou xishuai"), ("{斗狗} 押 输赢 直播 充值", "dougou xiazhu"), ("{赛鸽} 公棚 下单 赔率", "saige bocai"),
+    ("{斗鸡场} 门票 押 输赢", "doujichang"),
+    # esports and skin betting
+    ("{饰品对战} 充值 CSGO", "shipin duizhan"), ("{开箱对战} 充值", "kaixiang duizhan"), ("{ROLL房} 饰品 充值", None),
+    ("{皮肤竞猜} 充值", "pifu jingcai"), ("{饰品汰换} 幸运 升级 充值", "shipin taihuan"), ("{刀皮} 对赌 网站", "daopi duidu"),
+    ("{电竞赔率} 下单 平台", "dianjing peilv"),
+    # prediction-market style money bets
+    ("{预测市场} 押 选举 结果 充值", "yuce shichang"), ("{选举竞猜} 充值 USDT", "xuanju jingcai"),
+    ("{汇率竞猜} 押 涨跌 充值", "huilv jingcai"), ("{猜涨跌} 一分钟 下单", "cai zhangdie"),
+    # crash, mines, slots game names in Chinese
+    ("{飞机爆点} 游戏 充值", "feiji baodian"), ("{爆点游戏} 上分", "baodian youxi"), ("{弹珠机} 上分 兑换 现金", "danzhuji"),
+    ("{连环夺宝} 电子 爆分", "lianhuan duobao"), ("{水浒传} 电子 拉霸 上分", "shuihuzhuan laba"), ("{财神到} 电子 彩金", "caishendao"),
+    ("{发财树} 拉霸 充值", "facaishu laba"),
+    # Chinese card and dice games and room-card slang
+    ("{拼三张} 真钱 房卡", "pin sanzhang"), ("{通比牛牛} 上分", "tongbi niuniu"), ("{十点半} 真钱局", "shidianban"),
+    ("{锄大地} 现金 结算", "chu dadi"), ("{比鸡} 房卡 上下分", "biji fangka"), ("{掼蛋} 现金局 结算", "guandan xianjin"),
+    ("{字牌} 亲友圈 结算", "zipai qinyouquan"), ("{亲友圈} 上分 抽水", "qinyouquan shangfen"),
+    ("{茶馆} 房卡 结算 打分", "chaguan fangka"), ("{卡五星} 现金 房", "kawuxing"), ("{摇摊} 押 单双", "yaotan"),
+    ("{赌大小} 真钱 微信", "du daxiao"), ("{掷骰} 押点 上分", "zhitou yadian"), ("{押点数} 真钱 微信", "ya dianshu"),
+    # agents, tipsters, match fixing
+    ("{假球} 内幕 赛果 付费", "jiaqiu neimu"), ("{内幕赛果} 包红 付费", "neimu saiguo"), ("{稳胆} 推荐 付费", "wendan tuijian"),
+    ("{胆码} 精准 计划 会员", "danma jingzhun"), ("{追号} 倍投 回本 计划", "zhuihao beitou"), ("{回本计划} 带单 导师", "huiben jihua"),
+    ("{翻倍计划} 下单 平台", "fanbei jihua"), ("{心水} 推荐 付费 足球", "xinshui tuijian"),
+    # payments and laundering for gambling sites
+    ("{码商} 跑分 押金 菠菜", "mashang paofen"), ("{卡商} 收卡 菠菜 代收", "kashang shouka"),
+    ("{水房} 洗钱 通道", "shuifang xiqian"), ("{四件套} 收购 跑分", "sijiantao"), ("{第四方支付} 棋牌 通道", "disifang zhifu"),
+    ("{代收代付} 菠菜 通道", "daishou daifu"), ("{支付通道} 棋牌 代收", "zhifu tongdao qipai"),
+    ("{兑分} 游戏 上分 下分", "duifen"), ("{充分} 秒上 游戏 提分", "chongfen tifen"),
+]
+TUNE6_GAMBLING_EN = [
+    # regional operators and platforms
+    "{pogo} online deposit", "{pagcor} licensed cash in", "{okbet} cash in", "{bingoplus} top up",
+    "{arenaplus} deposit", "{lucky cola} cash in", "{jili slots} deposit", "{peso888} deposit",
+    "{hawkplay} cash in", "{nagaworld} online deposit", "{kubet} deposit", "{789bet} deposit",
+    "{new88} account top up", "{jun88} deposit", "{hi88} deposit", "{8xbet} deposit", "{fb88} top up",
+    "{nha cai} uy tin deposit", "{tai xiu} online real money", "{lo de} online deposit", "{ca cuoc} bong da deposit",
+    "{ufabet} member deposit", "{huay} online deposit", "{jogo do bicho} aposta", "{tigrinho} jogo deposito",
+    "{fortune tiger} deposit", "{blaze} crash deposit pix", "{apostas esportivas} deposito", "{cassino online} pix deposit",
+    "{apuestas deportivas} deposito", "{codere} deposito",
+    # horse racing and pari-mutuel
+    "{trifecta} box deposit", "{exacta} bet credits", "{quinella} bet deposit", "{superfecta} ticket online",
+    "{pari-mutuel} account deposit", "{adw} horse racing account deposit", "{twinspires} account funding", "{xpressbet} deposit",
+    "{tab account} racing top up", "{ante-post} deposit", "{racecard} tips deposit",
+    # cockfighting and animal betting
+    "{cockfight derby} entry cash", "{gallera} online cash in", "{dog fight} pot cash", "{pigeon race} pool deposit",
+    # esports and skin betting
+    "{skin roulette} deposit", "{csgo500} deposit", "{csgoluck} deposit", "{clash.gg} case battle deposit",
+    "{key-drop} case credits", "{farmskins} deposit", "{skin jackpot} site deposit", "{coinflip} skins site deposit",
+    "{bandit.camp} rust deposit", "{skin upgrader} site credits", "{esports odds} deposit",
+    # prediction-market money bets
+    "{polymarket} usdc deposit", "{prediction market} election deposit", "{election odds} deposit",
+    "{binary options} 60 second trade deposit",
+    # crash, mines, slots game names
+    "{jetx} deposit", "{spaceman} game deposit", "{lucky jet} deposit", "{chicken road} game deposit",
+    "{big bass bonanza} spins deposit", "{starburst} slot spins deposit", "{gonzo's quest} deposit",
+    "{money train} bonus buy", "{limbo} crypto game deposit", "{hilo} card game crypto deposit",
+    "{monopoly live} deposit", "{dream catcher} live deposit",
+    # crypto casinos
+    "{metaspins} deposit", "{lucky block} deposit", "{bitsler} deposit", "{primedice} deposit",
+    "{duckdice} deposit", "{fortunejack} deposit", "{vave} deposit", "{wild.io} deposit",
+    # US pick'em and sweepstakes
+    "{sleeper picks} deposit", "{parlayplay} deposit", "{dabble} picks deposit", "{global poker} gold coins",
+    "{zula casino} coins package", "{realprize} coins", "{jackpota} coins package", "{modo casino} coins",
+    "{sweeps cash} redeem prize", "{sc redemption} coins purchase", "{redeemable coins} package",
+    # slang
+    "{punt} on the derby deposit", "{flutter} on the grand national top up", "{each-way} double credits",
+    "{lucky 15} deposit", "{betslip} top up", "{vigorish} weekly settle", "{vig} paid weekly settle up",
+    "{squares pool} super bowl entry cash", "{survivor pool} entry cash prize", "{calcutta auction} golf pool entry",
+    "{nassau} settle up golf cash", "{bankroll} reload deposit", "{comp points} vip deposit",
+    "{bonus hunt} deposit", "{free play} credits deposit",
+    "{sports pick} subscription", "{locks of the week} vip picks", "{whale} host reload deposit",
+]
+TUNE6_ORDINARY = [
+    # books, films, news
+    "《澳门 贵宾厅 兴衰》 非虚构 图书", "《赛马 与 香港》 历史 图书", "《菲律宾 旅游 指南》", "《越南 美食 地图》 图书",
+    "《斗蟋蟀 文化 史》 图书", "《马经 入门》 养马 图书", "香港 赛马 博物馆 门票", "《扑克 中 的 概率》 数学 图书",
+    "《预测 市场 与 选举》 学术 图书", "澳门 新闻 周刊 订阅", "Racing Post newspaper subscription", "Seabiscuit (book)",
+    "The Sting (1973) DVD", "Horse racing history museum ticket", "Kentucky Derby documentary rental",
+    "Superforecasting (book)", "Flutter Entertainment annual report PDF", "Philippines travel guide book",
+    # courses, lessons
+    "马术 课程 十节", "少儿 骑马 体验 课", "掼蛋 比赛 报名费 社区", "锄大地 规则 教学 视频", "围棋 少儿 培训 课",
+    "电竞 战队 夏令营 报名", "Horse riding lessons 5 pack", "Pony ride birthday party", "Duplicate bridge club annual fee",
+    "Esports team jersey", "Probability and betting odds math lecture", "Pigeon racing club membership",
+    # sports and esports tickets
+    "电竞 比赛 门票 英雄联盟 总决赛", "CSGO 比赛 门票", "赛马 日 观赛 门票 沙田", "赛鸽 协会 会费",
+    "澳门 格兰披治 大赛车 门票", "Esports finals ticket", "Royal Ascot ticket", "Grand National ticket enclosure",
+    "NFL playoff game ticket", "Melbourne Cup lunch package", "Racetrack parking pass",
+    # game skins bought for play
+    "王者荣耀 皮肤 点券 充值", "英雄联盟 皮肤 购买", "CSGO 皮肤 购买 Steam 钱包", "Steam 钱包 充值卡", "原神 月卡",
+    "Fortnite V-Bucks 1000", "Valorant points top up", "Steam gift card", "Roblox Robux 800", "Minecraft Java edition",
+    "PUBG UC 600 top up",
+    # board games, toys, card games
+    "掼蛋 扑克牌 专用", "十点半 纸牌 儿童", "飞行棋 大号", "斗兽棋 儿童", "弹珠 玻璃 一袋", "弹珠台 儿童 玩具",
+    "Plinko board toy", "Chicken race board game", "Horse racing board game", "Dice tower wooden", "Spaceman astronaut toy",
+    "Jet model kit", "Mines and ladders board game",
+    # lottery news and legal lottery
+    "彩票 开奖 结果 查询 小程序", "体育 彩票 站 招聘 收银员", "Lottery results newspaper", "Mark Six history book",
+    # finance products
+    "汇率 换汇 手续费 银行", "选举 新闻 杂志 订阅", "期权 交易 课程 证券", "外汇 储蓄 存款", "Prediction markets research paper PDF",
+    "Options trading platform fee (broker)", "Treasury bills purchase", "Money market fund deposit",
+    # security software
+    "防 赌博 网站 拦截 路由器", "反诈 宣传 海报 网赌 危害", "Anti-gambling browser extension", "Gamban license 1 year",
+    # everyday named like the words
+    "菲律宾 芒果干", "越南 咖啡 滴漏", "泰国 乳胶枕", "腾龙 阀门 五金", "金木棉 茶叶", "码商城 文具", "卡商 名片 印刷",
+    "水房 维修 服务", "茶馆 茶位 费 四人", "亲友圈 聚会 餐厅 包间", "贵宾厅 机场 休息室", "Airport VIP lounge pass",
+    "Punt boat hire Cambridge", "Trifecta yoga mat", "Exacta tax software", "Quinella restaurant dinner",
+    "Juice cleanse 3 day", "Whale watching tour", "Bankroll budget planner notebook", "Free play area kids cafe entry",
+    "Key drop box rental", "Coinflip toy coin", "Lucky Block Lego-compatible set", "Limbo party game kit",
+    "Flutter developer course", "Blaze pizza order", "Dream catcher craft kit", "Starburst candy 2 pack",
+    "Money Train (film) DVD", "Nassau Bahamas hotel booking", "Calcutta tour package", "Gallery entrance ticket",
+    "Cash App transfer to friend for dinner", "Sleeper train ticket", "Survivor (TV) box set", "Squares notebook grid",
+    "Tab soda 6 pack", "Dog show entry fee", "Pigeon feed 20kg", "Cricket bat English willow",
+]
+
+# Ordinary probes of the sixth round's words (TUNE6_PROBES, appended after TUNE6_ORDINARY, all in tune), written
+# after TUNE6 had been scored, while its words were being tried: goods and services that carry a tried cue next to a
+# word that surrounds payments (货款 结算, 充值, deposit, top up, online). The model retrained with TUNE6 alone read
+# such text as gambling (it learned "deposit" and 结算 from the round's items) and confirmed 24 of them. All in tune:
+# they teach the weights, but as near-misses picked for the words being tried they are no sample of ordinary text for
+# the dev part, where the model's threshold is chosen.
+TUNE6_PROBES = [
+    "体育 器材 货款 结算", "彩票 站 月度 结算 对账", "麻将 馆 装修 尾款 结算", "扑克牌 批发 货款 结算", "德州 物流 运费 结算", "棋牌 桌 厂家 货款 结算", "体育 俱乐部 教练 课时 结算",
+    "快递 代收 货款", "物业 代收 水电费", "银行 通道 手续费", "支付 通道 费率 服务费", "反洗钱 合规 培训", "洗钱 风险 讲座 门票", "四件套 纯棉 床上用品", "床单 四件套 1.8m",
+    "水房 热水 卡 充值", "学校 水房 充值", "码商 小程序 开发", "卡商 批发 手机壳", "茶馆 包间 四人", "亲友圈 年会 场地费", "锄大地 纸牌 两副", "掼蛋 比赛 奖杯 定制", "字牌 收藏",
+    "赛鸽 鸽粮 20kg", "斗狗 纪录片 DVD", "马票 收藏 香港 赛马会 旧票", "马经 杂志 订阅", "独赢 设计 工作室", "连赢 三场 球队 周边", "贵宾厅 机场 休息 充值",
+    "电投 集团 体检 费用", "转码 服务 视频 格式", "收码 扫码 枪", "报码 器 工厂 设备", "波色 音响", "红波 啤酒", "爆点 分析 课程", "夺宝 奇兵 电影 票", "十点半 夜宵 外卖",
+    "比鸡 汤 外卖", "通比 快递", "摇摊 夜市 摊位费", "押点 钱 定金", "对赌 协议 律师 咨询 费", "预测市场 研究 报告", "跑分 软件 手机 测试 跑分", "安兔兔 跑分 测试",
+    "赛果 新闻 订阅", "Flutter course top up", "Punt hire deposit Cambridge", "Each way ticket train deposit",
+    "Vig on a loan? math course", "Skins for phone top up", "Minecraft skins pack credits", "Coinflip toy deposit",
+    "Pogo stick deposit", "Horse racing tickets online", "Trifecta yoga online booking",
+    "Exacta tax software subscription online", "Quinella restaurant deposit", "Pigeon race club account deposit",
+    "Whale watching deposit", "Sweeps carpet cleaning deposit", "Chimney sweeps booking deposit",
+    "Bankroll planner app subscription", "Comp points hotel loyalty account", "Money Train movie online",
+    "Monopoly live show tickets online", "Lucky Block lego set online", "Chicken road trip deposit",
+    "Limbo dance class", "Hilo tea house deposit", "Vave deposit", "Upgrader tool site credits",
+    "Racecard printing deposit", "Dog fight training school deposit", "Apuesta por la salud (book)",
+    "Aposta escola deposito", "Bicho de pelucia (plush)", "Prediction market research course", "Settle up dinner bill",
+    "Hotel deposito reserva", "Depósito garantia aluguel", "Survivor pool party supplies", "Squares pool party kit",
+    "VIP host event staffing fee",
+]
+
 LEET = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
 EMOJI = ["🎰", "💰", "🔥", "❤", "✨", "🎲"]
 TRAD = str.maketrans({
@@ -1046,13 +1220,22 @@ def main():
     tune5_start = len(items)
     k = prohibited_round("tune5-", (("gambling", TUNE5_GAMBLING_ZH, TUNE5_GAMBLING_EN),), k, width=3)
     ordinary_items("tune5-ordinary", TUNE5_ORDINARY, "ordinary (near-miss)", width=3)
+    tune6_start = len(items)
+    k = prohibited_round("tune6-", (("gambling", TUNE6_GAMBLING_ZH, TUNE6_GAMBLING_EN),), k, width=3)
+    ordinary_items("tune6-ordinary", TUNE6_ORDINARY, "ordinary (near-miss)", width=3)
+    probe_start = len(items)
+    ordinary_items("tune6-probe", TUNE6_PROBES, "ordinary (probe of a tried word)", width=3)
     seen = set()
     for n, (group, category, lang, evasion, text, why) in enumerate(items):
         if (group, text) in seen:
             continue
         seen.add((group, text))
         digest = hashlib.sha256(group.encode()).digest()
-        if n >= tune5_start:
+        if n >= probe_start:
+            split = "tune"
+        elif n >= tune6_start:
+            split = "dev" if int.from_bytes(digest[:4], "big") % 100 < TUNE6_DEV_PERCENT else "tune"
+        elif n >= tune5_start:
             split = "dev" if int.from_bytes(digest[:4], "big") % 100 < TUNE5_DEV_PERCENT else "tune"
         elif n >= tune2_start:
             split = "tune"
