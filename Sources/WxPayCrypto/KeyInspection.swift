@@ -17,54 +17,16 @@ public enum KeyInspection {
     /// Checks a private key PEM: PKCS#8 (`PRIVATE KEY`) holding an RSA key, or PKCS#1 (`RSA PRIVATE KEY`).
     /// - Throws: ``CryptoError`` `.invalidPEM` or `.unsupportedKey` (not RSA, encrypted, or under 2048 bits).
     public static func privateKey(pem: String) throws(CryptoError) -> RSAKeyInfo {
-        let (label, der) = try decodePEM(pem)
-        var info: RSAKeyInfo
-        switch label {
-        case "PRIVATE KEY":
-            // PrivateKeyInfo ::= SEQUENCE { version INTEGER, algorithm AlgorithmIdentifier, privateKey OCTET STRING }
-            var outer = try DER.outer(der, 0x30)
-            _ = try outer.read(0x02)
-            var algorithm = try outer.enter(0x30)
-            guard try algorithm.read(0x06) == rsaEncryption else {
-                throw CryptoError(.unsupportedKey, "the private key is not an RSA key")
-            }
-            info = try rsaPrivateKey(try outer.read(0x04))
-        case "RSA PRIVATE KEY":
-            info = try rsaPrivateKey(der)
-        case "ENCRYPTED PRIVATE KEY":
-            throw CryptoError(.unsupportedKey, "the private key is encrypted; store it unencrypted in the secrets file")
-        default:
-            throw CryptoError(.unsupportedKey, "the private key is not an RSA key")
-        }
-        guard info.bits >= 2048 else { throw CryptoError(.unsupportedKey, "the RSA key is shorter than 2048 bits") }
-        return info
+        RSAKeyInfo(bits: bitLength(try privateIntegers(pem: pem)[0]))
     }
 
     /// Checks a public key PEM: SubjectPublicKeyInfo (`PUBLIC KEY`) holding an RSA key.
     public static func publicKey(pem: String) throws(CryptoError) -> RSAKeyInfo {
-        let (label, der) = try decodePEM(pem)
-        guard label == "PUBLIC KEY" else { throw CryptoError(.invalidPEM, "not a PEM public key (SubjectPublicKeyInfo)") }
-        var spki = try DER.outer(der, 0x30)
-        var algorithm = try spki.enter(0x30)
-        guard try algorithm.read(0x06) == rsaEncryption else {
-            throw CryptoError(.unsupportedKey, "the public key is not an RSA key")
-        }
-        let bitString = try spki.read(0x03)
-        guard bitString.first == 0 else { throw CryptoError(.invalidPEM, "malformed public key bit string") }
-        var rsa = try DER.outer(Array(bitString.dropFirst()), 0x30)
-        let modulus = try rsa.read(0x02)
-        _ = try rsa.read(0x02)
-        return RSAKeyInfo(bits: bitLength(modulus))
+        RSAKeyInfo(bits: bitLength(try publicIntegers(pem: pem)[0]))
     }
 
     /// The OID 1.2.840.113549.1.1.1 (rsaEncryption).
     static let rsaEncryption: [UInt8] = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01]
-
-    /// RSAPrivateKey ::= SEQUENCE { version, n, e, d, p, q, dP, dQ, qInv }
-    static func rsaPrivateKey(_ der: [UInt8]) throws(CryptoError) -> RSAKeyInfo {
-        let integers = try rsaPrivateIntegers(der)
-        return RSAKeyInfo(bits: bitLength(integers[0]))
-    }
 
     /// The eight integers n, e, d, p, q, dP, dQ, qInv of an RSAPrivateKey.
     static func rsaPrivateIntegers(_ der: [UInt8]) throws(CryptoError) -> [[UInt8]] {
@@ -75,24 +37,46 @@ public enum KeyInspection {
         return integers
     }
 
-    /// The RSA private key integers of a PEM private key (PKCS#8 or PKCS#1), after ``privateKey(pem:)``'s checks.
+    /// The RSA private key integers of a PEM private key (PKCS#8 or PKCS#1), with ``privateKey(pem:)``'s checks:
+    /// the PEM is decoded once for both.
     static func privateIntegers(pem: String) throws(CryptoError) -> [[UInt8]] {
-        _ = try privateKey(pem: pem)
         let (label, der) = try decodePEM(pem)
-        if label == "RSA PRIVATE KEY" { return try rsaPrivateIntegers(der) }
-        var outer = try DER.outer(der, 0x30)
-        _ = try outer.read(0x02)
-        _ = try outer.read(0x30)
-        return try rsaPrivateIntegers(try outer.read(0x04))
+        let integers: [[UInt8]]
+        switch label {
+        case "PRIVATE KEY":
+            // PrivateKeyInfo ::= SEQUENCE { version INTEGER, algorithm AlgorithmIdentifier, privateKey OCTET STRING }
+            var outer = try DER.outer(der, 0x30)
+            _ = try outer.read(0x02)
+            var algorithm = try outer.enter(0x30)
+            guard try algorithm.read(0x06) == rsaEncryption else {
+                throw CryptoError(.unsupportedKey, "the private key is not an RSA key")
+            }
+            integers = try rsaPrivateIntegers(try outer.read(0x04))
+        case "RSA PRIVATE KEY":
+            integers = try rsaPrivateIntegers(der)
+        case "ENCRYPTED PRIVATE KEY":
+            throw CryptoError(.unsupportedKey, "the private key is encrypted; store it unencrypted in the secrets file")
+        default:
+            throw CryptoError(.unsupportedKey, "the private key is not an RSA key")
+        }
+        guard bitLength(integers[0]) >= 2048 else {
+            throw CryptoError(.unsupportedKey, "the RSA key is shorter than 2048 bits")
+        }
+        return integers
     }
 
-    /// (n, e) of a PEM public key, after ``publicKey(pem:)``'s checks.
+    /// (n, e) of a PEM public key, with ``publicKey(pem:)``'s checks: the PEM is decoded once for both.
     static func publicIntegers(pem: String) throws(CryptoError) -> [[UInt8]] {
-        _ = try publicKey(pem: pem)
-        let (_, der) = try decodePEM(pem)
+        let (label, der) = try decodePEM(pem)
+        guard label == "PUBLIC KEY" else { throw CryptoError(.invalidPEM, "not a PEM public key (SubjectPublicKeyInfo)") }
         var spki = try DER.outer(der, 0x30)
-        _ = try spki.read(0x30)
-        var rsa = try DER.outer(Array(try spki.read(0x03).dropFirst()), 0x30)
+        var algorithm = try spki.enter(0x30)
+        guard try algorithm.read(0x06) == rsaEncryption else {
+            throw CryptoError(.unsupportedKey, "the public key is not an RSA key")
+        }
+        let bitString = try spki.read(0x03)
+        guard bitString.first == 0 else { throw CryptoError(.invalidPEM, "malformed public key bit string") }
+        var rsa = try DER.outer(Array(bitString.dropFirst()), 0x30)
         return [try rsa.read(0x02), try rsa.read(0x02)]
     }
 
