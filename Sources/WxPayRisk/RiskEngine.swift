@@ -149,6 +149,8 @@ struct EngineCore: ~Copyable {
     struct CategoryEvidence {
         var term = -1
         var `operator` = -1
+        /// A context word near the operator.
+        var operatorContext = -1
         var benign = -1
         /// The cue or term and the context word that combined.
         var comboWord = -1
@@ -194,11 +196,12 @@ struct EngineCore: ~Copyable {
     /// The prohibited-category decision of one transaction: fires at most one rule per category.
     /// - Operator (`prohibited_<c>_operator`), else term (`prohibited_<c>`), else cue + context within the window
     ///   (`prohibited_<c>_combo`): each blocks.
-    /// - A payment description's lone term (no context word near it) or lone cue + context that the text model does
-    ///   not read as the category fires `prohibited_<c>_model_doubt` (review) instead.
+    /// - A payment description's lone operator or lone term (no context word near it) or lone cue + context that the
+    ///   text model does not read as the category fires `prohibited_<c>_model_doubt` (review) instead.
     /// - A term with a benign-context word anywhere in the transaction and no context word within the window of it
-    ///   fires `prohibited_<c>_benign_context` with the weight lowered by at most `benign_max_reduction`.
-    /// - A cue or term inside an exception of its category does not count.
+    ///   fires `prohibited_<c>_benign_context` with the weight lowered by at most `benign_max_reduction`; with a
+    ///   context word near it as well, a payment description's term the model does not confirm is a model doubt.
+    /// - A cue, term or operator inside an exception of its category does not count.
     /// - Returns: Whether a blocking rule fired.
     /// The prohibited-category decision: the word lists' rules (blocking), then the text model (review) for each
     /// category the lists found nothing of, benign context included.
@@ -254,9 +257,33 @@ struct EngineCore: ~Copyable {
         for (i, h) in hits.enumerated() {
             let pattern = patterns[Int(h.pattern)]
             let c = pattern.category
+            if pattern.kind == .term || pattern.kind == .cue || pattern.kind == .operator {
+                // Inside an exception of the category: not counted.
+                var excepted = false
+                for e in hits where e.field == h.field && e.start <= h.start && e.end >= h.end {
+                    let q = patterns[Int(e.pattern)]
+                    if q.kind == .exception && q.category == c && (e.start != h.start || e.end != h.end) {
+                        excepted = true
+                        break
+                    }
+                }
+                if excepted { continue }
+            }
             switch pattern.kind {
             case .operator:
                 if evidence[c].operator < 0 { evidence[c].operator = i }
+                if evidence[c].operatorContext < 0 {
+                    for (j, x) in hits.enumerated() where x.field == h.field {
+                        let q = patterns[Int(x.pattern)]
+                        if q.kind == .context && q.category == c && (x.end <= h.start || x.start >= h.end)
+                            && Self.characters(between: h, x, in: fields[Int(h.field)]) <= p.comboWindow
+                        {
+                            evidence[c].operator = i
+                            evidence[c].operatorContext = j
+                            break
+                        }
+                    }
+                }
             case .benign:
                 // A benign word inside a prohibited word (`book` in `b.o.o.k.m.a.k.e.r`) is not context.
                 var inside = false
@@ -269,16 +296,6 @@ struct EngineCore: ~Copyable {
                 }
                 if !inside && evidence[c].benign < 0 { evidence[c].benign = i }
             case .term, .cue:
-                // Inside an exception of the category: not counted.
-                var excepted = false
-                for e in hits where e.field == h.field && e.start <= h.start && e.end >= h.end {
-                    let q = patterns[Int(e.pattern)]
-                    if q.kind == .exception && q.category == c && (e.start != h.start || e.end != h.end) {
-                        excepted = true
-                        break
-                    }
-                }
-                if excepted { continue }
                 if pattern.kind == .term && evidence[c].term < 0 { evidence[c].term = i }
                 if evidence[c].comboWord < 0 || pattern.kind == .term && evidence[c].comboContext < 0 {
                     for (j, x) in hits.enumerated() where x.field == h.field {
@@ -323,7 +340,11 @@ struct EngineCore: ~Copyable {
         for (c, e) in evidence.enumerated() {
             let category = matcher.categories[c]
             if e.operator >= 0 || e.term >= 0 || e.comboWord >= 0 { judged[c] = true }
-            if e.operator >= 0 {
+            // A lone operator name (no context word near it) in a description the text model does not read as the
+            // category: `申博` is also "applying for a PhD" (考研申博), `必发` "sure to ship" (48小时必发).
+            let operatorDoubt = e.operator >= 0 && e.operatorContext < 0 && hits[e.operator].field == 0
+                && !input.isRefund ? unconfirmed(c, category) : nil
+            if e.operator >= 0 && operatorDoubt == nil {
                 let t = text(e.operator)
                 fired.fire("prohibited_\(category)_operator", p.weight,
                     "the \(t.field) names the \(category) operator \(t.written)")
@@ -338,6 +359,17 @@ struct EngineCore: ~Copyable {
                     "the \(t.field) contains the \(category) term \(t.written) with no \(category) context word near "
                         + "it, and the text model does not read the \(t.field) as \(category) (\(doubt)): held for "
                         + "review instead of blocked")
+            } else if e.term >= 0 && e.benign >= 0 && e.comboContext >= 0 && hits[e.term].field == 0, !input.isRefund,
+                let doubt = unconfirmed(c, category)
+            {
+                // Evidence both ways: a context word near the term, and a benign word ("比特币 投资 入门 课程"). The
+                // model decides between block and review; it cannot approve.
+                let t = text(e.term)
+                fired.fire("prohibited_\(category)_model_doubt", max(p.modelWeight, rules.thresholds.review),
+                    "the \(t.field) contains the \(category) term \(t.written) with the context "
+                        + "\(text(e.comboContext).written) near it and the benign context \(text(e.benign).written), and "
+                        + "the text model does not read the \(t.field) as \(category) (\(doubt)): held for review "
+                        + "instead of blocked")
             } else if e.term >= 0 && (e.benign < 0 || e.comboContext >= 0) {
                 let t = text(e.term)
                 var detail = "the \(t.field) contains the \(category) term \(t.written)"
@@ -370,6 +402,12 @@ struct EngineCore: ~Copyable {
                     "the \(w.field) has the \(category) cue \(w.written) within \(p.comboWindow) characters of the "
                         + "context \(x.written)")
                 prohibited = true
+            } else if let doubt = operatorDoubt {
+                let t = text(e.operator)
+                fired.fire("prohibited_\(category)_model_doubt", max(p.modelWeight, rules.thresholds.review),
+                    "the \(t.field) names the \(category) operator \(t.written) with no \(category) context word "
+                        + "near it, and the text model does not read the \(t.field) as \(category) (\(doubt)): held "
+                        + "for review instead of blocked")
             }
         }
         return prohibited

@@ -175,6 +175,8 @@ extension RiskRules {
                         // Sixth round (TUNE6): ordinary phrases of the new cues' shape.
                         "国家电投", "床上用品四件套", "四件套床品", "whale watching", "whale shark", "killer whale", "对赌协议", "机场贵宾厅",
                         "贵宾厅休息室", "pogo stick", "pogo pin", "游戏皮肤", "反洗钱",
+                        // Operator names inside ordinary words (申博 "applying for a PhD", 必发 "sure to ship").
+                        "九游会员", "立博物", "立博客", "立博士", "立博主", "立博览", "平博物", "华体会议", "中华体会", "考研申博", "申博材料", "申博面试", "申博经验", "申博导师", "必发货", "天必发", "小时必发", "必发顺丰",
                     ]
                 ),
                 ProhibitedCategory(
@@ -242,7 +244,7 @@ extension RiskRules {
                     ],
                     benign: benignContext,
                     exceptions: [
-                        "cryptography", "cryptographic", "比特犬", "钱包皮具", "真皮钱包", "钱包真皮", "合约机",
+                        "币安全", "cryptography", "cryptographic", "比特犬", "钱包皮具", "真皮钱包", "钱包真皮", "合约机",
                         "leather wallet", "数字人民币", "coin-op", "coin op", "commemorative coin", "gold coin",
                         "coin collection", "mint tea",
                         // Exchanges that are not crypto; coins that are not tokens; a fence.
@@ -329,7 +331,8 @@ extension RiskRules {
                         "adult admission", "adult fare", "comic strip",
                     ]
                 ),
-            ]
+            ],
+            pinyin: true
         ),
         velocity: Velocity(
             payer: VelocityLimit(

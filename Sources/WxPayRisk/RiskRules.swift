@@ -136,6 +136,11 @@ public struct RiskRules: Codable, Sendable, Equatable {
         /// gambling, crypto, adult) on a description in which the word lists found nothing of the category
         /// (0 ... 100; default 40, review; 0 turns the model off). A model hit never blocks by itself.
         public var modelWeight: Int
+        /// Whether each term, operator and exception of Chinese characters (GB 2312, no `*`) also matches as its
+        /// toneless pinyin, as a whole Latin word in the same role, when the pinyin has at least 6 letters: `百家乐`
+        /// matches `baijiale` and `bai jia le`, not `xbaijiale` (optional, default false; the defaults: true). One
+        /// reading per character, the most common (行 `xing`): list other readings yourself.
+        public var pinyin: Bool
 
         public static let defaultComboWindow = 16
         public static let defaultBenignMaxReduction = 70
@@ -148,13 +153,14 @@ public struct RiskRules: Codable, Sendable, Equatable {
             case comboWindow = "combo_window"
             case benignMaxReduction = "benign_max_reduction"
             case modelWeight = "model_weight"
+            case pinyin
         }
 
         /// Creates the prohibited-category rules.
         public init(
             weight: Int, latinWordBoundaryMaxLength: Int, categories: [ProhibitedCategory],
             comboWindow: Int = defaultComboWindow, benignMaxReduction: Int = defaultBenignMaxReduction,
-            modelWeight: Int = defaultModelWeight
+            modelWeight: Int = defaultModelWeight, pinyin: Bool = false
         ) {
             self.weight = weight
             self.latinWordBoundaryMaxLength = latinWordBoundaryMaxLength
@@ -162,6 +168,7 @@ public struct RiskRules: Codable, Sendable, Equatable {
             self.comboWindow = comboWindow
             self.benignMaxReduction = benignMaxReduction
             self.modelWeight = modelWeight
+            self.pinyin = pinyin
         }
 
         public init(from decoder: any Decoder) throws {
@@ -173,7 +180,8 @@ public struct RiskRules: Codable, Sendable, Equatable {
                 comboWindow: try c.decodeIfPresent(Int.self, forKey: .comboWindow) ?? Self.defaultComboWindow,
                 benignMaxReduction: try c.decodeIfPresent(Int.self, forKey: .benignMaxReduction)
                     ?? Self.defaultBenignMaxReduction,
-                modelWeight: try c.decodeIfPresent(Int.self, forKey: .modelWeight) ?? Self.defaultModelWeight)
+                modelWeight: try c.decodeIfPresent(Int.self, forKey: .modelWeight) ?? Self.defaultModelWeight,
+                pinyin: try c.decodeIfPresent(Bool.self, forKey: .pinyin) ?? false)
         }
     }
 
@@ -592,6 +600,14 @@ private struct RulesDocumentReader {
         return number
     }
 
+    func bool(_ field: Field) throws(RiskRulesError) -> Bool {
+        let value = try present(field)
+        guard case .bool(let flag) = value else {
+            throw .invalid("\(source): \(field.path) must be true or false, not \(value.typeName)")
+        }
+        return flag
+    }
+
     func string(_ value: JSONValue, _ path: String) throws(RiskRulesError) -> String {
         guard case .string(let text) = value else {
             throw .invalid("\(source): \(path) must be a string, not \(value.typeName)")
@@ -652,10 +668,12 @@ private struct RulesDocumentReader {
             reductionField.value == nil ? RiskRules.Prohibited.defaultBenignMaxReduction : try int(reductionField)
         let modelField = o.take("model_weight")
         let modelWeight = modelField.value == nil ? RiskRules.Prohibited.defaultModelWeight : try int(modelField)
+        let pinyinField = o.take("pinyin")
+        let pinyin = pinyinField.value == nil ? false : try bool(pinyinField)
         try o.finish()
         return .init(
             weight: weight, latinWordBoundaryMaxLength: boundary, categories: categories, comboWindow: window,
-            benignMaxReduction: reduction, modelWeight: modelWeight)
+            benignMaxReduction: reduction, modelWeight: modelWeight, pinyin: pinyin)
     }
 
     func limit(_ field: Field) throws(RiskRulesError) -> RiskRules.VelocityLimit {

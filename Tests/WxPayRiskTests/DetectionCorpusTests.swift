@@ -91,7 +91,8 @@ struct DetectionCorpusTests {
     }
 
     /// The targets of issue 13 item 3, on the fresh held-out part (base items whose words the lists were not written
-    /// for). NOT MET: gambling recall, and ordinary items blocked (met after the TUNE5_* round, not since TUNE6_*). Looks
+    /// for). NOT MET: gambling recall (ordinary items blocked: met after the TUNE5_* round, missed after TUNE6_*, met
+    /// again by the block policy of the fifteenth look). Looks
     /// in aggregate, never at items:
     /// five before the text model (last: gambling 123/182, crypto 166/178, adult 161/164, ordinary blocked 12/243);
     /// then three while the model was built (the first model: 140, 173, 163, blocked 12; after the TUNE3_* round with
@@ -107,24 +108,29 @@ struct DetectionCorpusTests {
     /// test suite midway (169, 174, 157, blocked 4), after which contexts were dropped for blocking tuning-side probes,
     /// and one on the merged result, the floor below: gambling 167 -> 169, ordinary blocked 2 -> 4 (1.6%: the 1% target
     /// missed again; no tuning part shows it: 0 of 3,008 ordinary tuning items blocked), which nothing was changed to
-    /// win back.
+    /// win back. Then two by the test suite after changes made from the lists and fresh probes, not from held-out items:
+    /// pinyin derived from the Chinese terms, operator names and exceptions; a lone operator name the model does not
+    /// confirm held for review (申博 is also "applying for a PhD"), and exceptions for operator names inside ordinary
+    /// words: 169, 174, 158, blocked 4; then a term with both a context word and a benign word held for review when
+    /// the model does not confirm it (evidence both ways): 169, 174, 158, blocked 2 (0.8%, met), the floor below.
     /// The shortfall is a known issue, not tuned away: fixing it by adding the held-out part's words would turn
     /// it into a tuning part. When the targets are met, drop `withKnownIssue` (it then fails).
     @Test("Held-out part: recall at least 95% per prohibited category, at most 1% of ordinary items blocked")
     func heldOut() throws {
         let t = Self.tally(try Self.score(split: "heldout"))
         // Counts only: the held-out items are never listed (see the suite's documentation).
-        withKnownIssue("held-out targets not met yet (issue 13.3): \(t)") {
-            for category in ["gambling", "crypto", "adult"] {
-                #expect(t.recall(category) >= 0.95, "held-out recall of \(category): \(t)")
-            }
-            #expect(t.ordinaryBlockedRate <= 0.01, "held-out ordinary items blocked: \(t)")
+        withKnownIssue("held-out gambling recall not met yet (issue 13.3): \(t)") {
+            #expect(t.recall("gambling") >= 0.95, "held-out recall of gambling: \(t)")
         }
+        for category in ["crypto", "adult"] {
+            #expect(t.recall(category) >= 0.95, "held-out recall of \(category): \(t)")
+        }
+        #expect(t.ordinaryBlockedRate <= 0.01, "held-out ordinary items blocked: \(t)")
         // What was measured is the floor: a change that lowers it is a regression.
         #expect(t.detected["gambling", default: 0] >= 169, "\(t)")
         #expect(t.detected["crypto", default: 0] >= 174, "\(t)")
-        #expect(t.detected["adult", default: 0] >= 157, "\(t)")
-        #expect(t.ordinaryBlocked <= 4, "\(t)")
+        #expect(t.detected["adult", default: 0] >= 158, "\(t)")
+        #expect(t.ordinaryBlocked <= 2, "\(t)")
     }
 
     @Test("Tuning parts (tune and dev): recall at least 95% per prohibited category, at most 1% of ordinary items blocked")
@@ -162,7 +168,7 @@ struct DetectionCorpusTests {
         let cover = engine.score(tx("c3", payer: "o3", description: "bitcoin book + buy 1 BTC"))
         #expect(cover.action == .block)
         #expect(rules(cover) == ["prohibited_crypto"])
-        let brand = engine.score(tx("c4", payer: "o4", description: "PokerStars chips"))
+        let brand = engine.score(tx("c4", payer: "o4", description: "PokerStars chips top up"))
         #expect(rules(brand) == ["prohibited_gambling_operator"])
         let live = engine.score(tx("c5", payer: "o5", description: "成人直播 打赏"))
         #expect(rules(live) == ["prohibited_adult_combo"])

@@ -24,6 +24,17 @@ struct ReferenceMatcher: Equatable {
     var outputStart: [Int32]
     var outputs: [Int32]
 
+    /// The pinyin table as a dictionary: character → its reading.
+    static let pinyinOf: [UInt32: String] = {
+        let text = Array(PinyinTable.syllableText)
+        var table: [UInt32: String] = [:]
+        for (k, c) in PinyinTable.characters.enumerated() {
+            let r = Int(PinyinTable.readings[k])
+            table[UInt32(c)] = String(text[Int(PinyinTable.syllableStarts[r])..<Int(PinyinTable.syllableStarts[r + 1])])
+        }
+        return table
+    }()
+
     /// Every BMP scalar folded by properties, computed once.
     static let foldedBMP: [FoldedScalar] = (0..<UInt32(0x10000)).map(TextNormalizer.foldByProperties)
 
@@ -42,6 +53,27 @@ struct ReferenceMatcher: Equatable {
                 (categoryIndex, .cue, category.cues), (categoryIndex, .context, category.contexts),
                 (categoryIndex, .benign, category.benign), (categoryIndex, .exception, category.exceptions),
             ]
+        }
+        func add(_ sequence: [Int], _ pattern: Pattern) {
+            if let head = headOf[sequence] {
+                // Same symbols as an earlier word: chained, unless the same category and role again.
+                var last = head
+                var duplicate = patterns[last].category == pattern.category && patterns[last].kind == pattern.kind
+                while patterns[last].next >= 0 {
+                    last = Int(patterns[last].next)
+                    if patterns[last].category == pattern.category && patterns[last].kind == pattern.kind {
+                        duplicate = true
+                    }
+                }
+                if duplicate { return }
+                patterns[last].next = Int32(patterns.count)
+                patterns.append(pattern)
+                return
+            }
+            headOf[sequence] = patterns.count
+            sequenceHead.append(patterns.count)
+            patterns.append(pattern)
+            sequences.append(sequence)
         }
         for (categoryIndex, kind, words) in lists {
             for written in words {
@@ -66,27 +98,32 @@ struct ReferenceMatcher: Equatable {
                 }
                 let short = allLatin && sequence.count <= prohibited.latinWordBoundaryMaxLength
                 let open = openStart || openEnd
-                let pattern = Pattern(
+                add(sequence, Pattern(
                     category: categoryIndex, term: term, length: sequence.count,
                     boundaryStart: open ? allLatin && !openStart : short,
-                    boundaryEnd: open ? allLatin && !openEnd : short, kind: kind)
-                if let head = headOf[sequence] {
-                    // Same symbols as an earlier word: chained, unless the same category and role again.
-                    var last = head
-                    var duplicate = patterns[last].category == categoryIndex && patterns[last].kind == kind
-                    while patterns[last].next >= 0 {
-                        last = Int(patterns[last].next)
-                        if patterns[last].category == categoryIndex && patterns[last].kind == kind { duplicate = true }
+                    boundaryEnd: open ? allLatin && !openEnd : short, kind: kind))
+                // Its pinyin: each character's reading looked up in a dictionary of the table, joined as a String.
+                guard prohibited.pinyin, !open, [.term, .operator, .exception].contains(kind) else { continue }
+                var pinyin = ""
+                for case let c? in normalized {
+                    guard let reading = Self.pinyinOf[c] else {
+                        pinyin = ""
+                        break
                     }
-                    if duplicate { continue }
-                    patterns[last].next = Int32(patterns.count)
-                    patterns.append(pattern)
-                    continue
+                    pinyin += reading
                 }
-                headOf[sequence] = patterns.count
-                sequenceHead.append(patterns.count)
-                patterns.append(pattern)
-                sequences.append(sequence)
+                guard pinyin.count >= 6, pinyin.count <= ProhibitedTermMatcher.maxTermLength else { continue }
+                for spelling in pinyin.contains("v") ? [pinyin, pinyin.replacingOccurrences("v", "u")] : [pinyin] {
+                    var spelled: [Int] = []
+                    for scalar in spelling.unicodeScalars {
+                        guard case .char(let c, _) = TextNormalizer.foldByProperties(scalar.value) else { continue }
+                        if symbolOf[c] == nil { symbolOf[c] = symbolOf.count }
+                        spelled.append(symbolOf[c]!)
+                    }
+                    add(spelled, Pattern(
+                        category: categoryIndex, term: term, length: spelled.count, boundaryStart: true,
+                        boundaryEnd: true, kind: kind))
+                }
             }
         }
         self.patterns = patterns
@@ -180,10 +217,15 @@ struct ReferenceMatcher: Equatable {
 }
 
 /// Rules with these prohibited categories, everything else default.
-private func prohibited(_ categories: [(String, [String])], wordBoundary: Int = 5) -> RiskRules.Prohibited {
+private func prohibited(
+    _ categories: [(String, [String])], wordBoundary: Int = 5, pinyin: Bool = false
+) -> RiskRules.Prohibited {
     RiskRules.Prohibited(
         weight: 100, latinWordBoundaryMaxLength: wordBoundary,
-        categories: categories.map { RiskRules.ProhibitedCategory(name: $0.0, terms: $0.1) })
+        categories: categories.map {
+            RiskRules.ProhibitedCategory(name: $0.0, terms: $0.1, operators: $0.1.map { "\($0)行" },
+                                         exceptions: $0.1.map { "\($0)店" })
+        }, pinyin: pinyin)
 }
 
 @Suite("Matcher build: the fast build yields exactly the reference tables")
@@ -201,7 +243,8 @@ struct MatcherBuildTests {
         #expect(ReferenceMatcher(shared) == ReferenceMatcher(ProhibitedTermMatcher.defaults))
         rules.prohibited.categories[0].terms.append("麻将馆")
         let own = ProhibitedTermMatcher(rules: rules)
-        #expect(own.patterns.count == ProhibitedTermMatcher.defaults.patterns.count + 1)
+        // The word and its pinyin (`majiangguan`).
+        #expect(own.patterns.count == ProhibitedTermMatcher.defaults.patterns.count + 2)
         #expect(ReferenceMatcher(own) == ReferenceMatcher(rules.prohibited))
     }
 
@@ -224,8 +267,25 @@ struct MatcherBuildTests {
             [("a", []), ("b", ["ok"])],
         ])
     func edgeCases(categories: [(String, [String])]) {
-        let rules = prohibited(categories)
-        #expect(ReferenceMatcher(ProhibitedTermMatcher(compiling: rules)) == ReferenceMatcher(rules))
+        for pinyin in [false, true] {
+            let rules = prohibited(categories, pinyin: pinyin)
+            #expect(ReferenceMatcher(ProhibitedTermMatcher(compiling: rules)) == ReferenceMatcher(rules))
+        }
+    }
+
+    @Test(
+        "Pinyin: Chinese terms, operators and exceptions get theirs, once, beside the same word written in pinyin",
+        arguments: [
+            // a listed pinyin and a derived one; ü in both spellings; too short (dubo); a character outside GB 2312
+            [("a", ["百家乐", "baijiale", "外围女", "赌博", "𠀀赌博", "赌*", "*赌场"])],
+            // the same pinyin in two categories and roles; mixed scripts are not derived
+            [("a", ["比特币", "du博"]), ("b", ["比特币", "bitebi"])],
+        ])
+    func pinyinEdgeCases(categories: [(String, [String])]) {
+        let rules = prohibited(categories, pinyin: true)
+        let matcher = ProhibitedTermMatcher(compiling: rules)
+        #expect(ReferenceMatcher(matcher) == ReferenceMatcher(rules))
+        #expect(matcher.patterns.count > ProhibitedTermMatcher(compiling: prohibited(categories)).patterns.count)
     }
 
     @Test("Random term lists compile to the reference tables")
@@ -237,7 +297,9 @@ struct MatcherBuildTests {
         let term = character.array(of: 1...6).map { String($0) }
         let category = term.array(of: 0...8)
         await propertyCheck(count: 40, input: category.array(of: 1...3), Gen.int(in: 0...6)) { lists, boundary in
-            let rules = prohibited(lists.enumerated().map { ("c\($0.offset)", $0.element) }, wordBoundary: boundary)
+            let rules = prohibited(
+                lists.enumerated().map { ("c\($0.offset)", $0.element) }, wordBoundary: boundary,
+                pinyin: boundary % 2 == 0)
             #expect(ReferenceMatcher(ProhibitedTermMatcher(compiling: rules)) == ReferenceMatcher(rules))
         }
     }

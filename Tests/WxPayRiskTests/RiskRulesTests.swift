@@ -63,6 +63,7 @@ struct RiskRulesTests {
             (#""usdt","#, #""u","#, "prohibited.categories[1].terms[30]"),
             (#""limits":[500000,"#, #""limits":[5.5,"#, "amount.limits[0] must be an integer"),
             (#""max_tracked_keys":50000"#, #""max_tracked_keys":1"#, "state.max_tracked_keys must be 16"),
+            (#""pinyin":true"#, #""pinyin":"yes""#, "prohibited.pinyin must be true or false"),
             (#"{"thresholds""#, #"{,"thresholds""#, "is not valid JSON"),
         ])
     func invalid(find: String, replace: String, message: String) throws {
@@ -84,10 +85,10 @@ struct RiskRulesTests {
             weight: 100, latinWordBoundaryMaxLength: 5,
             categories: [.init(name: "crypto", terms: ["bitcoin", "比特币"])])
         var text = rulesJSON(old)
-        text = text.replacingOccurrences(#","combo_window":16,"benign_max_reduction":70"#, "")
+        text = text.replacingOccurrences(#","combo_window":16,"benign_max_reduction":70,"pinyin":false"#, "")
         text = text.replacingOccurrences(
             #","operators":[],"cues":[],"contexts":[],"benign":[],"exceptions":[]"#, "")
-        #expect(!text.contains("combo_window") && !text.contains("operators"))
+        #expect(!text.contains("combo_window") && !text.contains("operators") && !text.contains("pinyin"))
         let rules = try RiskRules.load(environment: ["WXPAY_RISK_RULES": write(text)])
         #expect(rules == old)
         let decision = RiskEngine(rules: rules).score(tx("t1", description: "A book about Bitcoin"))
@@ -132,7 +133,7 @@ func rulesJSON(_ r: RiskRules) -> String {
     let a = r.amount
     return """
         {"thresholds":{"review":\(r.thresholds.review),"block":\(r.thresholds.block)},\
-        "prohibited":{"weight":\(r.prohibited.weight),"latin_word_boundary_max_length":\(r.prohibited.latinWordBoundaryMaxLength),"combo_window":\(r.prohibited.comboWindow),"benign_max_reduction":\(r.prohibited.benignMaxReduction),"categories":[\(categories)]},\
+        "prohibited":{"weight":\(r.prohibited.weight),"latin_word_boundary_max_length":\(r.prohibited.latinWordBoundaryMaxLength),"combo_window":\(r.prohibited.comboWindow),"benign_max_reduction":\(r.prohibited.benignMaxReduction),"pinyin":\(r.prohibited.pinyin),"categories":[\(categories)]},\
         "velocity":{"payer":\(limit(r.velocity.payer)),"device":\(limit(r.velocity.device)),"ip":\(limit(r.velocity.ip))},\
         "amount":{"history_min_count":\(a.historyMinCount),"spike_multiplier":\(a.spikeMultiplier),"spike_min_amount":\(a.spikeMinAmount),"spike_weight":\(a.spikeWeight),"round_min_amount":\(a.roundMinAmount),"round_unit":\(a.roundUnit),"round_weight":\(a.roundWeight),"limits":[\(a.limits.map(String.init).joined(separator: ","))],"below_limit_margin":\(a.belowLimitMargin),"below_limit_weight":\(a.belowLimitWeight)},\
         "refund":{"soon_seconds":\(r.refund.soonSeconds),"soon_weight":\(r.refund.soonWeight),"ratio_min_payments":\(r.refund.ratioMinPayments),"ratio_percent":\(r.refund.ratioPercent),"ratio_weight":\(r.refund.ratioWeight)},\

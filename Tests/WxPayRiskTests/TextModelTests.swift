@@ -110,8 +110,11 @@ struct TextModelTests {
         // A context word near the term: the lists decide, and block.
         let deposit = engine.score(tx("d2", payer: "o2", description: "roulette deposit, garden spinner decoration"))
         #expect(deposit.action == .block)
-        // An operator is never doubted.
-        #expect(engine.score(tx("d3", payer: "o3", description: "PokerStars garden spinner decoration")).action == .block)
+        // A lone operator name is doubted like a lone term (in Chinese it can be an ordinary word: 申博, 必发)...
+        let brand = engine.score(tx("d3", payer: "o3", description: "PokerStars garden spinner decoration"))
+        #expect(brand.action == .review && rules(brand) == ["prohibited_gambling_model_doubt"], "\(brand)")
+        // ...and with a context word near it, blocks.
+        #expect(engine.score(tx("d4", payer: "o4", description: "PokerStars deposit")).action == .block)
         // A cue next to a context word, alone, in text the model does not read as gambling: review as well...
         let dice = engine.score(tx("d5", payer: "o5", description: "Dice-shaped USB drive online"))
         #expect(dice.action == .review && rules(dice) == ["prohibited_gambling_model_doubt"], "\(dice)")
