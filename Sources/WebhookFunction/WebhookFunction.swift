@@ -79,7 +79,7 @@ public enum WebhookFunction {
         // The risk store (when configured) connects on its own thread while this one reads the secrets and checks
         // the signature: a one-shot process does not pay the library load and the open in series.
         let history = RiskHistory.configured(environment: context.environment)
-        history?.prewarm()
+        let cold = history?.prewarm() ?? false
         let secrets = try loadSecrets(context.environment)
         var handoff = EventHandoff(environment: context.environment, secrets: secrets)
         handoff.groupCommit = groupCommit
@@ -101,7 +101,7 @@ public enum WebhookFunction {
         let now = context.now()
         var event = try NotificationProcessor.process(header: request.header, body: request.body, secrets: secrets,
                                                       now: now)
-        event.risk = NotificationRisk.score(event, rules: rules, now: now, history: history)
+        event.risk = NotificationRisk.score(event, rules: rules, now: now, history: history, concurrently: cold)
         if let down = event.risk?["reasons"]?.arrayValue?.first(where: { $0["rule"] == "history_unavailable" }) {
             context.logger.warning("risk store unavailable",
                                    metadata: ["detail": .string(down["detail"]?.stringValue ?? "")])

@@ -12,9 +12,11 @@ public enum NotificationRisk {
     /// or refunds.
     /// - Parameter history: The process's risk store (``RiskHistory/configured(environment:)``); nil: stateless.
     ///   A store that fails adds the reason `history_unavailable` and costs at most its timeout.
-    public static func score(_ event: PaymentEvent, rules: RiskRules, now: Int64, history: RiskHistory? = nil)
-        -> JSONValue?
-    {
+    /// - Parameter concurrently: Run the store's operation on a thread of its own beside the engine (a cold process,
+    ///   as ``RiskHistory/prewarm()`` reports), rather than before it on this one.
+    public static func score(
+        _ event: PaymentEvent, rules: RiskRules, now: Int64, history: RiskHistory? = nil, concurrently: Bool = false
+    ) -> JSONValue? {
         let resource = event.resource
         let isRefund = event.type.hasPrefix("refund.")
         guard event.type == "payment.success" || isRefund else { return nil }
@@ -28,9 +30,9 @@ public enum NotificationRisk {
             createdAt: resource["success_time"]?.stringValue ?? ChinaTime.format(unix: now),
             type: isRefund ? .refund : .payment, deviceId: resource["scene_info"]?["device_id"]?.stringValue,
             attach: attachText)
-        // One transaction: tables sized for one key each (they would grow if needed), not the stream's 4096.
-        var decision = RiskEngine(rules: rules, expectedKeys: 1).score(transaction)
-        if let history {
+        // The store's part first: in a cold process it runs beside the engine (whose first use compiles the word
+        // lists), instead of after it.
+        let lookup = history.map { history in
             // A refund's own id is its refund number (the `refund` function records the same one).
             let id = isRefund ? resource["out_refund_no"]?.stringValue ?? resource["refund_id"]?.stringValue ?? event.id
                 : transaction.id
@@ -38,8 +40,11 @@ public enum NotificationRisk {
                 id: id, amount: transaction.amount, isRefund: isRefund, time: RFC3339.unixSeconds(transaction.createdAt),
                 payer: transaction.userOpenid, device: transaction.deviceId ?? "",
                 ip: resource["scene_info"]?["payer_client_ip"]?.stringValue ?? "", order: event.outTradeNo)
-            decision = history.amend(decision, input, rules: rules)
+            return history.start(input, rules: rules, concurrently: concurrently)
         }
+        // One transaction: tables sized for one key each (they would grow if needed), not the stream's 4096.
+        var decision = RiskEngine(rules: rules, expectedKeys: 1).score(transaction)
+        if let history, let lookup { decision = history.amend(decision, with: lookup, rules: rules) }
         return json(decision)
     }
 

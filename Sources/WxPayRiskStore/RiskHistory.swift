@@ -80,18 +80,76 @@ public final class RiskHistory: @unchecked Sendable {
     /// connecting or in use by another thread. The connection has the store's deadline, counted from when the
     /// thread starts it; a failure is reported by the next ``amend(_:_:rules:)`` (`history_unavailable`), which
     /// does not try again within that invocation.
-    public func prewarm() {
+    /// - Returns: Whether it started connecting: the process is a cold one, whose store operation is worth running
+    ///   beside its scoring (``start(_:rules:concurrently:)``).
+    @discardableResult
+    public func prewarm() -> Bool {
         // Never waits: a mutex held means another thread is scoring or connecting (a warm server's requests).
-        guard config != nil, pthread_mutex_trylock(mutex) == 0 else { return }
+        guard config != nil, pthread_mutex_trylock(mutex) == 0 else { return false }
         let start = backend == nil && !warming && warmFailure == nil
         if start { warming = true }
         pthread_mutex_unlock(mutex)
-        guard start else { return }
+        guard start else { return false }
         if !Self.detach({ [self] in warm() }) {
             pthread_mutex_lock(mutex)
             warming = false  // no thread: `amend` connects as it always did
             pthread_mutex_unlock(mutex)
+            return false
         }
+        return true
+    }
+
+    /// The store's findings for one transaction, being looked up (``start(_:rules:concurrently:)``).
+    public final class Lookup: @unchecked Sendable {
+        private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+        private let condition: UnsafeMutablePointer<pthread_cond_t>
+        private var found: [(RiskReason, Int)]?
+
+        init() {
+            mutex = .allocate(capacity: 1)
+            condition = .allocate(capacity: 1)
+            pthread_mutex_init(mutex, nil)
+            pthread_cond_init(condition, nil)
+        }
+
+        deinit {
+            pthread_cond_destroy(condition)
+            pthread_mutex_destroy(mutex)
+            condition.deallocate()
+            mutex.deallocate()
+        }
+
+        func fulfil(_ value: [(RiskReason, Int)]) {
+            pthread_mutex_lock(mutex)
+            found = value
+            pthread_cond_broadcast(condition)
+            pthread_mutex_unlock(mutex)
+        }
+
+        /// The findings, once there. Bounded: the lookup is the store's timeout (plus the one-time library load).
+        func wait() -> [(RiskReason, Int)] {
+            pthread_mutex_lock(mutex)
+            defer { pthread_mutex_unlock(mutex) }
+            while found == nil { pthread_cond_wait(condition, mutex) }
+            return found ?? []
+        }
+    }
+
+    /// Starts the store's part of scoring `input`: records it and reads its history, as ``amend(_:_:rules:)`` does.
+    /// With `concurrently` (a cold process: ``prewarm()`` said so), on a thread of its own, so that the store's round
+    /// trip runs while the engine scores (a one-shot `webhook` compiles its word lists meanwhile); otherwise here
+    /// (a warm process: no thread per request). ``amend(_:with:rules:)`` takes the findings.
+    public func start(_ input: RiskHistoryInput, rules: RiskRules, concurrently: Bool) -> Lookup {
+        let lookup = Lookup()
+        if !concurrently || !Self.detach({ [self] in lookup.fulfil(findings(input, rules: rules)) }) {
+            lookup.fulfil(findings(input, rules: rules))
+        }
+        return lookup
+    }
+
+    /// Amends `decision` with the findings of `lookup` (see ``amend(_:_:rules:)``), waiting for them if need be.
+    public func amend(_ decision: RiskDecision, with lookup: Lookup, rules: RiskRules) -> RiskDecision {
+        Self.merge(decision, lookup.wait(), rules: rules)
     }
 
     private func warm() {
@@ -164,18 +222,23 @@ public final class RiskHistory: @unchecked Sendable {
     /// the store's timeout (plus the one-time library load): on any failure the decision comes back with the reason
     /// `history_unavailable` (weight 0) added.
     public func amend(_ decision: RiskDecision, _ input: RiskHistoryInput, rules: RiskRules) -> RiskDecision {
-        guard let time = input.time else { return decision }
+        Self.merge(decision, findings(input, rules: rules), rules: rules)
+    }
+
+    /// The history rules' reasons (with their weights) for `input`, after recording it; on any failure, the reason
+    /// `history_unavailable` (weight 0).
+    private func findings(_ input: RiskHistoryInput, rules: RiskRules) -> [(RiskReason, Int)] {
+        guard let time = input.time else { return [] }
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         do throws(RiskStoreError) {
-            let found = try consult(input, time: time, rules: rules)
-            return Self.merge(decision, found, rules: rules)
+            return try consult(input, time: time, rules: rules)
         } catch {
             backend = nil  // reconnect next time
             let label = config?.label ?? "WXPAY_RISK_STORE"
             let reason = RiskReason(rule: Self.unavailableRule,
                                     detail: "the risk store \(label) could not be used (\(error.message)); scored without history")
-            return Self.merge(decision, [(reason, 0)], rules: rules)
+            return [(reason, 0)]
         }
     }
 

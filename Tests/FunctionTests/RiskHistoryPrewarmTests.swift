@@ -36,11 +36,11 @@ struct RiskHistoryPrewarmTests {
         let path = dir.appendingPathComponent("risk.db").path
         let history = RiskHistory(config: RiskStoreConfig(backend: .sqlite(path: path), timeoutMs: 2000))
         #expect(history.connection.open == false)
-        history.prewarm()
+        #expect(history.prewarm(), "a cold store: the connection is started")
         let state = Self.settled(history)
         #expect(state.open && !state.failed && !state.warming)
         #expect(FileManager.default.fileExists(atPath: path), "the background connection created the file")
-        history.prewarm()  // connected: nothing to do
+        #expect(!history.prewarm())  // connected: nothing to do
         #expect(history.connection.warming == false)
         for i in 0..<3 {
             let decision = history.amend(Self.approve, Self.payment("pw-\(i)"), rules: .defaults)
@@ -70,5 +70,37 @@ struct RiskHistoryPrewarmTests {
         let second = history.amend(Self.approve, Self.payment("pw-ok"), rules: .defaults)
         #expect(!Self.rules(second).contains(RiskHistory.unavailableRule), "\(second.reasons)")
         #expect(history.connection.open)
+    }
+
+    @Test("start(concurrently:) finds what amend finds: the 6th payment of a payer within 10 minutes, on a thread of its own or not")
+    func lookupBesideScoring() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("prewarm-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let history = RiskHistory(config: RiskStoreConfig(
+            backend: .sqlite(path: dir.appendingPathComponent("risk.db").path), timeoutMs: 2000))
+        history.prewarm()  // the lookups below race the background connection: either may connect
+        var decisions: [RiskDecision] = []
+        for i in 0..<6 {
+            let lookup = history.start(Self.payment("lk-\(i)", payer: "oLookup"), rules: .defaults,
+                                       concurrently: i % 2 == 0)
+            decisions.append(history.amend(Self.approve, with: lookup, rules: .defaults))
+        }
+        #expect(decisions.prefix(5).allSatisfy { $0.reasons.isEmpty }, "\(decisions)")
+        #expect(Self.rules(decisions[5]) == ["velocity_payer_count"] && decisions[5].action == .review)
+        // A rule the engine fired already is not added twice, and a block stays a block.
+        let block = RiskDecision(score: 100, action: .block, reasons: [RiskReason(rule: "velocity_payer_count", detail: "x")])
+        let again = history.amend(block, with: history.start(Self.payment("lk-6", payer: "oLookup"), rules: .defaults,
+                                                             concurrently: true), rules: .defaults)
+        #expect(Self.rules(again) == ["velocity_payer_count"] && again.action == .block)
+    }
+
+    @Test("start(concurrently:) on a store that cannot open: history_unavailable, never a hang")
+    func lookupFailure() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("absent-\(UUID().uuidString)/risk.db").path
+        let history = RiskHistory(config: RiskStoreConfig(backend: .sqlite(path: path), timeoutMs: 50))
+        let decision = history.amend(Self.approve, with: history.start(Self.payment("lk-f"), rules: .defaults,
+                                                                       concurrently: true), rules: .defaults)
+        #expect(Self.rules(decision) == [RiskHistory.unavailableRule] && decision.action == .approve)
     }
 }
