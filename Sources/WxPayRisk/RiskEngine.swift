@@ -362,7 +362,7 @@ struct EngineCore: ~Copyable {
             } else if e.term >= 0 && e.benign >= 0 && e.comboContext >= 0 && hits[e.term].field == 0, !input.isRefund,
                 let doubt = unconfirmed(c, category)
             {
-                // Evidence both ways: a context word near the term, and a benign word ("比特币 投资 入门 课程"). The
+                // Evidence both ways: a context word near the term, and a benign word ("德州扑克 策略 课程 会员"). The
                 // model decides between block and review; it cannot approve.
                 let t = text(e.term)
                 fired.fire("prohibited_\(category)_model_doubt", max(p.modelWeight, rules.thresholds.review),
