@@ -134,6 +134,19 @@ write("risk-rules", json.dumps({"thresholds": {"review": 40, "block": 80}}))
 write("risk-rules", json.dumps({"thresholds": {"review": 2**62, "block": -1}}))
 write("risk-rules", json.dumps({"velocity": {"payer": {"window_seconds": 9223372036854775807, "max_count": 0, "weight": 30}}}))
 write("risk-rules", "[" * 10000)
+# the documented defaults (docs/risk-rules.md), each list cut to a few words, with and without pinyin derivation:
+# valid, so the fuzzer starts from files that reach the matcher's build and the engine
+with open(os.path.join(ROOT, "docs", "risk-rules.md"), encoding="utf-8") as f:
+    doc = f.read()
+start = doc.index("```json", doc.index("## The defaults")) + len("```json")
+defaults = json.loads(doc[start:doc.index("```", start)])
+for category in defaults["prohibited"]["categories"]:
+    for key, words in category.items():
+        if isinstance(words, list):
+            category[key] = [w for w in words if not w.isascii()][:4] + [w for w in words if w.isascii()][:2]
+for pinyin in (True, False):
+    defaults["prohibited"]["pinyin"] = pinyin
+    write("risk-rules", json.dumps(defaults, ensure_ascii=False))
 
 # pii-mapping: mapping plaintexts (what a sealed mapping holds)
 write("pii-mapping", json.dumps({"v": 1, "entries": [{"kind": "PHONE", "n": 1, "value": "13800138000", "id": "13800138000"}]}))
