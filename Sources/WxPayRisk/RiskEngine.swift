@@ -178,6 +178,23 @@ struct EngineCore: ~Copyable {
     /// How many characters lie between two byte ranges of one field (0 when they touch or overlap), not counting
     /// ASCII spaces and punctuation: a window means the same in English (words, spaces) and in Chinese.
     @inline(__always)
+    /// The index in `hits` of the first context word of `h`'s category standing apart from `h` (`娱乐` in `娱乐城` is
+    /// not context) in its field, within `window` characters of it; nil when there is none.
+    private static func context(
+        near h: WordHit, category c: Int, in hits: [WordHit], patterns: [ProhibitedTermMatcher.Pattern],
+        fields: [UnsafeBufferPointer<UInt8>], window: Int
+    ) -> Int? {
+        for (j, x) in hits.enumerated() where x.field == h.field {
+            let q = patterns[Int(x.pattern)]
+            if q.kind == .context && q.category == c && (x.end <= h.start || x.start >= h.end)
+                && characters(between: h, x, in: fields[Int(h.field)]) <= window
+            {
+                return j
+            }
+        }
+        return nil
+    }
+
     private static func characters(between a: WordHit, _ b: WordHit, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
         let (from, to) = a.end <= b.start ? (Int(a.end), Int(b.start)) : (Int(b.end), Int(a.start))
         if from >= to { return 0 }
@@ -272,17 +289,12 @@ struct EngineCore: ~Copyable {
             switch pattern.kind {
             case .operator:
                 if evidence[c].operator < 0 { evidence[c].operator = i }
-                if evidence[c].operatorContext < 0 {
-                    for (j, x) in hits.enumerated() where x.field == h.field {
-                        let q = patterns[Int(x.pattern)]
-                        if q.kind == .context && q.category == c && (x.end <= h.start || x.start >= h.end)
-                            && Self.characters(between: h, x, in: fields[Int(h.field)]) <= p.comboWindow
-                        {
-                            evidence[c].operator = i
-                            evidence[c].operatorContext = j
-                            break
-                        }
-                    }
+                if evidence[c].operatorContext < 0,
+                    let j = Self.context(near: h, category: c, in: hits, patterns: patterns, fields: fields,
+                                         window: p.comboWindow)
+                {
+                    evidence[c].operator = i
+                    evidence[c].operatorContext = j
                 }
             case .benign:
                 // A benign word inside a prohibited word (`book` in `b.o.o.k.m.a.k.e.r`) is not context.
@@ -297,18 +309,12 @@ struct EngineCore: ~Copyable {
                 if !inside && evidence[c].benign < 0 { evidence[c].benign = i }
             case .term, .cue:
                 if pattern.kind == .term && evidence[c].term < 0 { evidence[c].term = i }
-                if evidence[c].comboWord < 0 || pattern.kind == .term && evidence[c].comboContext < 0 {
-                    for (j, x) in hits.enumerated() where x.field == h.field {
-                        let q = patterns[Int(x.pattern)]
-                        // A context word must stand apart from the word (`娱乐` in `娱乐城` is not context).
-                        if q.kind == .context && q.category == c && (x.end <= h.start || x.start >= h.end)
-                            && Self.characters(between: h, x, in: fields[Int(h.field)]) <= p.comboWindow
-                        {
-                            evidence[c].comboWord = i
-                            evidence[c].comboContext = j
-                            break
-                        }
-                    }
+                if evidence[c].comboWord < 0 || pattern.kind == .term && evidence[c].comboContext < 0,
+                    let j = Self.context(near: h, category: c, in: hits, patterns: patterns, fields: fields,
+                                         window: p.comboWindow)
+                {
+                    evidence[c].comboWord = i
+                    evidence[c].comboContext = j
                 }
             default:
                 break
@@ -326,8 +332,16 @@ struct EngineCore: ~Copyable {
         /// For a payment's description with the model on and a category with context words: nil when the text
         /// model reads the description as `category` (or does not know the category), else the n-gram evidence and
         /// the bar it fell short of, as prose. A category without context words (a rules file of the earlier format)
-        /// has no "lone" hit: its terms block, as its lists say.
+        /// has no "lone" hit: its terms block, as its lists say. Asked at most once per category (a doubted operator
+        /// name and a term of the same category share the answer).
+        var verdicts = [String??](repeating: nil, count: evidence.count)
         func unconfirmed(_ c: Int, _ category: String) -> String? {
+            if let known = verdicts[c] { return known }
+            let verdict = modelVerdict(c, category)
+            verdicts[c] = .some(verdict)
+            return verdict
+        }
+        func modelVerdict(_ c: Int, _ category: String) -> String? {
             guard modelEnabled, !p.categories[c].contexts.isEmpty,
                 let verdict = RiskTextModel.shipped.confirms(category, in: input.description, scratch: &modelScratch),
                 !verdict.confirmed
