@@ -188,11 +188,23 @@ struct EngineCore: ~Copyable {
             let q = patterns[Int(x.pattern)]
             if q.kind == .context && q.category == c && (x.end <= h.start || x.start >= h.end)
                 && characters(between: h, x, in: fields[Int(h.field)]) <= window
+                && !insideException(x, category: c, in: hits, patterns: patterns)
             {
                 return j
             }
         }
         return nil
+    }
+
+    /// Whether `h` lies inside a longer exception of category `c` (`体育` in `体育馆`, `投注` in `投注站`).
+    private static func insideException(
+        _ h: WordHit, category c: Int, in hits: [WordHit], patterns: [ProhibitedTermMatcher.Pattern]
+    ) -> Bool {
+        for e in hits where e.field == h.field && e.start <= h.start && e.end >= h.end {
+            let q = patterns[Int(e.pattern)]
+            if q.kind == .exception && q.category == c && (e.start != h.start || e.end != h.end) { return true }
+        }
+        return false
     }
 
     private static func characters(between a: WordHit, _ b: WordHit, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
@@ -218,7 +230,7 @@ struct EngineCore: ~Copyable {
     /// - A term with a benign-context word anywhere in the transaction and no context word within the window of it
     ///   fires `prohibited_<c>_benign_context` with the weight lowered by at most `benign_max_reduction`; with a
     ///   context word near it as well, a payment description's term the model does not confirm is a model doubt.
-    /// - A cue, term or operator inside an exception of its category does not count.
+    /// - A cue, term, operator or context word inside an exception of its category does not count.
     /// - Returns: Whether a blocking rule fired.
     /// The prohibited-category decision: the word lists' rules (blocking), then the text model (review) for each
     /// category the lists found nothing of, benign context included.
@@ -274,17 +286,11 @@ struct EngineCore: ~Copyable {
         for (i, h) in hits.enumerated() {
             let pattern = patterns[Int(h.pattern)]
             let c = pattern.category
-            if pattern.kind == .term || pattern.kind == .cue || pattern.kind == .operator {
-                // Inside an exception of the category: not counted.
-                var excepted = false
-                for e in hits where e.field == h.field && e.start <= h.start && e.end >= h.end {
-                    let q = patterns[Int(e.pattern)]
-                    if q.kind == .exception && q.category == c && (e.start != h.start || e.end != h.end) {
-                        excepted = true
-                        break
-                    }
-                }
-                if excepted { continue }
+            // Inside an exception of the category: not counted.
+            if pattern.kind == .term || pattern.kind == .cue || pattern.kind == .operator,
+                Self.insideException(h, category: c, in: hits, patterns: patterns)
+            {
+                continue
             }
             switch pattern.kind {
             case .operator:

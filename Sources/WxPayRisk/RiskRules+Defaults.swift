@@ -58,6 +58,12 @@ extension RiskRules {
                         "skin gambling", "skin betting", "cockfight", "gallera", "jogo do bicho", "binary options",
                         "vigorish", "sc redemption", "sports pick", "sports picks", "vip picks", "locks of the week",
                         "sleeper picks",
+                        // Seventh round (TUNE7, written by a separate author): Taiwanese and Cantonese betting words,
+                        // private lottery bankers, bet types of racing and sportsbooks, poker and bonus-hunting slang.
+                        "私庄", "落注", "签赌", "地下运彩",
+                        "wager", "parlay", "bet slip", "betslip", "live dealer", "superfecta", "trifecta box",
+                        "exacta box", "freeroll", "chip dumping", "bonus abuse", "numbers racket", "bolita", "keno",
+                        "rolling chips", "rolling chip",
                     ],
                     operators: [
                         "皇冠体育", "新葡京", "银河娱乐", "开元棋牌", "亚博体育", "乐橙国际", "金沙娱乐", "博天堂",
@@ -99,8 +105,8 @@ extension RiskRules {
                     cues: [
                         "扑克", "德州", "荷官", "骰子", "棋牌", "牛牛", "斗地主", "捕鱼", "麻将", "快三",
                         "北京赛车", "竞猜", "太阳城", "威尼斯人", "金沙", "永利", "乐橙", "彩票", "大小", "体育", "娱乐城",
-                        "*poker", "blackjack", "slots", "slot", "jackpot", "free spins", "spins", "wager", "parlay",
-                        "odds", "dealer", "dice", "craps", "keno", "bingo", "bet*", "*bets", "stake", "pinnacle",
+                        "*poker", "blackjack", "slots", "slot", "jackpot", "free spins", "spins",
+                        "odds", "dealer", "dice", "craps", "bingo", "bet*", "*bets", "stake", "pinnacle",
                         "rummy", "high roller", "teen patti", "satta", "matka", "葡京", "澳门银河", "三公", "牌九",
                         "极速赛车",
                         "crash game", "hold'em", "holdem", "mahjong", "pk10",
@@ -137,6 +143,8 @@ extension RiskRules {
                         "survivor pool", "calcutta auction", "bankroll", "comp points",
                         // Chips are goods too (a poker chip set): a cue, not a context.
                         "筹码", "chouma",
+                        // Seventh round (TUNE7).
+                        "坐庄", "走地", "大家乐", "体验金",
                     ],
                     contexts: [
                         "充值", "上分", "下分", "提现", "真钱", "现金", "秒到账", "彩金", "代理", "注册送", "存款",
@@ -160,6 +168,8 @@ extension RiskRules {
                         // 代投, settle up and coins package were tried and dropped: next to cues as common as 体育, 大小
                         // or 彩票 they blocked ordinary probes such as "体育 比赛 评委 打分 系统" or "T恤 大小 码 单双 面".)
                         "跑分", "收卡", "代收代付",
+                        // Seventh round (TUNE7).
+                        "开盘", "包号", "明牌",
                     ],
                     benign: benignContext,
                     exceptions: ["扑克脸", "扑克牌魔术", "魔术扑克", "大小姐", "体育新闻", "体育馆", "体育用品", "下注释",
@@ -176,6 +186,11 @@ extension RiskRules {
                         "国家电投", "床上用品四件套", "四件套床品", "whale watching", "whale shark", "killer whale", "对赌协议", "机场贵宾厅",
                         "贵宾厅休息室", "pogo stick", "pogo pin", "游戏皮肤", "反洗钱",
                         // Operator names inside ordinary words (申博 "applying for a PhD", 必发 "sure to ship").
+                        // Seventh round (TUNE7): a legal lottery shop's fittings, party and music titles, a company.
+                        "投注站", "casino night", "casino party", "russian roulette", "procter & gamble",
+                        "procter and gamble", "baccarat crystal",
+                        // `wager` is a term since TUNE7: a book title.
+                        "the wager",
                         "九游会员", "立博物", "立博客", "立博士", "立博主", "立博览", "平博物", "华体会议", "中华体会", "考研申博", "申博材料", "申博面试", "申博经验", "申博导师", "必发货", "天必发", "小时必发", "必发顺丰",
                     ]
                 ),

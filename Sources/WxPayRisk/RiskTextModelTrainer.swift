@@ -56,12 +56,15 @@ public enum RiskTextModelTrainer {
         public var entries: Int
     }
 
-    /// Parses the labelled corpus: NDJSON objects with `description`, `category` and `split`.
+    /// Parses the labelled corpus: NDJSON objects with `description`, `category` and `split`. A line with
+    /// `"model": false` is left out: it measures the word lists only (a round the model got worse from when trained
+    /// on it; see make_detection_corpus.py).
     public static func examples(fromNDJSON text: String) throws -> [Example] {
         var out: [Example] = []
         for line in text.split(separator: "\n") where !line.allSatisfy({ $0 == " " }) {
             let value = try JSONParser.parse(String(line))
             guard case .object(let fields) = value else { throw TrainingError("a corpus line is not an object") }
+            if case .bool(false)? = fields.first(where: { $0.key == "model" })?.value { continue }
             func string(_ key: String) throws -> String {
                 guard let v = fields.first(where: { $0.key == key })?.value, case .string(let s) = v else {
                     throw TrainingError("a corpus line lacks the string \(key)")

@@ -113,6 +113,9 @@ struct DetectionCorpusTests {
     /// confirm held for review (申博 is also "applying for a PhD"), and exceptions for operator names inside ordinary
     /// words: 169, 174, 158, blocked 4; then a term with both a context word and a benign word held for review when
     /// the model does not confirm it (evidence both ways): 169, 174, 158, blocked 2 (0.8%, met), the floor below.
+    /// Then two by the test suite during the TUNE7_* round (another author's gambling vocabulary, 77.4% before
+    /// tuning): with the model retrained on the round, 172, 173, 158, blocked 4 (the retrain was dropped: it also sent
+    /// "Tuition deposit" to review); with the round's list changes alone, 169, 174, 158, blocked 2, unchanged.
     /// The shortfall is a known issue, not tuned away: fixing it by adding the held-out part's words would turn
     /// it into a tuning part. When the targets are met, drop `withKnownIssue` (it then fails).
     @Test("Held-out part: recall at least 95% per prohibited category, at most 1% of ordinary items blocked")
@@ -175,6 +178,13 @@ struct DetectionCorpusTests {
         // An exception masks the cue inside it.
         let education = engine.score(tx("c6", payer: "o6", description: "成人教育 直播课 会员"))
         #expect(education.action == .approve)
+        // ... and the context word inside it: a lottery shop's sign is no bet, a lottery bet near the same cue is.
+        let shop = engine.score(tx("c8", payer: "o8", description: "体彩 投注站 招牌 制作"))
+        #expect(shop.action != .block)
+        #expect(rules(shop).allSatisfy { $0.hasSuffix("_model") }, "no list rule: \(rules(shop))")
+        let bet = engine.score(tx("c9", payer: "o9", description: "体彩 投注 平台 代购"))
+        #expect(bet.action == .block)
+        #expect(rules(bet) == ["prohibited_gambling_combo"])
         // A benign word inside a prohibited word is not context.
         let spaced = engine.score(tx("c7", payer: "o7", description: "b o o k m a k e r payment"))
         #expect(spaced.action == .block)

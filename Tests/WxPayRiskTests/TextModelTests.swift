@@ -72,6 +72,22 @@ struct TextModelTests {
         #expect(before.model.threshold == after.model.threshold)
     }
 
+    @Test("Lines marked \"model\": false (the TUNE7_* round) are not training examples; every other line is")
+    func modelFalseIsSkipped() throws {
+        let lines = [
+            #"{"description": "百家乐 上分", "category": "gambling", "split": "tune"}"#,
+            #"{"description": "pick 6 carryover ticket", "category": "gambling", "split": "tune", "model": false}"#,
+            #"{"description": "Yoga mat", "category": "ordinary", "split": "dev", "model": true}"#,
+        ]
+        let examples = try RiskTextModelTrainer.examples(fromNDJSON: lines.joined(separator: "\n"))
+        #expect(examples.map(\.text) == ["百家乐 上分", "Yoga mat"])
+        let corpus = try CorpusTests.readCorpus(named: "detection-corpus.ndjson").split(separator: "\n")
+        let marked = corpus.filter { $0.contains(#""model": false"#) }
+        #expect(!marked.isEmpty && marked.allSatisfy { $0.contains(#""group": "tune7-"#) })
+        #expect(try RiskTextModelTrainer.examples(fromNDJSON: corpus.joined(separator: "\n")).count
+            == corpus.count - marked.count)
+    }
+
     @Test("A description the lists miss but that reads like gambling goes to review, quoting what weighed most")
     func modelHitReviews() {
         // (Before the TUNE5 round the example was "老虎 会员 上分"; the model retrained on it reads 会员 as more
