@@ -10,7 +10,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # The generator is compiled with the normalizer itself (and the current tables, which it only needs to compile).
 swiftc -O -parse-as-library -module-name WxPayRiskTables -o "$work/generate" \
-    Sources/WxPayRisk/TextNormalizer.swift "$out" scripts/generate-risk-tables.swift
+    Sources/WxPayRisk/TextNormalizer.swift Sources/WxPayRisk/TextNormalizer+Traditional.swift "$out" \
+    scripts/generate-risk-tables.swift
 "$work/generate" > "$work/tables.swift"
 mv "$work/tables.swift" "$out"
 echo "wrote $out ($(wc -l < "$out") lines)"

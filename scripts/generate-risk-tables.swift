@@ -20,12 +20,13 @@ struct GenerateRiskTables {
             """
         out += lines(runs.map { hex($0) }, perLine: 8)
         out += "    ]\n\n"
-        out += "    /// The traditional characters of ``traditionalPairs``, sorted; ``simplifiedScalars`` holds their forms.\n"
-        out += "    static let traditionalScalars: [UInt32] = [\n"
+        out += "    /// The traditional characters of ``traditionalPairs`` and ``generatedTraditionalPairs``, sorted (all in\n"
+        out += "    /// U+4E00 ... U+9FFF, so 16 bits each); ``simplifiedScalars`` holds their forms.\n"
+        out += "    static let traditionalScalars: [UInt16] = [\n"
         out += lines(map.map { hex($0.traditional) }, perLine: 8)
         out += "    ]\n\n"
         out += "    /// The simplified form of each of ``traditionalScalars``, at the same index.\n"
-        out += "    static let simplifiedScalars: [UInt32] = [\n"
+        out += "    static let simplifiedScalars: [UInt16] = [\n"
         out += lines(map.map { hex($0.simplified) }, perLine: 8)
         out += "    ]\n}\n"
         print(out, terminator: "")

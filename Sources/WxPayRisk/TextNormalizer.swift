@@ -40,7 +40,8 @@ enum ScalarClass: UInt32, Equatable {
 /// - Width: full-width ASCII (U+FF01 ... U+FF5E) becomes ASCII; the ideographic space is a space.
 /// - Case: ASCII letters are lower-cased; `l` folds to `i` (so `1` can stand for either).
 /// - Leetspeak: `0`→o, `1`→i, `3`→e, `4`→a, `5`→s, `7`→t, `@`→a, `$`→s (marked, see ``FoldedScalar``).
-/// - Traditional Chinese: the characters of the prohibited vocabulary fold to their simplified forms.
+/// - Traditional Chinese: every traditional character outside GB 2312 folds to its simplified form (OpenCC's table,
+///   `scripts/generate-traditional-pairs.py`; hand-written pairs for the vocabulary's characters take precedence).
 enum TextNormalizer {
     /// Folds one scalar (any value; not a scalar → breaker), from the generated tables.
     static func fold(_ value: UInt32) -> FoldedScalar {
@@ -157,14 +158,15 @@ enum TextNormalizer {
     static func simplifiedFromTable(_ v: UInt32) -> UInt32? {
         // Every traditional character of the map is a CJK ideograph: nothing else needs the search.
         guard v >= 0x4E00 && v <= 0x9FFF else { return nil }
+        let key = UInt16(truncatingIfNeeded: v)
         return traditionalScalars.withUnsafeBufferPointer { keys -> UInt32? in
             var low = 0
             var high = keys.count
             while low < high {
                 let mid = (low + high) / 2
-                if keys[mid] < v { low = mid + 1 } else { high = mid }
+                if keys[mid] < key { low = mid + 1 } else { high = mid }
             }
-            return low < keys.count && keys[low] == v ? simplifiedScalars[low] : nil
+            return low < keys.count && keys[low] == key ? UInt32(simplifiedScalars[low]) : nil
         }
     }
 
@@ -189,17 +191,19 @@ enum TextNormalizer {
     }
 
     /// Traditional → simplified for the characters of the prohibited vocabulary (and their common neighbours),
-    /// as pairs (a pair of equal characters is a no-op). The source of ``traditionalScalars`` and
-    /// ``simplifiedScalars``; edit here, then run `scripts/generate-risk-tables.sh`.
+    /// as pairs (a pair of equal characters is a no-op), written by hand; they take precedence over
+    /// ``generatedTraditionalPairs`` (every other traditional character outside GB 2312). Both are the source of
+    /// ``traditionalScalars`` and ``simplifiedScalars``; edit here, then run `scripts/generate-risk-tables.sh`.
     static let traditionalPairs =
         "賭赌幣币虛虚擬拟貨货約约時时樂乐機机場场錢钱網网資资盤盘達达萊莱礦矿賣卖黃黄視视頻频註注"
         + "碼码號号數数區区塊块鏈链體体線线對对帳账賬账開开獎奖莊庄點点雙双買买戲戏電电話话遊游撲扑"
         + "馬马賽赛輪轮門门務务員员紅红綫线傳传裝装與与為为來来國国際际嫖嫖娛娱聊聊級级無无長长寶宝"
 
-    /// ``traditionalPairs`` as a map, sorted by traditional character.
+    /// ``generatedTraditionalPairs`` and then ``traditionalPairs`` (which overrides) as a map, sorted by traditional
+    /// character.
     static func traditionalMapFromPairs() -> [(traditional: UInt32, simplified: UInt32)] {
         var map: [UInt32: UInt32] = [:]
-        let scalars = Array(traditionalPairs.unicodeScalars)
+        let scalars = Array(generatedTraditionalPairs.unicodeScalars) + Array(traditionalPairs.unicodeScalars)
         var k = 0
         while k + 1 < scalars.count {
             if scalars[k] != scalars[k + 1] { map[scalars[k].value] = scalars[k + 1].value }

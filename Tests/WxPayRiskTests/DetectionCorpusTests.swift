@@ -116,6 +116,9 @@ struct DetectionCorpusTests {
     /// Then two by the test suite during the TUNE7_* round (another author's gambling vocabulary, 77.4% before
     /// tuning): with the model retrained on the round, 172, 173, 158, blocked 4 (the retrain was dropped: it also sent
     /// "Tuition deposit" to review); with the round's list changes alone, 169, 174, 158, blocked 2, unchanged.
+    /// Then two during the TUNE8_* round (a third author, 75.7% before tuning), after its words and the full
+    /// traditional → simplified folding: with the old weights, then with the model retrained for the new folding:
+    /// 169, 174, 158, blocked 2 both times.
     /// The shortfall is a known issue, not tuned away: fixing it by adding the held-out part's words would turn
     /// it into a tuning part. When the targets are met, drop `withKnownIssue` (it then fails).
     @Test("Held-out part: recall at least 95% per prohibited category, at most 1% of ordinary items blocked")

@@ -317,10 +317,15 @@ struct TextNormalizerTablesTests {
     @Test("The committed traditional → simplified arrays are the pairs (else run scripts/generate-risk-tables.sh)")
     func traditional() {
         let map = TextNormalizer.traditionalMapFromPairs()
-        #expect(TextNormalizer.traditionalScalars == map.map(\.traditional))
-        #expect(TextNormalizer.simplifiedScalars == map.map(\.simplified))
-        #expect(map.count > 60)
+        #expect(TextNormalizer.traditionalScalars.map(UInt32.init) == map.map(\.traditional))
+        #expect(TextNormalizer.simplifiedScalars.map(UInt32.init) == map.map(\.simplified))
+        #expect(map.allSatisfy { $0.traditional >= 0x4E00 && $0.traditional <= 0x9FFF && $0.simplified <= 0xFFFF })
+        #expect(map.count > 2_500)
         #expect(TextNormalizer.fold(0x8CED) == .char(0x8D4C, leet: false))  // 賭 → 赌
+        #expect(TextNormalizer.fold(0x7C3D) == .char(0x7B7E, leet: false))  // 簽 → 签 (OpenCC's table)
+        #expect(TextNormalizer.fold(0x5E33) == .char(0x8D26, leet: false))  // 帳 → 账: the hand-written pair wins (OpenCC: 帐)
+        #expect(TextNormalizer.fold(0x4E7E) == .char(0x4E7E, leet: false))  // 乾 is in GB 2312: left alone
+        #expect(TextNormalizer.fold(0x8457) == .char(0x8457, leet: false))  // 著 likewise
     }
 
     @Test("The table-driven fold equals the property-driven fold on every Unicode scalar and beyond")

@@ -148,8 +148,9 @@ struct ProhibitedTermMatcherTests {
         var rules = RiskRules.defaults
         rules.prohibited.categories = [.init(name: "weapons", terms: ["枪支", "gun shop"])]
         let custom = ProhibitedTermMatcher(rules: rules)
-        #expect(custom.matches(in: "出售槍支").isEmpty)  // 槍 is not in the traditional map: no false claim
         #expect(custom.matches(in: "出售枪支").map(\.category) == ["weapons"])
+        // Traditional writing folds for any rule set's words, not only the shipped vocabulary's (槍 → 枪).
+        #expect(custom.matches(in: "出售槍支").map(\.term) == ["枪支"])
         #expect(custom.matches(in: "G U N-shop").map(\.term) == ["gun shop"])
         #expect(custom.matches(in: "赌博").isEmpty)
     }

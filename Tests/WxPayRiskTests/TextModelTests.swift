@@ -72,7 +72,7 @@ struct TextModelTests {
         #expect(before.model.threshold == after.model.threshold)
     }
 
-    @Test("Lines marked \"model\": false (the TUNE7_* round) are not training examples; every other line is")
+    @Test("Lines marked \"model\": false (the TUNE7_* and TUNE8_* rounds) are not training examples; every other line is")
     func modelFalseIsSkipped() throws {
         let lines = [
             #"{"description": "百家乐 上分", "category": "gambling", "split": "tune"}"#,
@@ -83,7 +83,9 @@ struct TextModelTests {
         #expect(examples.map(\.text) == ["百家乐 上分", "Yoga mat"])
         let corpus = try CorpusTests.readCorpus(named: "detection-corpus.ndjson").split(separator: "\n")
         let marked = corpus.filter { $0.contains(#""model": false"#) }
-        #expect(!marked.isEmpty && marked.allSatisfy { $0.contains(#""group": "tune7-"#) })
+        #expect(!marked.isEmpty && marked.allSatisfy {
+            $0.contains(#""group": "tune7-"#) || $0.contains(#""group": "tune8-"#)
+        })
         #expect(try RiskTextModelTrainer.examples(fromNDJSON: corpus.joined(separator: "\n")).count
             == corpus.count - marked.count)
     }
