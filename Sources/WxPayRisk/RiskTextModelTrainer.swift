@@ -57,8 +57,8 @@ public enum RiskTextModelTrainer {
     }
 
     /// Parses the labelled corpus: NDJSON objects with `description`, `category` and `split`. A line with
-    /// `"model": false` is left out: it measures the word lists only (a round the model got worse from when trained
-    /// on it; see make_detection_corpus.py).
+    /// `"model": false` is left out: such lines tune and measure the word lists only (trained on them, the model
+    /// learned their author's "deposit"; see make_detection_corpus.py).
     public static func examples(fromNDJSON text: String) throws -> [Example] {
         var out: [Example] = []
         for line in text.split(separator: "\n") where !line.allSatisfy({ $0 == " " }) {
