@@ -14,18 +14,12 @@ import sys
 
 from pypinyin import Style, pinyin
 
+import gb2312
+
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 out = os.path.join(root, "Sources", "WxPayRisk", "PinyinTable+Data.swift")
 
-characters = []
-for high in range(0xB0, 0xF8):
-    for low in range(0xA1, 0xFF):
-        try:
-            characters.append(bytes([high, low]).decode("gb2312"))
-        except UnicodeDecodeError:
-            pass
-characters.sort()
-assert len(characters) == 6763, len(characters)
+characters = gb2312.hanzi()
 
 readings = []
 for c in characters:

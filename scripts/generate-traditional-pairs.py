@@ -16,18 +16,13 @@ import os
 
 import opencc
 
+import gb2312
+
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 out = os.path.join(root, "Sources", "WxPayRisk", "TextNormalizer+Traditional.swift")
 table = os.path.join(os.path.dirname(opencc.__file__), "dictionary", "TSCharacters.txt")
 
-gb2312 = set()
-for high in range(0xB0, 0xF8):
-    for low in range(0xA1, 0xFF):
-        try:
-            gb2312.add(bytes([high, low]).decode("gb2312"))
-        except UnicodeDecodeError:
-            pass
-assert len(gb2312) == 6763, len(gb2312)
+simplified_text = set(gb2312.hanzi())  # the characters simplified text uses
 
 pairs = {}
 with open(table, encoding="utf-8") as f:
@@ -36,7 +31,9 @@ with open(table, encoding="utf-8") as f:
         simplified = forms.split(" ")[0]
         if len(traditional) != 1 or len(simplified) != 1 or traditional == simplified:
             continue
-        if not 0x4E00 <= ord(traditional) <= 0x9FFF or traditional in gb2312 or simplified not in gb2312:
+        if not 0x4E00 <= ord(traditional) <= 0x9FFF:
+            continue
+        if traditional in simplified_text or simplified not in simplified_text:
             continue
         pairs[traditional] = simplified
 assert len(pairs) > 2000, len(pairs)
