@@ -33,7 +33,9 @@ struct TextModelTests {
     @Test("The one-pass sums agree with the n-gram list on every tuning description and on hostile text")
     func fastPathAgrees() throws {
         let corpus = try CorpusTests.readCorpus(named: "detection-corpus.ndjson")
-        var texts = try RiskTextModelTrainer.examples(fromNDJSON: corpus).filter { $0.split != "heldout" }.map(\.text)
+        // Every tuning line, the ones training skips ("model": false) too: the model reads their descriptions at run time.
+        var texts = try corpus.split(separator: "\n").map { try json(String($0)) }
+            .filter { $0["split"]?.string != "heldout" }.map { $0["description"]!.string! }
         texts += ["", " ", "\u{0}", "a", "赌", "\u{FFFD}\u{FFFD}", String(repeating: "赌博 casino ", count: 100),
                   "line\nbreak。sentence！end？", "\u{1F3B0}\u{200B}b.e.t", String(repeating: "x", count: 5000)]
         let model = RiskTextModel.shipped
