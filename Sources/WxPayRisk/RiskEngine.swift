@@ -241,6 +241,8 @@ struct EngineCore: ~Copyable {
         // text the model was not trained on; the lists screen it.
         if modelEnabled, !input.isRefund, judged.contains(false), !input.description.isEmpty {
             let verdicts = RiskTextModel.shipped.judge(input.description, scratch: &modelScratch)
+            // The model's readings count once, however many categories it reads: the text model alone never blocks.
+            var counted = false
             for verdict in verdicts {
                 guard let c = matcher.categories.firstIndex(of: verdict.category), !judged[c], modelCategory[c] >= 0
                 else { continue }
@@ -248,9 +250,10 @@ struct EngineCore: ~Copyable {
                 let quoted = verdict.evidence.map { "\"\($0)\"" }.joined(separator: ", ")
                 let odds = Double(Int((Double(verdict.logOdds) * 100).rounded())) / 100
                 let bar = Double(Int((Double(verdict.threshold) * 100).rounded())) / 100
-                fired.fire("prohibited_\(verdict.category)_model", rules.prohibited.modelWeight,
+                fired.fire("prohibited_\(verdict.category)_model", counted ? 0 : rules.prohibited.modelWeight,
                     "the \(field) reads as \(verdict.category) to the text model (log-odds \(odds), review from "
-                        + "\(bar)); it weighs most: \(quoted)")
+                        + "\(bar)); it weighs most: \(quoted)" + (counted ? " (counted once with the reading above)" : ""))
+                counted = true
             }
         }
         return prohibited
@@ -348,10 +351,23 @@ struct EngineCore: ~Copyable {
             return verdict
         }
         func modelVerdict(_ c: Int, _ category: String) -> String? {
-            guard modelEnabled, !p.categories[c].contexts.isEmpty,
-                let verdict = RiskTextModel.shipped.confirms(category, in: input.description, scratch: &modelScratch),
-                !verdict.confirmed
-            else { return nil }
+            guard modelEnabled, !p.categories[c].contexts.isEmpty else { return nil }
+            // Another category's words neither confirm nor deny this one: the model reads the description with them
+            // blanked (a boundary), so that adding a word of another category (`赌博` + ` USDT`, whose n-grams weigh
+            // against gambling) never turns this category's block into a review.
+            var masked: [UInt8] = []
+            for h in hits where h.field == 0 {
+                let q = patterns[Int(h.pattern)]
+                guard q.category != c, q.kind == .term || q.kind == .operator || q.kind == .cue else { continue }
+                if masked.isEmpty { masked = Array(input.description) }
+                for k in Int(h.start)..<Int(h.end) { masked[k] = 0x0A }
+            }
+            let read = masked.isEmpty
+                ? RiskTextModel.shipped.confirms(category, in: input.description, scratch: &modelScratch)
+                : masked.withUnsafeBufferPointer {
+                    RiskTextModel.shipped.confirms(category, in: $0, scratch: &modelScratch)
+                }
+            guard let verdict = read, !verdict.confirmed else { return nil }
             let evidence = Double(Int((Double(verdict.evidence) * 100).rounded())) / 100
             let bar = Double(Int((Double(verdict.bar) * 100).rounded())) / 100
             return "n-gram evidence \(evidence), below \(bar)"

@@ -65,10 +65,14 @@ struct CorpusTests {
         #expect(counts["block->block", default: 0] >= 100)
 
         // With the text model (the default): it may only add review, never block and never approve. An approve item
-        // may go to review on a model hit (`prohibited_<c>_model`), a block item to review on a model doubt
-        // (`prohibited_<c>_model_doubt`); at most 2% of the items change.
+        // may go to review on a model hit (`prohibited_<c>_model`): at most 2% of them. A block item may go to
+        // review on a model doubt (`prohibited_<c>_model_doubt`): at most 10% of the block items. (The doubt bar was
+        // raised to 3.6 with the model retrained on every round, so that no ordinary item of `dev` is blocked; bare
+        // words such as `卖淫` and `p0rn`, whose n-grams the model weighs less than that, are held for a person now.)
         let (modelLines, _) = process(text, chunk: 4096)
         var changed: [String] = []
+        var reviewed = 0
+        var doubted = 0
         for (input, output) in zip(inputs, modelLines) {
             let tx = try json(input)
             let answer = try json(output)
@@ -79,11 +83,15 @@ struct CorpusTests {
             let rules = answer["reasons"]?.array?.compactMap { $0["rule"]?.string } ?? []
             #expect(actual == "review", "\(output)")
             if expected == "approve" {
+                reviewed += 1
                 #expect(rules.allSatisfy { $0.hasPrefix("prohibited_") && $0.hasSuffix("_model") }, "\(output)")
             } else {
+                doubted += 1
                 #expect(rules.contains { $0.hasSuffix("_model_doubt") }, "\(output)")
             }
         }
-        #expect(Double(changed.count) <= Double(inputs.count) * 0.02, "\(changed.joined(separator: "\n"))")
+        let listing = changed.joined(separator: "\n")
+        #expect(Double(reviewed) <= Double(counts["approve->approve", default: 0]) * 0.02, "\(listing)")
+        #expect(Double(doubted) <= Double(counts["block->block", default: 0]) * 0.10, "\(listing)")
     }
 }

@@ -91,9 +91,8 @@ struct DetectionCorpusTests {
     }
 
     /// The targets of issue 13 item 3, on the fresh held-out part (base items whose words the lists were not written
-    /// for). NOT MET: gambling recall (ordinary items blocked: met after the TUNE5_* round, missed after TUNE6_*, met
-    /// again by the block policy of the fifteenth look). Looks
-    /// in aggregate, never at items:
+    /// for). Met since the twenty-first look (below); gambling recall had been short of 95% at every earlier one.
+    /// Looks in aggregate, never at items:
     /// five before the text model (last: gambling 123/182, crypto 166/178, adult 161/164, ordinary blocked 12/243);
     /// then three while the model was built (the first model: 140, 173, 163, blocked 12; after the TUNE3_* round with
     /// a model that also flagged "Gym membership" and "Hotel booking": 162, 173, 162, blocked 6; the shipped model,
@@ -119,24 +118,28 @@ struct DetectionCorpusTests {
     /// Then two during the TUNE8_* round (a third author, 75.7% before tuning), after its words and the full
     /// traditional → simplified folding: with the old weights, then with the model retrained for the new folding:
     /// 169, 174, 158, blocked 2 both times.
-    /// The shortfall is a known issue, not tuned away: fixing it by adding the held-out part's words would turn
-    /// it into a tuning part. When the targets are met, drop `withKnownIssue` (it then fails).
+    /// Then eight during the TUNE9_* and TUNE10* rounds (five more authors; their text, with the lists and model of
+    /// the time, was caught at 53 to 83% before any change), which changed the model and the block policy, not the
+    /// lists: trained on every round and 1,150 everyday orders, its settings judged on rounds left out of training and
+    /// on the `dev` parts. In order: 171, 178, 158, blocked 2 (trained through round 9, confirm bar 2); 178, 178, 164,
+    /// blocked 0 (through round 10, threshold floor 1, confirm bar 3.6, each chosen on `dev`: what ships), the same by
+    /// the test suite; 176, 178, 164, blocked 0, gambling precision 77% (each category against ordinary items only:
+    /// dropped); 178, 178, 164, blocked 0 with the two engine fixes (model readings count once, other categories'
+    /// words blanked); 178, 178, 164, blocked 4 (confirm bar 1: dropped); then twice on what ships: the floor below.
+    /// Held-out shares its author with the lists: README also reports the rounds left out of training.
     @Test("Held-out part: recall at least 95% per prohibited category, at most 1% of ordinary items blocked")
     func heldOut() throws {
         let t = Self.tally(try Self.score(split: "heldout"))
         // Counts only: the held-out items are never listed (see the suite's documentation).
-        withKnownIssue("held-out gambling recall not met yet (issue 13.3): \(t)") {
-            #expect(t.recall("gambling") >= 0.95, "held-out recall of gambling: \(t)")
-        }
-        for category in ["crypto", "adult"] {
+        for category in ["gambling", "crypto", "adult"] {
             #expect(t.recall(category) >= 0.95, "held-out recall of \(category): \(t)")
         }
         #expect(t.ordinaryBlockedRate <= 0.01, "held-out ordinary items blocked: \(t)")
         // What was measured is the floor: a change that lowers it is a regression.
-        #expect(t.detected["gambling", default: 0] >= 169, "\(t)")
-        #expect(t.detected["crypto", default: 0] >= 174, "\(t)")
-        #expect(t.detected["adult", default: 0] >= 158, "\(t)")
-        #expect(t.ordinaryBlocked <= 2, "\(t)")
+        #expect(t.detected["gambling", default: 0] >= 178, "\(t)")
+        #expect(t.detected["crypto", default: 0] >= 178, "\(t)")
+        #expect(t.detected["adult", default: 0] >= 164, "\(t)")
+        #expect(t.ordinaryBlocked <= 0, "\(t)")
     }
 
     @Test("Tuning parts (tune and dev): recall at least 95% per prohibited category, at most 1% of ordinary items blocked")

@@ -34,8 +34,12 @@ struct RiskEngineTests {
         #expect(two.score == 100)
         // A lone term the text model does not confirm is held for review (`_model_doubt`), once per category too;
         // the other category's block stands.
-        let held = engine.score(tx("e", payer: "p5", description: "比特币 赌博"))
+        let held = engine.score(tx("e", payer: "p5", description: "比特币 购买, 德州扑克 桌布"))
         #expect(rules(held) == ["prohibited_gambling_model_doubt", "prohibited_crypto"] && held.action == .block)
+        // The other category's words are blanked before the model reads for this one: a crypto word next to a lone
+        // gambling term does not talk the model out of gambling (it did: `比特币 赌博` was a gambling doubt).
+        let both = engine.score(tx("f", payer: "p6", description: "比特币 赌博"))
+        #expect(rules(both) == ["prohibited_gambling", "prohibited_crypto"] && both.action == .block)
     }
 
     @Test("Payer velocity: the (max_count + 1)-th payment inside the window fires; outside it does not")

@@ -33,7 +33,7 @@ struct TextModelTests {
     @Test("The one-pass sums agree with the n-gram list on every tuning description and on hostile text")
     func fastPathAgrees() throws {
         let corpus = try CorpusTests.readCorpus(named: "detection-corpus.ndjson")
-        // Every tuning line, the ones training skips ("model": false) too: the model reads their descriptions at run time.
+        // Every tuning line: the model reads their descriptions at run time.
         var texts = try corpus.split(separator: "\n").map { try json(String($0)) }
             .filter { $0["split"]?.string != "heldout" }.map { $0["description"]!.string! }
         texts += ["", " ", "\u{0}", "a", "赌", "\u{FFFD}\u{FFFD}", String(repeating: "赌博 casino ", count: 100),
@@ -74,22 +74,30 @@ struct TextModelTests {
         #expect(before.model.threshold == after.model.threshold)
     }
 
-    @Test("Lines marked \"model\": false (the TUNE7_* and TUNE8_* rounds) are not training examples; every other line is")
-    func modelFalseIsSkipped() throws {
-        let lines = [
-            #"{"description": "百家乐 上分", "category": "gambling", "split": "tune"}"#,
-            #"{"description": "pick 6 carryover ticket", "category": "gambling", "split": "tune", "model": false}"#,
-            #"{"description": "Yoga mat", "category": "ordinary", "split": "dev", "model": true}"#,
-        ]
-        let examples = try RiskTextModelTrainer.examples(fromNDJSON: lines.joined(separator: "\n"))
-        #expect(examples.map(\.text) == ["百家乐 上分", "Yoga mat"])
-        let corpus = try CorpusTests.readCorpus(named: "detection-corpus.ndjson").split(separator: "\n")
-        let marked = corpus.filter { $0.contains(#""model": false"#) }
-        #expect(!marked.isEmpty && marked.allSatisfy {
-            $0.contains(#""group": "tune7-"#) || $0.contains(#""group": "tune8-"#)
-        })
-        #expect(try RiskTextModelTrainer.examples(fromNDJSON: corpus.joined(separator: "\n")).count
-            == corpus.count - marked.count)
+    @Test("A round left out (--leave-out) weighs nothing: changing every one of its lines changes no weight")
+    func leftOutRoundIsNeverRead() throws {
+        let corpus = try CorpusTests.readCorpus(named: "detection-corpus.ndjson")
+        var examples = try RiskTextModelTrainer.examples(fromNDJSON: corpus)
+        let round = examples.indices.filter { examples[$0].group.hasPrefix("tune9-") }
+        #expect(round.count > 2000 && round.contains { examples[$0].split == "dev" })
+        var settings = RiskTextModelTrainer.Settings()
+        settings.epochs = 2
+        let categories = ["gambling", "crypto", "adult"]
+        let before = RiskTextModelTrainer.train(
+            RiskTextModelTrainer.leavingOut(examples, groupPrefixes: ["tune9-"]), categories: categories,
+            settings: settings)
+        for i in round {
+            examples[i].text = "赌博 casino bitcoin porn " + examples[i].text
+            examples[i].category = examples[i].category == "ordinary" ? "gambling" : "ordinary"
+        }
+        let after = RiskTextModelTrainer.train(
+            RiskTextModelTrainer.leavingOut(examples, groupPrefixes: ["tune9-"]), categories: categories,
+            settings: settings)
+        #expect(before.model.weights == after.model.weights)
+        #expect(before.model.threshold == after.model.threshold)
+        // And the round does weigh when it is not left out.
+        let with = RiskTextModelTrainer.train(examples, categories: categories, settings: settings)
+        #expect(with.model.weights != after.model.weights)
     }
 
     @Test("A description the lists miss but that reads like gambling goes to review, quoting what weighed most")
