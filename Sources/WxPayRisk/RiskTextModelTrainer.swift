@@ -21,9 +21,10 @@ public enum RiskTextModelTrainer {
         public var category: String
         /// `tune` (learn weights) or `dev` (choose thresholds); other parts are ignored.
         public var split: String
-        /// The corpus line's `id` and `group` (empty when it has none): what a report names it by.
+        /// The corpus line's `id` (empty when it has none): what a report names it by.
         public var id: String
-        /// The base item the line was derived from (its variants share it).
+        /// The corpus line's `group` (empty when it has none): the base item it was derived from, which its variants
+        /// share, and by which a round is left out.
         public var group: String
 
         /// Creates an example.

@@ -34,19 +34,19 @@ struct Train: ParsableCommand {
     var epochs = 40
 
     @Option(help: "The largest share of dev's ordinary items a category's threshold may flag.")
-    var maxOrdinaryFlagged = 0.02
+    var maxOrdinaryFlagged = RiskTextModelTrainer.Settings().maxOrdinaryFlagged
 
     @Option(help: "The lowest threshold (log-odds) a category may get, whatever dev allows.")
-    var minThreshold: Float = 1
+    var minThreshold = RiskTextModelTrainer.Settings().minThreshold
 
     @Option(help: "L2 regularization per step.")
-    var l2: Float = 1e-4
+    var l2 = RiskTextModelTrainer.Settings().l2
 
     @Option(help: "The learning rate.")
-    var learningRate: Float = 0.2
+    var learningRate = RiskTextModelTrainer.Settings().learningRate
 
     @Option(help: "Drop quantized weights of at most this magnitude (of 127): a smaller model.")
-    var prune = 2
+    var prune = RiskTextModelTrainer.Settings().prune
 
     @Option(name: .customLong("leave-out"), help: ArgumentHelp(
         "Leave the lines whose group starts with this prefix out of training and thresholds (repeatable): a round "
@@ -75,7 +75,7 @@ struct Train: ParsableCommand {
             "Trained on the `tune` part of \(URL(fileURLWithPath: corpus).lastPathComponent) "
                 + "(\(examples.filter { $0.split == "tune" }.count) items), \(epochs) epochs; thresholds chosen on "
                 + "the `dev` part (at most \(maxOrdinaryFlagged * 100)% of its ordinary items flagged per category); "
-                + "weights of magnitude \(prune) or less (of 127) dropped"
+                + "threshold floor \(minThreshold); weights of magnitude \(prune) or less (of 127) dropped"
                 + (leaveOut.isEmpty ? "." : "; groups left out: \(leaveOut.joined(separator: ", "))."),
             "dev figures (items of the category flagged; ordinary items flagged):",
         ]
@@ -92,7 +92,7 @@ struct Train: ParsableCommand {
                 var categories: [String: Prediction.Score] = [:]
                 for (c, score) in RiskTextModelTrainer.scores(example.text, model: outcome.model).enumerated() {
                     categories[outcome.model.categories[c]] = Prediction.Score(
-                        log_odds: score.logOdds, evidence: score.evidence, flagged: score.flagged)
+                        logOdds: score.logOdds, evidence: score.evidence, flagged: score.flagged)
                 }
                 let line = Prediction(id: example.id, group: example.group, split: example.split,
                                       category: example.category, scores: categories)
@@ -110,9 +110,13 @@ struct Train: ParsableCommand {
 /// One line of `--predict`: a corpus line and the model's scores for it.
 struct Prediction: Encodable {
     struct Score: Encodable {
-        var log_odds: Float
+        var logOdds: Float
         var evidence: Float
         var flagged: Bool
+        enum CodingKeys: String, CodingKey {
+            case logOdds = "log_odds"
+            case evidence, flagged
+        }
     }
     var id: String
     var group: String
