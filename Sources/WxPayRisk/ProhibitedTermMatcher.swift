@@ -56,6 +56,9 @@ public struct ProhibitedTermMatcher: Sendable {
 
         /// Terms and operators are prohibited on their own: ``matches(in:)`` and ``screen(_:)`` report them.
         var isProhibited: Bool { self == .term || self == .operator }
+        /// Terms, operators and cues are evidence of their category (a cue with a context word); context, benign and
+        /// exception words only qualify such evidence.
+        var isEvidence: Bool { self == .term || self == .operator || self == .cue }
     }
 
     struct Pattern: Sendable {

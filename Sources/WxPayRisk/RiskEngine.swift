@@ -275,14 +275,7 @@ struct EngineCore: ~Copyable {
         if hits.isEmpty { return false }
         let patterns = matcher.patterns
         // Fast exit: only context or benign words (ordinary text mentioning "充值" or "book").
-        var any = false
-        for h in hits {
-            switch patterns[Int(h.pattern)].kind {
-            case .term, .operator, .cue: any = true
-            default: break
-            }
-        }
-        if !any { return false }
+        if !hits.contains(where: { patterns[Int($0.pattern)].kind.isEvidence }) { return false }
         let fields = [input.description, input.attach, input.merchantCategory]
         let p = rules.prohibited
         var evidence = [CategoryEvidence](repeating: CategoryEvidence(), count: matcher.categories.count)
@@ -290,7 +283,7 @@ struct EngineCore: ~Copyable {
             let pattern = patterns[Int(h.pattern)]
             let c = pattern.category
             // Inside an exception of the category: not counted.
-            if pattern.kind == .term || pattern.kind == .cue || pattern.kind == .operator,
+            if pattern.kind.isEvidence,
                 Self.insideException(h, category: c, in: hits, patterns: patterns)
             {
                 continue
@@ -358,7 +351,7 @@ struct EngineCore: ~Copyable {
             var masked: [UInt8] = []
             for h in hits where h.field == 0 {
                 let q = patterns[Int(h.pattern)]
-                guard q.category != c, q.kind == .term || q.kind == .operator || q.kind == .cue else { continue }
+                guard q.category != c, q.kind.isEvidence else { continue }
                 if masked.isEmpty { masked = Array(input.description) }
                 for k in Int(h.start)..<Int(h.end) { masked[k] = 0x0A }
             }
